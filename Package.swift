@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// rg-crm: a thin command over one library per capability. C libraries sit behind
+// system-library targets, each wrapped by exactly one Swift module.
+let package = Package(
+    name: "rg-crm",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rg-crm", targets: ["rg-crm"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries.
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Thin wrappers: the only modules that import a C library.
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+
+        // Shared core: tenant config pack, diagnostics, errors, files.
+        .target(
+            name: "RGCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+
+        // Capabilities.
+        .target(name: "MigrationKit", dependencies: ["RGCore", "Postgres"]),
+
+        // The command.
+        .executableTarget(
+            name: "rg-crm",
+            dependencies: [
+                "RGCore", "MigrationKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+        .testTarget(name: "RGCoreTests", dependencies: ["RGCore"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

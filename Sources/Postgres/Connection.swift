@@ -1,0 +1,189 @@
+import CLibPQ
+import Foundation
+
+/// A connection to PostgreSQL through libpq. The only type in rg-crm that holds a libpq handle.
+///
+/// Not thread-safe: one connection belongs to one task, like a `PGconn`.
+public final class Connection {
+    private let handle: OpaquePointer
+    /// Where the connection went, for messages: never contains the password.
+    public let endpoint: Endpoint
+
+    /// Connects with a libpq connection string or URL. `nil` or empty uses libpq's own defaults
+    /// (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, .pgpass, the unix socket), exactly as psql does.
+    public init(conninfo: String?) throws(PostgresError) {
+        let conninfo = conninfo ?? ""
+        let secret = try Self.parsePassword(conninfo)
+        guard let conn = PQconnectdb(conninfo) else {
+            throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
+        }
+        let endpoint = Endpoint(
+            host: PQhost(conn).map { String(cString: $0) } ?? "",
+            port: PQport(conn).map { String(cString: $0) } ?? "",
+            database: PQdb(conn).map { String(cString: $0) } ?? "",
+            user: PQuser(conn).map { String(cString: $0) } ?? "")
+        if PQstatus(conn) != CONNECTION_OK {
+            let reason = Self.lastError(conn, redacting: secret)
+            PQfinish(conn)
+            throw PostgresError(kind: .connection, message: reason, endpoint: endpoint)
+        }
+        self.handle = conn
+        self.endpoint = endpoint
+        // NOTICEs ("relation already exists, skipping") are not errors; libpq would print them to stderr.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// The server's version as an integer, e.g. 150018.
+    public var serverVersion: Int { Int(PQserverVersion(handle)) }
+
+    /// Runs one statement with its values passed as parameters (PQexecParams, text format).
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
+        let result = withCStringArray(parameters) { values in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        return try consume(result, sql: sql)
+    }
+
+    /// Runs a script of one or more statements without parameters (PQexec, simple protocol).
+    /// For migration files only: values never go through here.
+    @discardableResult
+    public func execute(script: String) throws(PostgresError) -> QueryResult {
+        try consume(PQexec(handle, script), sql: script)
+    }
+
+    /// Quotes an identifier with PQescapeIdentifier.
+    public func quoteIdentifier(_ name: String) throws(PostgresError) -> String {
+        let utf8Count = name.utf8.count
+        guard let escaped = PQescapeIdentifier(handle, name, utf8Count) else {
+            throw PostgresError(kind: .query, message: Self.lastError(handle, redacting: nil))
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
+    /// Whether the connection is inside a transaction block.
+    public var inTransaction: Bool {
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
+    // MARK: - Private
+
+    private func consume(_ result: OpaquePointer?, sql: String) throws(PostgresError) -> QueryResult {
+        guard let result else {
+            throw PostgresError(kind: .query, message: Self.lastError(handle, redacting: nil))
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return QueryResult(columns: [], rows: [], affectedRows: Self.affectedRows(result))
+        case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
+            return Self.copyRows(result)
+        default:
+            throw Self.error(from: result, sql: sql)
+        }
+    }
+
+    private static func copyRows(_ result: OpaquePointer) -> QueryResult {
+        let columnCount = PQnfields(result)
+        let rowCount = PQntuples(result)
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            rows.append(
+                (0..<columnCount).map { column in
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                })
+        }
+        return QueryResult(columns: columns, rows: rows, affectedRows: Int(rowCount))
+    }
+
+    private static func affectedRows(_ result: OpaquePointer) -> Int {
+        guard let text = PQcmdTuples(result) else { return 0 }
+        return Int(String(cString: text)) ?? 0
+    }
+
+    private static func error(from result: OpaquePointer, sql: String) -> PostgresError {
+        func field(_ code: Int32) -> String? {
+            PQresultErrorField(result, code).map { String(cString: $0) }
+        }
+        let message =
+            field(Int32(UInt8(ascii: "M")))
+            ?? String(cString: PQresultErrorMessage(result)).trimmingTrailingWhitespace()
+        return PostgresError(
+            kind: .query,
+            message: message,
+            sqlState: field(Int32(UInt8(ascii: "C"))),
+            detail: field(Int32(UInt8(ascii: "D"))),
+            hint: field(Int32(UInt8(ascii: "H"))),
+            position: field(Int32(UInt8(ascii: "P"))).flatMap { Int($0) },
+            sql: sql)
+    }
+
+    private static func lastError(_ conn: OpaquePointer, redacting secret: String?) -> String {
+        var text = String(cString: PQerrorMessage(conn)).trimmingTrailingWhitespace()
+        // libpq prefixes multi-host attempts with "connection to server at ... failed: "; keep the reason.
+        if let range = text.range(of: "failed: ", options: .backwards) {
+            text = String(text[range.upperBound...])
+        }
+        text = text.split(separator: "\n").first.map(String.init) ?? text
+        return redact(text, secret: secret)
+    }
+
+    /// The password given in a connection string, so that no message can ever echo it.
+    private static func parsePassword(_ conninfo: String) throws(PostgresError) -> String? {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &errorMessage) else {
+            var reason = "malformed connection string"
+            if let errorMessage {
+                reason = String(cString: errorMessage).trimmingTrailingWhitespace()
+                PQfreemem(errorMessage)
+            }
+            throw PostgresError(kind: .invalidURL, message: redact(reason, secret: roughPassword(conninfo)))
+        }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "password", let value = option.pointee.val {
+                return String(cString: value)
+            }
+            option += 1
+        }
+        return nil
+    }
+
+    /// Best effort when libpq cannot parse the string: the text between "user:" and "@" of a URL.
+    private static func roughPassword(_ conninfo: String) -> String? {
+        guard let scheme = conninfo.range(of: "://"), let at = conninfo.range(of: "@", options: .backwards),
+            scheme.upperBound < at.lowerBound
+        else { return nil }
+        let userInfo = conninfo[scheme.upperBound..<at.lowerBound]
+        guard let colon = userInfo.firstIndex(of: ":") else { return nil }
+        return String(userInfo[userInfo.index(after: colon)...])
+    }
+}
+
+func redact(_ text: String, secret: String?) -> String {
+    guard let secret, !secret.isEmpty else { return text }
+    return text.replacingOccurrences(of: secret, with: "****")
+}
+
+extension String {
+    func trimmingTrailingWhitespace() -> String {
+        var text = self
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return text
+    }
+}
+
+private func withCStringArray<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    var storage: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { for pointer in storage { free(pointer) } }
+    return storage.withUnsafeMutableBufferPointer { buffer in
+        body(buffer.map { $0.map { UnsafePointer($0) } })
+    }
+}

@@ -1,0 +1,64 @@
+/// An error from libpq or the server, with the fields PostgreSQL reports.
+public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable { case invalidURL, connection, query }
+
+    public let kind: Kind
+    /// The primary message, without the "ERROR:" prefix.
+    public let message: String
+    public let sqlState: String?
+    public let detail: String?
+    public let hint: String?
+    /// 1-based character offset into the statement text, where the server gave one.
+    public let position: Int?
+    public let endpoint: Endpoint?
+    /// The statement that failed (for locating `position`); never printed by `description`.
+    public let sql: String?
+
+    public init(
+        kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil,
+        position: Int? = nil, endpoint: Endpoint? = nil, sql: String? = nil
+    ) {
+        self.kind = kind
+        self.message = message
+        self.sqlState = sqlState
+        self.detail = detail
+        self.hint = hint
+        self.position = position
+        self.endpoint = endpoint
+        self.sql = sql
+    }
+
+    /// 1-based line and column of `position` within `sql`.
+    public var location: (line: Int, column: Int)? {
+        guard let position, let sql else { return nil }
+        var line = 1
+        var column = 1
+        // The server counts characters (code points), not bytes and not grapheme clusters.
+        for (offset, character) in sql.unicodeScalars.enumerated() {
+            if offset + 1 == position { return (line, column) }
+            if character == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return (line, column)
+    }
+
+    public var description: String {
+        switch kind {
+        case .invalidURL:
+            return "invalid database URL: \(message)"
+        case .connection:
+            let place = endpoint.map { " at \($0)" } ?? ""
+            return "cannot connect to PostgreSQL\(place): \(message) — is the server running and the URL right?"
+        case .query:
+            var text = message
+            if let sqlState { text += " (SQLSTATE \(sqlState))" }
+            if let detail { text += "; detail: \(detail)" }
+            if let hint { text += "; hint: \(hint)" }
+            return text
+        }
+    }
+}

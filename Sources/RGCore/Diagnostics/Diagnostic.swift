@@ -1,0 +1,65 @@
+/// How bad a finding is. `error` fails a check; `warning` fails it only under `--strict`.
+public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
+    case note, warning, error
+
+    private var rank: Int {
+        switch self {
+        case .note: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// One finding of any checker (lint, templates check, config validation): 1-based positions.
+public struct Diagnostic: Sendable, Hashable, Codable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var severity: Severity
+    public var rule: String
+    public var message: String
+
+    public init(file: String, line: Int, column: Int, severity: Severity, rule: String, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.severity = severity
+        self.rule = rule
+        self.message = message
+    }
+
+    /// Sort order of every report: by file, then position, then rule.
+    public static func ordered(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
+        (lhs.file, lhs.line, lhs.column, lhs.rule, lhs.message) < (rhs.file, rhs.line, rhs.column, rhs.rule, rhs.message)
+    }
+}
+
+/// What a rule says about itself: reports (SARIF `tool.driver.rules`, `--list-rules`) are built from this.
+public struct RuleDescription: Sendable, Hashable {
+    public var id: String
+    public var summary: String
+    public var severity: Severity
+
+    public init(id: String, summary: String, severity: Severity) {
+        self.id = id
+        self.summary = summary
+        self.severity = severity
+    }
+}
+
+/// Exit codes shared by every checker (actionlint's): 0 clean, 1 findings, 2 usage or I/O error, 3 fatal.
+public enum CheckExitCode: Int32, Sendable {
+    case clean = 0
+    case findings = 1
+    case usage = 2
+    case fatal = 3
+
+    /// 1 when any error is found, or any warning under `strict`; else 0.
+    public static func forFindings(_ diagnostics: [Diagnostic], strict: Bool) -> CheckExitCode {
+        let failing: Severity = strict ? .warning : .error
+        return diagnostics.contains { $0.severity >= failing } ? .findings : .clean
+    }
+}

@@ -1,0 +1,184 @@
+/// `path:line:col: severity: message [rule]`, the source line, and a caret under the column.
+public struct TextFormatter: DiagnosticFormatter {
+    public init() {}
+
+    public func render(_ diagnostics: [Diagnostic], context: ReportContext) -> String {
+        var output = ""
+        for diagnostic in diagnostics {
+            let severity = diagnostic.severity.rawValue
+            let painted = context.colour ? Self.paint(severity, diagnostic.severity) : severity
+            let place = "\(diagnostic.file):\(diagnostic.line):\(diagnostic.column):"
+            output += "\(context.colour ? "\u{1B}[1m\(place)\u{1B}[0m" : place) \(painted): \(diagnostic.message) [\(diagnostic.rule)]\n"
+            if let line = context.sourceLine(diagnostic.file, diagnostic.line) {
+                output += line + "\n"
+                output += Self.caretPrefix(line, column: diagnostic.column) + (context.colour ? "\u{1B}[32m^\u{1B}[0m" : "^") + "\n"
+            }
+        }
+        return output
+    }
+
+    /// Spaces up to the column, keeping the line's tabs so the caret lines up in a terminal.
+    static func caretPrefix(_ line: String, column: Int) -> String {
+        var prefix = ""
+        for character in line.prefix(max(0, column - 1)) {
+            prefix += character == "\t" ? "\t" : " "
+        }
+        if column - 1 > line.count { prefix += String(repeating: " ", count: column - 1 - line.count) }
+        return prefix
+    }
+
+    private static func paint(_ text: String, _ severity: Severity) -> String {
+        let code = switch severity {
+        case .error: "31"
+        case .warning: "33"
+        case .note: "36"
+        }
+        return "\u{1B}[1;\(code)m\(text)\u{1B}[0m"
+    }
+}
+
+/// An array of `{"file","line","column","severity","rule","message"}`.
+public struct JSONFormatter: DiagnosticFormatter {
+    public init() {}
+
+    public func render(_ diagnostics: [Diagnostic], context: ReportContext) -> String {
+        JSONValue.array(diagnostics.map(Self.object)).serialized(indent: 2) + "\n"
+    }
+
+    static func object(_ diagnostic: Diagnostic) -> JSONValue {
+        .object([
+            ("file", .string(diagnostic.file)), ("line", .int(diagnostic.line)), ("column", .int(diagnostic.column)),
+            ("severity", .string(diagnostic.severity.rawValue)), ("rule", .string(diagnostic.rule)),
+            ("message", .string(diagnostic.message)),
+        ])
+    }
+}
+
+/// SARIF 2.1.0, one run, every known rule in `tool.driver.rules`.
+public struct SARIFFormatter: DiagnosticFormatter {
+    public init() {}
+
+    public func render(_ diagnostics: [Diagnostic], context: ReportContext) -> String {
+        var ruleIndex: [String: Int] = [:]
+        var rules = context.rules
+        for (index, rule) in rules.enumerated() { ruleIndex[rule.id] = index }
+        for diagnostic in diagnostics where ruleIndex[diagnostic.rule] == nil {
+            ruleIndex[diagnostic.rule] = rules.count
+            rules.append(RuleDescription(id: diagnostic.rule, summary: diagnostic.rule, severity: diagnostic.severity))
+        }
+        let driver: JSONValue = .object([
+            ("name", .string(context.toolName)),
+            ("version", .string(context.toolVersion)),
+            ("informationUri", .string(context.informationURI)),
+            (
+                "rules",
+                .array(
+                    rules.map { rule in
+                        .object([
+                            ("id", .string(rule.id)),
+                            ("shortDescription", .object([("text", .string(rule.summary))])),
+                            ("defaultConfiguration", .object([("level", .string(Self.level(rule.severity)))])),
+                        ])
+                    })
+            ),
+        ])
+        let results: [JSONValue] = diagnostics.map { diagnostic in
+            .object([
+                ("ruleId", .string(diagnostic.rule)),
+                ("ruleIndex", .int(ruleIndex[diagnostic.rule] ?? 0)),
+                ("level", .string(Self.level(diagnostic.severity))),
+                ("message", .object([("text", .string(diagnostic.message))])),
+                (
+                    "locations",
+                    .array([
+                        .object([
+                            (
+                                "physicalLocation",
+                                .object([
+                                    ("artifactLocation", .object([("uri", .string(Self.uri(diagnostic.file)))])),
+                                    (
+                                        "region",
+                                        .object([
+                                            ("startLine", .int(max(1, diagnostic.line))),
+                                            ("startColumn", .int(max(1, diagnostic.column))),
+                                        ])
+                                    ),
+                                ])
+                            )
+                        ])
+                    ])
+                ),
+            ])
+        }
+        let log: JSONValue = .object([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("version", .string("2.1.0")),
+            ("runs", .array([.object([("tool", .object([("driver", driver)])), ("results", .array(results))])])),
+        ])
+        return log.serialized(indent: 2) + "\n"
+    }
+
+    static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .note: "note"
+        }
+    }
+
+    /// A relative URI reference: path segments percent-encoded where RFC 3986 requires it.
+    static func uri(_ path: String) -> String {
+        var output = ""
+        for byte in path.utf8 {
+            let unreserved =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || "-._~/".utf8.contains(byte)
+            if unreserved {
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                output += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return output
+    }
+}
+
+/// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=RULE::message`.
+public struct GitHubFormatter: DiagnosticFormatter {
+    public init() {}
+
+    public func render(_ diagnostics: [Diagnostic], context: ReportContext) -> String {
+        diagnostics.map { diagnostic in
+            let command = diagnostic.severity == .error ? "error" : diagnostic.severity == .warning ? "warning" : "notice"
+            let properties = [
+                "file=\(Self.escapeProperty(diagnostic.file))", "line=\(diagnostic.line)", "col=\(diagnostic.column)",
+                "title=\(Self.escapeProperty(diagnostic.rule))",
+            ].joined(separator: ",")
+            return "::\(command) \(properties)::\(Self.escapeData(diagnostic.message))\n"
+        }.joined()
+    }
+
+    /// GitHub's escaping for the message part (actions/toolkit `escapeData`).
+    static func escapeData(_ text: String) -> String {
+        escape(text, [("%", "%25"), ("\r", "%0D"), ("\n", "%0A")])
+    }
+
+    /// GitHub's escaping for property values (actions/toolkit `escapeProperty`).
+    static func escapeProperty(_ text: String) -> String {
+        escape(text, [("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C")])
+    }
+
+    /// By Unicode scalar, so that "\r\n" (one Character in Swift) is escaped as two.
+    private static func escape(_ text: String, _ table: [(Unicode.Scalar, String)]) -> String {
+        var output = ""
+        for scalar in text.unicodeScalars {
+            if let replacement = table.first(where: { $0.0 == scalar })?.1 {
+                output += replacement
+            } else {
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,2 @@
+import MigrationKit
+print("x")
