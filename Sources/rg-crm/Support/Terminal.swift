@@ -1,0 +1,64 @@
+import Foundation
+import ArgumentParser
+import RGCore
+
+/// Where output goes and whether it may be coloured: colour only on a terminal, never with NO_COLOR set.
+enum Terminal {
+    static func useColour(_ stream: Int32 = STDOUT_FILENO) -> Bool {
+        if let noColour = ProcessInfo.processInfo.environment["NO_COLOR"], !noColour.isEmpty { return false }
+        if ProcessInfo.processInfo.environment["TERM"] == "dumb" { return false }
+        return isatty(stream) == 1
+    }
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// One line to standard error: progress and errors never mix with machine-readable output.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}
+
+/// A failure already explained to the user in one line; exits with `code` without ArgumentParser's usage text.
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32
+
+    init(_ message: String, code: Int32 = 1) {
+        self.message = message
+        self.code = code
+    }
+
+    var description: String { message }
+}
+
+/// Runs a command body; any error becomes one line on standard error (`rg-crm: error: …`) and an exit code:
+/// 2 for bad input (config, slug, URL, files), 1 for a failed operation, or the code a `CommandFailure` carries.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let failure as CommandFailure {
+        Terminal.note("rg-crm: error: \(failure.message)")
+        throw ExitCode(failure.code)
+    } catch {
+        Terminal.note("rg-crm: error: \(String(describing: error))")
+        throw ExitCode(ExitCodes.code(for: error))
+    }
+}
+
+enum ExitCodes {
+    static let success: Int32 = 0
+    static let failure: Int32 = 1
+    static let usage: Int32 = 2
+    static let fatal: Int32 = 3
+
+    static func code(for error: any Error) -> Int32 {
+        switch error {
+        case is ConfigError, is SlugError, is FileError: usage
+        default: failure
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import MigrationKit
-print("x")
