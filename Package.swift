@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit",
+                "RGCore", "MigrationKit", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

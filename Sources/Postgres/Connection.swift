@@ -131,6 +131,9 @@ public final class Connection {
             text = String(text[range.upperBound...])
         }
         text = text.split(separator: "\n").first.map(String.init) ?? text
+        for severity in ["FATAL:", "ERROR:"] where text.hasPrefix(severity) {
+            text = String(text.dropFirst(severity.count)).trimmingCharacters(in: .whitespaces)
+        }
         return redact(text, secret: secret)
     }
 

@@ -46,13 +46,25 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return (line, column)
     }
 
+    /// What to do about a connection failure, judged from libpq's reason.
+    private var connectionAdvice: String {
+        let reason = message.lowercased()
+        if reason.contains("password") || reason.contains("authentication") {
+            return "check the user and password (in the URL, PGPASSWORD or the .pgpass file)"
+        }
+        if reason.contains("database") && reason.contains("does not exist") {
+            return "create the database or fix the URL"
+        }
+        return "is the server running, and are host and port right?"
+    }
+
     public var description: String {
         switch kind {
         case .invalidURL:
             return "invalid database URL: \(message)"
         case .connection:
             let place = endpoint.map { " at \($0)" } ?? ""
-            return "cannot connect to PostgreSQL\(place): \(message) — is the server running and the URL right?"
+            return "cannot connect to PostgreSQL\(place): \(message) — \(connectionAdvice)"
         case .query:
             var text = message
             if let sqlState { text += " (SQLSTATE \(sqlState))" }

@@ -1,7 +1,210 @@
 import ArgumentParser
+import Foundation
+import MigrationKit
+import Postgres
+import RGCore
+
+/// Options every `db` subcommand shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "PostgreSQL URL or connection string; default $DATABASE_URL, then libpq's defaults (PGHOST, PGPORT, PGUSER, .pgpass, the unix socket).")
+    var databaseURL: String?
+
+    @Option(help: "Folder of NNNN_name.up.sql / .down.sql files.")
+    var migrations: String = MigrationSource.defaultDirectory
+
+    @Option(help: "Seconds to wait for another migration run's lock.")
+    var lockTimeout: Int = 60
+
+    func validate() throws {
+        guard lockTimeout > 0 else { throw ValidationError("--lock-timeout must be a positive number of seconds") }
+    }
+
+    func migrator() throws -> Migrator {
+        let migrations = try MigrationSource.load(directory: migrations)
+        let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
+        let connection = try Connection(conninfo: url)
+        return Migrator(connection: connection, migrations: migrations, lockTimeoutSeconds: lockTimeout)
+    }
+}
 
 struct Db: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply, inspect, verify and roll back the CRM schema in PostgreSQL.",
-        subcommands: [])
+        discussion: """
+            Every db subcommand connects with --database-url, else $DATABASE_URL, else libpq's own defaults,
+            exactly as psql does, and reads migrations from --migrations (default db/migrations).
+            """,
+        subcommands: [Migrate.self, Status.self, Rollback.self, Verify.self])
+}
+
+extension Db {
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply pending migrations, each in its own transaction.",
+            discussion: """
+                Holds a PostgreSQL advisory lock for the whole run, so concurrent runs wait for each other.
+                Refuses to run when an applied migration's file changed or is missing.
+
+                Examples:
+                  rg-crm db migrate
+                  rg-crm db migrate --to 2
+                  rg-crm db migrate --dry-run > plan.sql
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(help: "Apply up to and including this version.")
+        var to: Int?
+
+        @Flag(help: "Print the SQL that would run; change nothing.")
+        var dryRun = false
+
+        func run() throws {
+            try reportingErrors {
+                let migrator = try database.migrator()
+                let report = try migrator.migrate(to: to, dryRun: dryRun, progress: Progress.migration)
+                if dryRun {
+                    Terminal.write(MigrationRendering.dryRun(report.plannedSQL))
+                    Terminal.note(
+                        report.plannedSQL.isEmpty
+                            ? "dry run: nothing to apply, database is at version \(Migration.format(report.version))"
+                            : "dry run: \(report.plannedSQL.count) migration(s) would be applied; nothing was changed")
+                } else if report.applied.isEmpty {
+                    Terminal.write("Database is up to date at version \(Migration.format(report.version)); nothing to apply.\n")
+                } else {
+                    let total = report.applied.reduce(0) { $0 + $1.milliseconds }
+                    Terminal.write(
+                        "Applied \(report.applied.count) migration(s) in \(total) ms; database is at version \(Migration.format(report.version)).\n")
+                }
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show applied and pending migrations.",
+            discussion: """
+                JSON shape: {"applied":[{"version","name","checksum","applied_at","checksum_state"}],"pending":[{"version","name"}]}
+                Exits 1 when an applied migration's file changed or is missing.
+
+                Examples:
+                  rg-crm db status
+                  rg-crm db status --format json | jq '.pending | length'
+                """)
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(help: "Output format: text or json.")
+        var format: Format = .text
+
+        func run() throws {
+            let status = try reportingErrors { try database.migrator().status() }
+            switch format {
+            case .text: Terminal.write(MigrationRendering.statusText(status, colour: Terminal.useColour()))
+            case .json: Terminal.write(MigrationRendering.statusJSON(status))
+            }
+            if status.applied.contains(where: { $0.state != .ok }) { throw ExitCode(ExitCodes.failure) }
+        }
+    }
+
+    struct Rollback: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run down migrations, newest first, each in its own transaction.",
+            discussion: """
+                Destructive: the tables a down file drops lose their rows. Without --yes nothing is changed and
+                the plan is printed. --to 0 undoes everything and leaves schema crm empty.
+
+                Examples:
+                  rg-crm db rollback --steps 1 --yes
+                  rg-crm db rollback --to 0 --dry-run
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(help: "Undo this many of the newest applied migrations.")
+        var steps: Int?
+
+        @Option(help: "Undo every applied migration above this version (0: all).")
+        var to: Int?
+
+        @Flag(help: "Print what would be undone; change nothing.")
+        var dryRun = false
+
+        @Flag(help: "Confirm a rollback that drops tables and their data.")
+        var yes = false
+
+        func validate() throws {
+            if (steps == nil) == (to == nil) { throw ValidationError("give exactly one of --steps N or --to VERSION") }
+            if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+            if let to, to < 0 { throw ValidationError("--to must be 0 or a version") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let target: RollbackTarget = steps.map(RollbackTarget.steps) ?? .version(to ?? 0)
+                let migrator = try database.migrator()
+                if dryRun || !yes {
+                    let plan = try migrator.rollback(target, dryRun: true)
+                    if plan.isEmpty {
+                        Terminal.write("Nothing to roll back.\n")
+                        return
+                    }
+                    Terminal.write(plan.map { "would roll back \($0.id) (\($0.downPath))\n" }.joined())
+                    if !dryRun {
+                        throw CommandFailure("rollback drops tables and their data; run again with --yes to confirm", code: ExitCodes.usage)
+                    }
+                    return
+                }
+                let done = try migrator.rollback(target, progress: Progress.migration)
+                let version = try migrator.status().currentVersion
+                Terminal.write(
+                    done.isEmpty
+                        ? "Nothing to roll back; database is at version \(Migration.format(version)).\n"
+                        : "Rolled back \(done.count) migration(s); database is at version \(Migration.format(version)).\n")
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check checksums and prove every down migration undoes its up.",
+            discussion: """
+                For every version: up, down, up again, comparing a catalog snapshot (tables, columns and types,
+                constraints, indexes, policies, views, functions, triggers) after each step. It all runs in one
+                transaction that is rolled back, with the live schema renamed aside inside it: no data is
+                touched. Exits 1 on any finding.
+
+                Example:
+                  rg-crm db verify
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let report = try reportingErrors { try database.migrator().verify() }
+            for finding in report.findings { Terminal.note("rg-crm: error: \(finding)") }
+            for migration in report.skipped {
+                Terminal.note("note: \(migration.upPath): non-transactional, not replayed (it cannot run inside the verify transaction)")
+            }
+            if !report.findings.isEmpty {
+                throw ExitCode(ExitCodes.failure)
+            }
+            Terminal.write("Verified \(report.verified.count) migration(s): checksums match and each down undoes its up.\n")
+        }
+    }
+}
+
+enum Progress {
+    /// Progress goes to standard error, so standard output stays machine-readable.
+    static func migration(_ event: MigrationProgress) {
+        switch event {
+        case .waitingForLock: Terminal.note("waiting for another migration run to finish…")
+        case .applying: break
+        case .applied(let migration, let milliseconds): Terminal.note("applied \(migration.id) (\(milliseconds) ms)")
+        case .rollingBack: break
+        case .rolledBack(let migration, let milliseconds): Terminal.note("rolled back \(migration.id) (\(milliseconds) ms)")
+        }
+    }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import ArgumentParser
+import MigrationKit
+import Postgres
 import RGCore
 
 /// Where output goes and whether it may be coloured: colour only on a terminal, never with NO_COLOR set.
@@ -58,6 +60,9 @@ enum ExitCodes {
     static func code(for error: any Error) -> Int32 {
         switch error {
         case is ConfigError, is SlugError, is FileError: usage
+        case let error as PostgresError where error.kind == .invalidURL: usage
+        case MigrationError.source, MigrationError.invalidTarget: usage
+        case MigrationError.database(let error) where error.kind == .invalidURL: usage
         default: failure
         }
     }

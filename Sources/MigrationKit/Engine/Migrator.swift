@@ -1,0 +1,251 @@
+import Foundation
+import Postgres
+import RGCore
+
+/// What the engine tells its caller while it works, for progress lines.
+public enum MigrationProgress: Sendable {
+    case waitingForLock
+    case applying(Migration)
+    case applied(Migration, milliseconds: Int)
+    case rollingBack(Migration)
+    case rolledBack(Migration, milliseconds: Int)
+}
+
+public struct MigrateReport: Sendable {
+    public var applied: [(migration: Migration, milliseconds: Int)]
+    public var version: Int
+    /// The SQL a dry run would have sent, in order.
+    public var plannedSQL: [Migration]
+}
+
+/// Applies and rolls back migrations on one connection, holding the migration lock for the whole run.
+public final class Migrator {
+    public static let schema = "crm"
+    public static let historyTable = "schema_migrations"
+
+    let connection: Connection
+    let migrations: [Migration]
+    private let lockTimeoutSeconds: Int
+
+    public init(connection: Connection, migrations: [Migration], lockTimeoutSeconds: Int = 60) {
+        self.connection = connection
+        self.migrations = migrations
+        self.lockTimeoutSeconds = lockTimeoutSeconds
+    }
+
+    // MARK: - Commands
+
+    public func status() throws(MigrationError) -> MigrationStatus {
+        let applied = try appliedMigrations()
+        let states = MigrationPlanner.states(applied: applied, available: migrations)
+        let appliedVersions = Set(applied.map(\.version))
+        return MigrationStatus(
+            applied: states.map { (migration: $0.0, state: $0.1) },
+            pending: migrations.filter { !appliedVersions.contains($0.version) })
+    }
+
+    public func migrate(to target: Int? = nil, dryRun: Bool = false, progress: (MigrationProgress) -> Void = { _ in })
+        throws(MigrationError) -> MigrateReport
+    {
+        if dryRun {
+            let pending = try MigrationPlanner.pending(applied: try appliedMigrations(), available: migrations, target: target)
+            return MigrateReport(applied: [], version: try appliedMigrations().last?.version ?? 0, plannedSQL: pending)
+        }
+        return try withMigrationLock(progress: progress) { () throws(MigrationError) -> MigrateReport in
+            try ensureHistoryTable()
+            let applied = try appliedMigrations()
+            let pending = try MigrationPlanner.pending(applied: applied, available: migrations, target: target)
+            var done: [(Migration, Int)] = []
+            for migration in pending {
+                progress(.applying(migration))
+                let milliseconds = try apply(migration)
+                progress(.applied(migration, milliseconds: milliseconds))
+                done.append((migration, milliseconds))
+            }
+            let version = done.last?.0.version ?? applied.last?.version ?? 0
+            return MigrateReport(applied: done.map { (migration: $0.0, milliseconds: $0.1) }, version: version, plannedSQL: [])
+        }
+    }
+
+    /// Runs down files newest first, each with the removal of its history row in one transaction.
+    /// Rolling back to 0 also drops the history table, leaving schema `crm` empty.
+    public func rollback(_ target: RollbackTarget, dryRun: Bool = false, progress: (MigrationProgress) -> Void = { _ in })
+        throws(MigrationError) -> [Migration]
+    {
+        if dryRun {
+            return try MigrationPlanner.rollback(applied: try appliedMigrations(), available: migrations, target: target)
+        }
+        return try withMigrationLock(progress: progress) { () throws(MigrationError) -> [Migration] in
+            let applied = try appliedMigrations()
+            let plan = try MigrationPlanner.rollback(applied: applied, available: migrations, target: target)
+            for migration in plan {
+                progress(.rollingBack(migration))
+                let started = DispatchTime.now()
+                try inTransaction(file: migration.downPath) { () throws(MigrationError) in
+                    try runScript(migration.downSQL, file: migration.downPath)
+                    try run("DELETE FROM \(try history()) WHERE version = $1", [String(migration.version)])
+                }
+                progress(.rolledBack(migration, milliseconds: Self.milliseconds(since: started)))
+            }
+            if try appliedMigrations().isEmpty, try historyTableExists() {
+                try run("DROP TABLE \(try history())")
+            }
+            return plan
+        }
+    }
+
+    // MARK: - Applying
+
+    private func apply(_ migration: Migration) throws(MigrationError) -> Int {
+        let started = DispatchTime.now()
+        if migration.transactional {
+            try inTransaction(file: migration.upPath) { () throws(MigrationError) in
+                try runScript(migration.upSQL, file: migration.upPath)
+                try record(migration, milliseconds: Self.milliseconds(since: started))
+            }
+        } else {
+            var count = 0
+            for statement in SQLScript.statements(migration.upSQL) {
+                do {
+                    try connection.execute(script: statement.text)
+                } catch {
+                    let (line, column) = Self.locate(error, in: statement)
+                    throw .partiallyApplied(file: migration.upPath, line: line, column: column, error, statementsRun: count)
+                }
+                count += 1
+            }
+            try record(migration, milliseconds: Self.milliseconds(since: started))
+        }
+        return Self.milliseconds(since: started)
+    }
+
+    private func record(_ migration: Migration, milliseconds: Int) throws(MigrationError) {
+        try run(
+            "INSERT INTO \(try history()) (version, name, checksum, execution_ms) VALUES ($1, $2, $3, $4)",
+            [String(migration.version), migration.name, migration.checksum, String(milliseconds)])
+    }
+
+    /// Sends a script statement by statement (as psql does) so that a failure names its line.
+    func runScript(_ sql: String, file: String) throws(MigrationError) {
+        for statement in SQLScript.statements(sql) {
+            do {
+                try connection.execute(script: statement.text)
+            } catch {
+                let (line, column) = Self.locate(error, in: statement)
+                throw .failed(file: file, line: line, column: column, error)
+            }
+        }
+    }
+
+    static func locate(_ error: PostgresError, in statement: SQLStatement) -> (Int, Int) {
+        guard let inner = error.location else { return (statement.line, statement.column) }
+        return (statement.line + inner.line - 1, inner.line == 1 ? statement.column + inner.column - 1 : inner.column)
+    }
+
+    func inTransaction(file: String, _ body: () throws(MigrationError) -> Void) throws(MigrationError) {
+        try run("BEGIN")
+        do {
+            try body()
+            try run("COMMIT")
+        } catch {
+            _ = try? connection.execute(script: "ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: - History
+
+    private func history() throws(MigrationError) -> String {
+        do {
+            return "\(try connection.quoteIdentifier(Self.schema)).\(try connection.quoteIdentifier(Self.historyTable))"
+        } catch {
+            throw .database(error)
+        }
+    }
+
+    private func historyTableExists() throws(MigrationError) -> Bool {
+        let result = try run("SELECT to_regclass($1) IS NOT NULL", ["\(Self.schema).\(Self.historyTable)"])
+        return result.scalar == "t"
+    }
+
+    private func ensureHistoryTable() throws(MigrationError) {
+        if try historyTableExists() { return }
+        try run("CREATE SCHEMA IF NOT EXISTS \(try connection.quoteIdentifierOrThrow(Self.schema))")
+        try run(
+            """
+            CREATE TABLE IF NOT EXISTS \(try history()) (
+                version bigint PRIMARY KEY,
+                name text NOT NULL,
+                checksum char(64) NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now(),
+                execution_ms integer NOT NULL CHECK (execution_ms >= 0),
+                applied_by text NOT NULL DEFAULT current_user
+            )
+            """)
+    }
+
+    func appliedMigrations() throws(MigrationError) -> [AppliedMigration] {
+        guard try historyTableExists() else { return [] }
+        let result = try run(
+            """
+            SELECT version, name, checksum,
+                   to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), execution_ms, applied_by
+            FROM \(try history()) ORDER BY version
+            """)
+        return result.rows.map { row in
+            AppliedMigration(
+                version: Int(row[0] ?? "") ?? 0, name: row[1] ?? "", checksum: row[2] ?? "", appliedAt: row[3] ?? "",
+                executionMilliseconds: Int(row[4] ?? "") ?? 0, appliedBy: row[5] ?? "")
+        }
+    }
+
+    // MARK: - Lock
+
+    /// A session-level advisory lock keyed on database, schema and history table: concurrent runs wait
+    /// for each other (bounded by `lockTimeoutSeconds`) instead of colliding.
+    private func withMigrationLock<T>(
+        progress: (MigrationProgress) -> Void, _ body: () throws(MigrationError) -> T
+    ) throws(MigrationError) -> T {
+        let database = try run("SELECT current_database()").scalar ?? ""
+        let key = Self.lockKey(database: database)
+        if try run("SELECT pg_try_advisory_lock($1::bigint)", [String(key)]).scalar != "t" {
+            progress(.waitingForLock)
+            do {
+                try connection.query("SELECT set_config('lock_timeout', $1, false)", ["\(lockTimeoutSeconds)s"])
+                try connection.query("SELECT pg_advisory_lock($1::bigint)", [String(key)])
+                try connection.query("RESET lock_timeout")
+            } catch {
+                if error.sqlState == "55P03" { throw .lockTimeout(seconds: lockTimeoutSeconds, database: database) }
+                throw .database(error)
+            }
+        }
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock($1::bigint)", [String(key)]) }
+        return try body()
+    }
+
+    static func lockKey(database: String) -> Int64 {
+        let digest = Digest.sha256Hex("rg-crm:\(database):\(schema).\(historyTable)")
+        return Int64(bitPattern: UInt64(digest.prefix(16), radix: 16) ?? 0)
+    }
+
+    // MARK: - Helpers
+
+    @discardableResult
+    func run(_ sql: String, _ parameters: [String?] = []) throws(MigrationError) -> QueryResult {
+        do {
+            return try connection.query(sql, parameters)
+        } catch {
+            throw .database(error)
+        }
+    }
+
+    static func milliseconds(since start: DispatchTime) -> Int {
+        Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
+    }
+}
+
+extension Connection {
+    func quoteIdentifierOrThrow(_ name: String) throws(MigrationError) -> String {
+        do { return try quoteIdentifier(name) } catch { throw .database(error) }
+    }
+}

@@ -1,0 +1,40 @@
+import Postgres
+
+/// Everything that can stop a migration run, each a complete sentence naming the file or version involved.
+public enum MigrationError: Error, Sendable, CustomStringConvertible {
+    /// A migration file or folder is malformed (path, possibly with :line:col).
+    case source(String, String)
+    case database(PostgresError)
+    /// A migration's SQL failed: file, line, column, the server's error.
+    case failed(file: String, line: Int, column: Int, PostgresError)
+    case checksumMismatch(file: String, version: Int)
+    case missingFile(version: Int, name: String)
+    case outOfOrder(Migration, latestApplied: Int)
+    case lockTimeout(seconds: Int, database: String)
+    case invalidTarget(String)
+    /// A non-transactional migration failed part-way: what ran, and what to do.
+    case partiallyApplied(file: String, line: Int, column: Int, PostgresError, statementsRun: Int)
+
+    public var description: String {
+        switch self {
+        case .source(let path, let reason):
+            return "\(path): \(reason)"
+        case .database(let error):
+            return error.description
+        case .failed(let file, let line, let column, let error):
+            return "\(file):\(line):\(column): \(error); the migration was rolled back, nothing of it remains"
+        case .checksumMismatch(let file, let version):
+            return "\(file): changed since version \(Migration.format(version)) was applied (checksum differs); restore the file and add a new migration instead"
+        case .missingFile(let version, let name):
+            return "migration \(Migration.format(version))_\(name) is applied but its file is missing from the migrations folder"
+        case .outOfOrder(let migration, let latest):
+            return "\(migration.upPath): version \(Migration.format(migration.version)) is older than the latest applied version \(Migration.format(latest)); give it a higher number"
+        case .lockTimeout(let seconds, let database):
+            return "another rg-crm migration run holds the migration lock on database \(database); gave up after waiting \(seconds) s (raise --lock-timeout or try again)"
+        case .invalidTarget(let reason):
+            return reason
+        case .partiallyApplied(let file, let line, let column, let error, let count):
+            return "\(file):\(line):\(column): \(error); this migration is non-transactional and \(count) statement(s) before it were committed: fix the cause, undo or complete them by hand (e.g. DROP INDEX CONCURRENTLY IF EXISTS for an invalid index), then run db migrate again"
+        }
+    }
+}
