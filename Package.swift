@@ -46,7 +46,7 @@ let package = Package(
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
-        .testTarget(name: "RGCoreTests", dependencies: ["RGCore"]),
+        .testTarget(name: "RGCoreTests", dependencies: ["RGCore", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),

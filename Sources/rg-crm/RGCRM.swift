@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct RGCRM: ParsableCommand {
@@ -6,11 +7,33 @@ struct RGCRM: ParsableCommand {
         commandName: "rg-crm",
         abstract: "Onboard and operate RentGuy CRM tenants.",
         discussion: """
-            Exit codes: 0 success or clean, 1 findings or a failed check, 2 usage or input error, 3 fatal error.
+            Exit codes: 0 success (or nothing to do), 1 a failed operation or findings, 2 bad input or invocation
+            (a malformed URL, config file, slug or flag), 3 an internal error.
+            Colour only on a terminal; NO_COLOR turns it off.
             Shell completions: rg-crm --generate-completion-script bash|zsh|fish
+
+            Examples:
+              rg-crm config check --tenant mrdj
+              rg-crm db migrate
+              rg-crm db status --format json
             """,
         version: RGCRMVersion.current,
-        subcommands: [Db.self])
+        subcommands: [Config.self, Db.self])
+
+    /// ArgumentParser exits 64 on a bad command line; rg-crm keeps one code for all bad input: 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitCodes.usage)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 enum RGCRMVersion {

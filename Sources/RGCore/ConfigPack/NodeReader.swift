@@ -104,11 +104,13 @@ struct NodeReader {
 public enum Suggestion {
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let limit = max(2, word.count / 3)
-        return
-            candidates
-            .map { ($0, distance(word.lowercased(), $0.lowercased())) }
-            .filter { $0.1 <= limit }
-            .min { $0.1 < $1.1 }?.0
+        let lowered = word.lowercased()
+        if let near = candidates.map({ ($0, distance(lowered, $0.lowercased())) }).filter({ $0.1 <= limit }).min(by: { $0.1 < $1.1 }) {
+            return near.0
+        }
+        // A shortened name ("accent" for "accent_color") is far by edit distance but plainly meant.
+        guard lowered.count >= 3 else { return nil }
+        return candidates.filter { $0.lowercased().hasPrefix(lowered) }.min { $0.count < $1.count }
     }
 
     /// Levenshtein distance.

@@ -1,0 +1,70 @@
+import ArgumentParser
+import RGCore
+
+/// Options of every command that works on one tenant's config pack.
+struct TenantOptions: ParsableArguments {
+    @Option(help: "The tenant's slug (^[a-z][a-z0-9_]{1,30}$), its folder under --config-dir.")
+    var tenant: String
+
+    @Option(help: "Folder holding one config pack per tenant.")
+    var configDir: String = ConfigPack.defaultConfigDirectory
+
+    /// The validated slug; checked before any file or server is touched.
+    func slug() throws -> Slug { try Slug(tenant) }
+
+    func load() throws -> ConfigPack { try ConfigPack.load(slug: try slug(), configDirectory: configDir) }
+}
+
+struct Config: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate tenant config packs (tenant.json, crm.json).",
+        subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate a tenant's config pack against its schema and rules.",
+            discussion: """
+                Reports every bad value with its file, JSON path and position. Exits 0 when valid, 2 when not.
+                JSON Schemas for editors: schemas/tenant.schema.json, schemas/crm.schema.json.
+
+                Examples:
+                  rg-crm config check --tenant mrdj
+                  rg-crm config check --tenant mrdj --format github
+                """)
+
+        @OptionGroup var tenant: TenantOptions
+
+        @Option(help: "Output format: text, json, sarif or github.")
+        var format: OutputFormat = .text
+
+        func run() throws {
+            do {
+                let pack = try reportingErrors { () throws -> ConfigPack? in
+                    do { return try tenant.load() } catch let error as ConfigError {
+                        if format == .text { throw error }
+                        Terminal.write(
+                            format.formatter.render(
+                                error.issues.map(\.diagnostic),
+                                context: ReportContext(toolVersion: RGCRMVersion.current, rules: [ConfigRules.config], colour: false)))
+                        return nil
+                    }
+                }
+                guard let pack else { throw ExitCode(ExitCodes.usage) }
+                let stages = pack.crm.pipelines.reduce(0) { $0 + $1.stages.count }
+                if format == .text {
+                    Terminal.write(
+                        "\(pack.directory): valid (\(pack.tenant.name), \(pack.crm.pipelines.count) pipeline(s), \(stages) stage(s), \(pack.crm.automation.count) automation trigger(s), \(pack.crm.webhooks.count) webhook(s))\n")
+                } else {
+                    Terminal.write(
+                        format.formatter.render([], context: ReportContext(toolVersion: RGCRMVersion.current, rules: [ConfigRules.config], colour: false)))
+                }
+            }
+        }
+    }
+}
+
+enum ConfigRules {
+    static let config = RuleDescription(id: "config", summary: "A config pack value breaks its schema or rules.", severity: .error)
+}
+
+extension OutputFormat: ExpressibleByArgument {}

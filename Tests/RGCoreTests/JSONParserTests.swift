@@ -1,0 +1,54 @@
+import Testing
+
+@testable import RGCore
+
+@Suite struct JSONParserTests {
+    @Test func valuesKeepTheirPositionsInCharacters() throws {
+        let root = try JSONParser.parse("{\n  \"naam\": \"Oriëntatie\",\n  \"n\": [1, 2.5e3, true, null]\n}")
+        #expect(root["naam"]?.string == "Oriëntatie")
+        #expect(root["naam"]?.position == SourcePosition(line: 2, column: 11))
+        let elements = try #require(root["n"]?.elements)
+        #expect(elements.map(\.position.column) == [9, 12, 19, 25])
+        #expect(elements[1].number == 2500)
+    }
+
+    @Test func columnsCountCharactersNotBytes() throws {
+        let error = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse("{\"€uro\": ✗}") }
+        #expect(error?.position == SourcePosition(line: 1, column: 10))
+    }
+
+    @Test(arguments: [
+        ("{\"a\": 1,}", "expected a quoted key", 1, 9),
+        ("[1 2]", "expected ',' or ']' after array element", 1, 4),
+        ("{\"a\": 1, \"a\": 2}", "duplicate key \"a\" (first at 1:2)", 1, 10),
+        ("{\"a\": 01}", "expected ',' or '}' after object member", 1, 8),
+        ("\"tab\there\"", "control character in string; escape it", 1, 5),
+        ("{\"a\": \"\\ud800\"}", "unpaired surrogate in \\u escape", 1, 14),
+        ("", "unexpected end of file, expected a value", 1, 1),
+        ("{} x", "unexpected text after the JSON value", 1, 4),
+    ])
+    func syntaxErrorsSayWhatAndWhere(input: String, message: String, line: Int, column: Int) {
+        let error = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(input) }
+        #expect(error?.message == message)
+        #expect(error?.position == SourcePosition(line: line, column: column))
+    }
+
+    @Test func deepNestingIsRefusedNotOverflowed() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let error = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }
+        #expect(error?.message == "nesting deeper than 512 levels")
+    }
+
+    @Test func invalidUTF8IsAnErrorNotACrash() {
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse([0x22, 0xFF, 0xFE, 0x22]) }
+    }
+
+    @Test func writerEscapesAndRoundTrips() throws {
+        let value = JSONValue.object([
+            ("naam", .string("Mr. DJ & Friends \"Live\"\n\u{01}")), ("n", .int(3)), ("x", .array([.bool(true), .null, .double(1.5)])),
+        ])
+        let text = value.serialized()
+        #expect(text == #"{"naam":"Mr. DJ & Friends \"Live\"\n\u0001","n":3,"x":[true,null,1.5]}"#)
+        #expect(try JSONParser.parse(text).plain == value)
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what rg-crm needs on a fresh Debian machine: the C libraries' -dev packages, the PostgreSQL server,
+# and Python's jsonschema (tests validate SARIF and the config schemas with it). Quick when all is there.
+# Set RG_BOOTSTRAP_UPDATE=1 to refresh apt's lists first (CI does).
+set -euo pipefail
+packages=(libpq-dev libyaml-dev libcurl4-openssl-dev postgresql postgresql-contrib pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+if [ "${RG_BOOTSTRAP_UPDATE:-0}" = 1 ] || [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: apt-get update" >&2
+  $sudo apt-get update -qq
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# Debian's postgresql package starts a cluster of its own on 5432; rg-crm uses its own throwaway one.
+python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
+command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (expected the toolchain at /opt/swift)" >&2; exit 2; }

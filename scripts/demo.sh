@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The main job end to end on a local default: installs what is missing, starts the throwaway PostgreSQL,
+# builds rg-crm, checks the reference tenant's config pack, applies the CRM schema and shows its status.
+# Safe to run again: a second run applies nothing and says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+eval "$(scripts/pg.sh start)"
+swift build -c release --product rg-crm >&2
+rg=".build/release/rg-crm"
+set -x
+"$rg" config check --tenant mrdj
+"$rg" db migrate
+"$rg" db status
