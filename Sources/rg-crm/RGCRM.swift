@@ -28,7 +28,9 @@ struct RGCRM: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                // One line, like every other error; --help has the usage.
+                let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
+                FileHandle.standardError.write(Data("rg-crm: error: \(line)\n".utf8))
                 Foundation.exit(ExitCodes.usage)
             }
             exit(withError: error)
