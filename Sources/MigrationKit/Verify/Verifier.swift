@@ -87,7 +87,13 @@ extension Migrator {
             try runScript(sql, file: file)
         } catch {
             try run("ROLLBACK TO SAVEPOINT rg_crm_verify")
-            findings.append(VerifyFinding(file: file, message: "fails during \(phase): \(error)"))
+            let reason: String
+            if case .failed(_, let line, let column, let cause) = error {
+                reason = "line \(line), column \(column): \(cause)"
+            } else {
+                reason = "\(error)"
+            }
+            findings.append(VerifyFinding(file: file, message: "fails during \(phase) at \(reason)"))
             return nil
         }
         try run("RELEASE SAVEPOINT rg_crm_verify")

@@ -1,0 +1,72 @@
+-- Tenant isolation in the database itself (plan §11): Metabase and exports connect directly, so the API is not
+-- the only door. Every tenant-owned table gets row-level security, ENABLEd and FORCEd, with policies that tie
+-- rows to the tenant of the current role. The role → tenant mapping lives in crm_tenant_roles and is read by a
+-- SECURITY DEFINER function; no configuration parameter is consulted, so `SET app.tenant_id = …` cannot widen a
+-- session's view. `rg-crm db seed` creates the roles and rows of crm_tenant_roles.
+
+-- Which roles act for which tenant. Tenant roles get no privilege on this table, and it has no row-level
+-- security: the policies' own function reads it, and a policy on it would call that function again.
+CREATE TABLE crm.crm_tenant_roles (
+    tenant_id  uuid NOT NULL REFERENCES crm.crm_tenants (id) ON DELETE CASCADE,
+    role_name  name NOT NULL UNIQUE,
+    access     text NOT NULL CHECK (access IN ('app', 'reader')),
+    PRIMARY KEY (tenant_id, role_name)
+);
+
+-- A tenant's scoring rules, automation mapping (trigger → workflows) and named webhooks (Vault references).
+CREATE TABLE crm.crm_tenant_settings (
+    tenant_id   uuid PRIMARY KEY REFERENCES crm.crm_tenants (id) ON DELETE CASCADE,
+    scoring     jsonb NOT NULL DEFAULT '[]'::jsonb CHECK (jsonb_typeof(scoring) = 'array'),
+    automation  jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(automation) = 'object'),
+    webhooks    jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(webhooks) = 'object'),
+    updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- The tenants whose roles `who` acts as: itself and every role it inherits from, following pg_auth_members as
+-- pg_has_role(…, 'USAGE') does. Called with CURRENT_USER from the policies below, so after SET ROLE it is the
+-- role set, and for a login user granted rg_<slug>_app it is that tenant. STABLE: evaluated once per query.
+CREATE FUNCTION crm.current_tenant_ids(who name) RETURNS uuid[]
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE acting (roleid, inherits) AS (
+        SELECT r.oid, r.rolinherit FROM pg_catalog.pg_roles r WHERE r.rolname = who
+        UNION
+        SELECT m.roleid, parent.rolinherit
+          FROM acting a
+          JOIN pg_catalog.pg_auth_members m ON m.member = a.roleid
+          JOIN pg_catalog.pg_roles parent ON parent.oid = m.roleid
+         WHERE a.inherits
+    )
+    SELECT coalesce(array_agg(DISTINCT t.tenant_id), '{}')
+      FROM crm.crm_tenant_roles t
+      JOIN pg_catalog.pg_roles r ON r.rolname = t.role_name
+      JOIN acting a ON a.roleid = r.oid
+$$;
+
+-- Row-level security on every tenant-owned table. Two permissive policies per table:
+--   tenant_isolation (every role): rows of the tenants of the current role, for reading and for writing;
+--   owner_all (the role that applies migrations, which owns the tables): everything, so migrations, seeds and
+--   offboarding keep full access under FORCE.
+-- The tenant's own qualifier is a plain `tenant_id = ANY (…)`, so the (tenant_id, …) indexes serve it.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['crm_contacts', 'crm_leads', 'crm_pipelines', 'crm_stages', 'crm_deals', 'crm_activities',
+                             'crm_automation_runs', 'crm_deal_stage_history', 'crm_tenant_settings']
+    LOOP
+        EXECUTE format('ALTER TABLE crm.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE crm.%I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY tenant_isolation ON crm.%I USING (tenant_id = ANY ((SELECT crm.current_tenant_ids(CURRENT_USER))::uuid[])) WITH CHECK (tenant_id = ANY ((SELECT crm.current_tenant_ids(CURRENT_USER))::uuid[]))', t);
+        EXECUTE format('CREATE POLICY owner_all ON crm.%I TO CURRENT_USER USING (true) WITH CHECK (true)', t);
+    END LOOP;
+END;
+$$;
+
+ALTER TABLE crm.crm_tenants ENABLE ROW LEVEL SECURITY;
+ALTER TABLE crm.crm_tenants FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON crm.crm_tenants
+    USING (id = ANY ((SELECT crm.current_tenant_ids(CURRENT_USER))::uuid[]))
+    WITH CHECK (id = ANY ((SELECT crm.current_tenant_ids(CURRENT_USER))::uuid[]));
+CREATE POLICY owner_all ON crm.crm_tenants TO CURRENT_USER USING (true) WITH CHECK (true);
