@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-15}"
 eval "$(scripts/pg.sh start 2>/dev/null)"
+export PGOPTIONS="-c client_min_messages=warning"
 swift build -c release --product rg-crm >/dev/null 2>&1
 rg=".build/release/rg-crm"
 base="${DATABASE_URL%/*}"
@@ -34,7 +35,7 @@ psql_median=$(printf '%s\n' "${psql_times[@]}" | median)
 help_median=$(printf '%s\n' "${help_times[@]}" | median)
 true_median=$(printf '%s\n' "${true_times[@]}" | median)
 printf '%-44s %10s\n' "median of $runs runs (microseconds)" ""
-printf '%-44s %10d\n' "rg-crm db migrate (3 migrations, empty db)" "$rg_median"
+printf "%-44s %10d\n" "rg-crm db migrate (${#ups[@]} migrations, empty db)" "$rg_median"
 printf '%-44s %10d\n' "psql -1 -f (same up files, one transaction)" "$psql_median"
 printf '%-44s %10.2fx  (target <= 1.3x)\n' "ratio rg-crm / psql" "$(echo "$rg_median / $psql_median" | bc -l)"
 printf '%-44s %10d  (target < 20000)\n' "rg-crm --help start-up (median of 50)" "$help_median"
