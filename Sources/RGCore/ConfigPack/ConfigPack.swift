@@ -51,7 +51,7 @@ public struct ConfigPack: Sendable, Equatable {
         do {
             bytes = try BoundedFile.read(file, limit: maximumFileSize)
         } catch {
-            throw ConfigError([ConfigIssue(file: file, path: "$", position: nil, message: error.description)])
+            throw ConfigError([ConfigIssue(file: file, path: "$", position: nil, message: error.reason)])
         }
         do {
             return try JSONParser.parse(bytes)

@@ -4,10 +4,19 @@ import MigrationKit
 import Postgres
 import RGCore
 
-/// Options every `db` subcommand shares.
-struct DatabaseOptions: ParsableArguments {
+/// How to reach PostgreSQL; shared by every command that talks to it.
+struct ConnectionOptions: ParsableArguments {
     @Option(help: "PostgreSQL URL or connection string; default $DATABASE_URL, then libpq's defaults (PGHOST, PGPORT, PGUSER, .pgpass, the unix socket).")
     var databaseURL: String?
+
+    func connect() throws -> Connection {
+        try Connection(conninfo: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"])
+    }
+}
+
+/// Options of the migration subcommands.
+struct DatabaseOptions: ParsableArguments {
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "Folder of NNNN_name.up.sql / .down.sql files.")
     var migrations: String = MigrationSource.defaultDirectory
@@ -21,9 +30,7 @@ struct DatabaseOptions: ParsableArguments {
 
     func migrator() throws -> Migrator {
         let migrations = try MigrationSource.load(directory: migrations)
-        let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
-        let connection = try Connection(conninfo: url)
-        return Migrator(connection: connection, migrations: migrations, lockTimeoutSeconds: lockTimeout)
+        return Migrator(connection: try connection.connect(), migrations: migrations, lockTimeoutSeconds: lockTimeout)
     }
 }
 
@@ -34,7 +41,7 @@ struct Db: ParsableCommand {
             Every db subcommand connects with --database-url, else $DATABASE_URL, else libpq's own defaults,
             exactly as psql does, and reads migrations from --migrations (default db/migrations).
             """,
-        subcommands: [Migrate.self, Status.self, Rollback.self, Verify.self])
+        subcommands: [Migrate.self, Status.self, Rollback.self, Verify.self, Seed.self])
 }
 
 extension Db {

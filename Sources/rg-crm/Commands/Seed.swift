@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import MigrationKit
+import RGCore
+
+/// The role prefix; tests and shared clusters set their own.
+struct RoleOptions: ParsableArguments {
+    @Option(help: "Prefix of the tenant roles (<prefix>_<slug>_app, <prefix>_<slug>_reader); default $RG_CRM_ROLE_PREFIX, then rg.")
+    var rolePrefix: String?
+
+    var prefix: String { rolePrefix ?? ProcessInfo.processInfo.environment["RG_CRM_ROLE_PREFIX"] ?? TenantRoles.defaultPrefix }
+
+    func validate() throws {
+        guard TenantRoles.isValidPrefix(prefix) else {
+            throw ValidationError("role prefix '\(prefix)' must be 1 to 16 lowercase letters, digits or underscores, starting with a letter")
+        }
+    }
+}
+
+extension Db {
+    struct Seed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or update a tenant: its row, roles, pipelines, stages and settings.",
+            discussion: """
+                Validates the config pack first, then in one transaction applies the base seed, the seeds of the tenant's
+                verticals (db/seeds/crm/<vertical>.json) and the tenant's crm.json, later layers winning. A second run with the
+                same input changes nothing and says "unchanged". A stage that deals still use is never removed.
+
+                Examples:
+                  rg-crm db seed --tenant mrdj
+                  rg-crm db seed --tenant mrdj --dry-run
+                """)
+
+        @OptionGroup var tenant: TenantOptions
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var roles: RoleOptions
+
+        @Option(help: "Folder of the base and vertical seeds.")
+        var seeds: String = SeedPlan.defaultSeedDirectory
+
+        @Flag(help: "Show what would change; change nothing.")
+        var dryRun = false
+
+        func run() throws {
+            try reportingErrors {
+                // Everything that can be checked without the server is checked before connecting.
+                let plan = try SeedPlan.build(pack: try tenant.load(), seedDirectory: seeds)
+                let seeder = TenantSeeder(connection: try connection.connect(), plan: plan, rolePrefix: roles.prefix)
+                let report = try seeder.seed(dryRun: dryRun)
+                let slug = plan.tenant.slug
+                if report.unchanged {
+                    Terminal.write("tenant \(slug): unchanged\n")
+                    return
+                }
+                let verb = dryRun ? "would change" : "changed"
+                Terminal.write("tenant \(slug): \(verb) \(report.changes.count) object(s)\n")
+                Terminal.write(report.changes.map { "  \(dryRun ? "would be " : "")\($0)\n" }.joined())
+            }
+        }
+    }
+}
+
+struct Tenant: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List and offboard tenants in the CRM database.",
+        subcommands: [List.self, Remove.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List tenants with their verticals, creation time and row counts.",
+            discussion: """
+                Examples:
+                  rg-crm tenant list
+                  rg-crm tenant list --format json | jq '.[].slug'
+                """)
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Option(help: "Output format: text or json.")
+        var format: Format = .text
+
+        func run() throws {
+            let tenants = try reportingErrors { try TenantDirectory(connection: try connection.connect()).list() }
+            switch format {
+            case .text: Terminal.write(TenantRendering.table(tenants))
+            case .json: Terminal.write(TenantRendering.json(tenants))
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Offboard a tenant: drop its rows in every CRM table and its roles, in one transaction.",
+            discussion: """
+                Destructive and final. --confirm must repeat the slug; without it nothing happens.
+                No other tenant's rows change. Removing a tenant that is not there changes nothing.
+
+                Example:
+                  rg-crm tenant remove acme --confirm acme
+                """)
+
+        @Argument(help: "The tenant's slug.")
+        var slug: String
+
+        @Option(help: "The slug again, to confirm.")
+        var confirm: String?
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var roles: RoleOptions
+
+        func run() throws {
+            try reportingErrors {
+                let slug = try Slug(slug)
+                guard confirm == slug.rawValue else {
+                    throw CommandFailure(
+                        "removing tenant '\(slug)' deletes all its CRM data and roles; repeat its slug with --confirm \(slug) to proceed (nothing was changed)",
+                        code: ExitCodes.usage)
+                }
+                let report = try TenantDirectory(connection: try connection.connect(), rolePrefix: roles.prefix).remove(slug)
+                if !report.existed && report.droppedRoles.isEmpty {
+                    Terminal.write("tenant \(slug): not present; nothing removed\n")
+                    return
+                }
+                let rows = report.rowCounts.map { "\($0.rows) \($0.table.replacingOccurrences(of: "crm_", with: ""))" }.joined(separator: ", ")
+                Terminal.write("tenant \(slug): removed\(rows.isEmpty ? "" : " (\(rows))")\(report.droppedRoles.isEmpty ? "" : "; dropped roles \(report.droppedRoles.joined(separator: ", "))")\n")
+            }
+        }
+    }
+}
