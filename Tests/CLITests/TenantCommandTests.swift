@@ -1,0 +1,85 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+/// `rg-crm db seed` and `rg-crm tenant …` as a user runs them.
+@Suite struct TenantCommandTests {
+    func migrated(_ database: TenantDatabase) throws {
+        let result = try RGCRMProcess.run(["db", "migrate", "--database-url", database.url])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test func seedThenSeedAgainSaysUnchangedThenListAndRemove() throws {
+        try TenantDatabase.with("cliseed") { database throws in
+            try migrated(database)
+            let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
+            let first = try RGCRMProcess.run(["db", "seed", "--tenant", "mrdj"], environment: environment)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.hasPrefix("tenant mrdj: changed "))
+            #expect(first.stdout.contains("  created pipeline wedding_sales\n"))
+            let second = try RGCRMProcess.run(["db", "seed", "--tenant", "mrdj"], environment: environment)
+            #expect(second.status == 0)
+            #expect(second.stdout == "tenant mrdj: unchanged\n")
+
+            let list = try RGCRMProcess.run(["tenant", "list", "--format", "json"], environment: environment)
+            let tenants = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+            #expect(tenants.map { $0["slug"] as? String } == ["mrdj"])
+            #expect((tenants.first?["rows"] as? [String: Int])?["crm_stages"] == 29)
+
+            let unconfirmed = try RGCRMProcess.run(["tenant", "remove", "mrdj"], environment: environment)
+            #expect(unconfirmed.status == 2)
+            let mistyped = try RGCRMProcess.run(["tenant", "remove", "mrdj", "--confirm", "mrd"], environment: environment)
+            #expect(mistyped.status == 2)
+            #expect(try Connection(conninfo: database.url).query("SELECT count(*) FROM crm.crm_tenants").scalar == "1")
+            let removed = try RGCRMProcess.run(["tenant", "remove", "mrdj", "--confirm", "mrdj"], environment: environment)
+            #expect(removed.status == 0, "\(removed.stderr)")
+            #expect(removed.stdout.hasPrefix("tenant mrdj: removed (3 pipelines, 29 stages"))
+            let again = try RGCRMProcess.run(["tenant", "remove", "mrdj", "--confirm", "mrdj"], environment: environment)
+            #expect(again.stdout == "tenant mrdj: not present; nothing removed\n")
+        }
+    }
+
+    @Test(arguments: ["x'; DROP TABLE crm.crm_tenants; --", "MrDJ", "a", "mr-dj"])
+    func anInvalidSlugIsRefusedBeforeAnythingIsSentToTheServer(slug: String) throws {
+        let server = try ListeningSocket()
+        let url = "postgresql://rgcrm@127.0.0.1:\(server.port)/rgcrm?connect_timeout=2"
+        for arguments in [["db", "seed", "--tenant", slug], ["tenant", "remove", slug, "--confirm", slug]] {
+            let result = try RGCRMProcess.run(arguments + ["--database-url", url])
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("rg-crm: error: invalid tenant slug"))
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+        #expect(!server.wasContacted)
+        // The detector itself works: a command that does connect is seen.
+        _ = try RGCRMProcess.run(["db", "status", "--database-url", url.replacingOccurrences(of: "connect_timeout=2", with: "connect_timeout=1")])
+        #expect(server.wasContacted)
+    }
+
+    @Test func aBadConfigPackIsNamedAndNothingIsWritten() throws {
+        try TenantDatabase.with("clibad") { database throws in
+            try migrated(database)
+            let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
+            let unknownVertical = try ConfigFixtures.copy(as: "acme") { tenant, _ in tenant["verticals"] = ["wedding", "bruiloft"] }
+            let badSLA = try ConfigFixtures.copy(as: "acme") { _, crm in
+                var pipelines = crm["pipelines"] as! [[String: Any]]
+                var stages = pipelines[0]["stages"] as! [[String: Any]]
+                stages[2]["sla_hours"] = 0
+                pipelines[0]["stages"] = stages
+                crm["pipelines"] = pipelines
+            }
+            let cases: [(String, String)] = [
+                (unknownVertical, "/acme/tenant.json: $.verticals[1]: unknown vertical 'bruiloft' (known: wedding, corporate, festival) (line "),
+                (badSLA, "/acme/crm.json: $.pipelines[0].stages[2].sla_hours: expected a positive number (line "),
+            ]
+            for (configs, message) in cases {
+                let result = try RGCRMProcess.run(["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment)
+                #expect(result.status == 2)
+                #expect(result.stderr.contains(message), "\(result.stderr)")
+            }
+            let connection = try Connection(conninfo: database.url)
+            #expect(try connection.query("SELECT count(*) FROM crm.crm_tenants").scalar == "0")
+            #expect(try connection.query("SELECT count(*) FROM pg_roles WHERE rolname LIKE $1", [database.rolePrefix + "\\_%"]).scalar == "0")
+        }
+    }
+}
