@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job end to end on a local default: installs what is missing, starts the throwaway PostgreSQL,
-# builds rg-crm, checks the reference tenant's config pack, applies the CRM schema and shows its status.
+# builds rg-crm, checks the reference tenant's config pack, applies the CRM schema, seeds Mr. DJ and lists tenants.
 # Safe to run again: a second run applies nothing and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,3 +12,5 @@ set -x
 "$rg" config check --tenant mrdj
 "$rg" db migrate
 "$rg" db status
+"$rg" db seed --tenant mrdj
+"$rg" tenant list

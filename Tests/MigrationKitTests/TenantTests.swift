@@ -225,6 +225,11 @@ import Testing
             ] {
                 #expect(throws: PostgresError.self, "\(write)") { try reader.query(write) }
             }
+            // A login that would act for two tenants acts for none.
+            let both = try database.connect(as: roles.app, otherRoles.app)
+            for table in Self.crmTables + Self.views {
+                #expect(try both.query("SELECT count(*) FROM crm.\(table)").scalar == "0", "member of two tenants on \(table)")
+            }
             // A tenant role owns nothing.
             let owned = try owner.query(
                 "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname LIKE $1", [database.rolePrefix + "\\_%"])

@@ -16,11 +16,12 @@ public struct TenantDatabase {
     }
 
     /// A login role that is a member of `role`, and a connection as it (over TCP, with a password).
-    public func connect(as role: String) throws -> Connection {
+    public func connect(as role: String, _ more: String...) throws -> Connection {
         let admin = try Connection(conninfo: url)
         let login = "\(rolePrefix)_login_\(UUID().uuidString.prefix(6).lowercased())"
         let password = UUID().uuidString
-        try admin.query("CREATE ROLE \(try admin.quoteIdentifier(login)) LOGIN PASSWORD '\(password)' IN ROLE \(try admin.quoteIdentifier(role))")
+        let groups = try ([role] + more).map { try admin.quoteIdentifier($0) }.joined(separator: ", ")
+        try admin.query("CREATE ROLE \(try admin.quoteIdentifier(login)) LOGIN PASSWORD '\(password)' IN ROLE \(groups)")
         let userURL = url.replacingOccurrences(of: "://rgcrm@", with: "://\(login):\(password)@")
         return try Connection(conninfo: userURL)
     }

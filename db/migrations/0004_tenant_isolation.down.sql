@@ -20,4 +20,4 @@ $$;
 
 DROP TABLE crm.crm_tenant_settings;
 DROP TABLE crm.crm_tenant_roles;
-DROP FUNCTION crm.current_tenant_ids(name);
+DROP FUNCTION crm.current_tenant_id(name);

@@ -22,10 +22,12 @@ CREATE TABLE crm.crm_tenant_settings (
     updated_at  timestamptz NOT NULL DEFAULT now()
 );
 
--- The tenants whose roles `who` acts as: itself and every role it inherits from, following pg_auth_members as
--- pg_has_role(…, 'USAGE') does. Called with CURRENT_USER from the policies below, so after SET ROLE it is the
--- role set, and for a login user granted rg_<slug>_app it is that tenant. STABLE: evaluated once per query.
-CREATE FUNCTION crm.current_tenant_ids(who name) RETURNS uuid[]
+-- The tenant that `who` acts for: through its own role or any role it inherits from, following pg_auth_members
+-- as pg_has_role(…, 'USAGE') does. Called with CURRENT_USER from the policies below, so after SET ROLE it is the
+-- role set, and for a login user granted rg_<slug>_app it is that tenant. A role that would act for two tenants
+-- gets NULL and sees nothing: one session, one tenant. Walks from the role outwards (a few index lookups), never
+-- over all tenants' roles, and returns one value so the planner estimates a tenant's share of a table.
+CREATE FUNCTION crm.current_tenant_id(who name) RETURNS uuid
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -37,18 +39,21 @@ AS $$
           JOIN pg_catalog.pg_auth_members m ON m.member = a.roleid
           JOIN pg_catalog.pg_roles parent ON parent.oid = m.roleid
          WHERE a.inherits
+    ),
+    tenants AS (
+        SELECT DISTINCT t.tenant_id
+          FROM crm.crm_tenant_roles t
+         WHERE t.role_name = ANY (ARRAY(SELECT r.rolname FROM acting a JOIN pg_catalog.pg_roles r ON r.oid = a.roleid))
     )
-    SELECT coalesce(array_agg(DISTINCT t.tenant_id), '{}')
-      FROM crm.crm_tenant_roles t
-      JOIN pg_catalog.pg_roles r ON r.rolname = t.role_name
-      JOIN acting a ON a.roleid = r.oid
+    SELECT CASE WHEN count(*) = 1 THEN (array_agg(tenant_id))[1] END FROM tenants
 $$;
 
 -- Row-level security on every tenant-owned table. Two permissive policies per table:
 --   tenant_isolation (every role): rows of the tenants of the current role, for reading and for writing;
 --   owner_all (the role that applies migrations, which owns the tables): everything, so migrations, seeds and
 --   offboarding keep full access under FORCE.
--- The tenant's own qualifier is a plain `tenant_id = ANY (…)`, so the (tenant_id, …) indexes serve it.
+-- The tenant's own qualifier is a plain `tenant_id = (an InitPlan evaluated once per query)`, so the
+-- (tenant_id, …) indexes serve it.
 DO $$
 DECLARE
     t text;
@@ -58,7 +63,7 @@ BEGIN
     LOOP
         EXECUTE format('ALTER TABLE crm.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE crm.%I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format('CREATE POLICY tenant_isolation ON crm.%I USING (tenant_id = ANY ((SELECT crm.current_tenant_ids(CURRENT_USER))::uuid[])) WITH CHECK (tenant_id = ANY ((SELECT crm.current_tenant_ids(CURRENT_USER))::uuid[]))', t);
+        EXECUTE format('CREATE POLICY tenant_isolation ON crm.%I USING (tenant_id = (SELECT crm.current_tenant_id(CURRENT_USER))) WITH CHECK (tenant_id = (SELECT crm.current_tenant_id(CURRENT_USER)))', t);
         EXECUTE format('CREATE POLICY owner_all ON crm.%I TO CURRENT_USER USING (true) WITH CHECK (true)', t);
     END LOOP;
 END;
@@ -67,6 +72,6 @@ $$;
 ALTER TABLE crm.crm_tenants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE crm.crm_tenants FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON crm.crm_tenants
-    USING (id = ANY ((SELECT crm.current_tenant_ids(CURRENT_USER))::uuid[]))
-    WITH CHECK (id = ANY ((SELECT crm.current_tenant_ids(CURRENT_USER))::uuid[]));
+    USING (id = (SELECT crm.current_tenant_id(CURRENT_USER)))
+    WITH CHECK (id = (SELECT crm.current_tenant_id(CURRENT_USER)));
 CREATE POLICY owner_all ON crm.crm_tenants TO CURRENT_USER USING (true) WITH CHECK (true);
