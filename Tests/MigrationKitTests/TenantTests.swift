@@ -185,6 +185,9 @@ import Testing
                 }
             }
             try onlyMine(app, "app")
+            // The same after SET ROLE to the tenant role itself (the API's way; the policy's direct lookup).
+            try app.query("SET ROLE \(try app.quoteIdentifier(roles.app))")
+            try onlyMine(app, "app after SET ROLE")
 
             // Writes carrying the other tenant's id fail; updates of the other tenant's rows touch nothing.
             #expect(throws: PostgresError.self) {

@@ -28,24 +28,43 @@ CREATE TABLE crm.crm_tenant_settings (
 -- gets NULL and sees nothing: one session, one tenant. Walks from the role outwards (a few index lookups), never
 -- over all tenants' roles, and returns one value so the planner estimates a tenant's share of a table.
 CREATE FUNCTION crm.current_tenant_id(who name) RETURNS uuid
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    WITH RECURSIVE acting (roleid, inherits) AS (
-        SELECT r.oid, r.rolinherit FROM pg_catalog.pg_roles r WHERE r.rolname = who
-        UNION
-        SELECT m.roleid, parent.rolinherit
-          FROM acting a
-          JOIN pg_catalog.pg_auth_members m ON m.member = a.roleid
-          JOIN pg_catalog.pg_roles parent ON parent.oid = m.roleid
-         WHERE a.inherits
-    ),
-    tenants AS (
-        SELECT DISTINCT t.tenant_id
-          FROM crm.crm_tenant_roles t
-         WHERE t.role_name = ANY (ARRAY(SELECT r.rolname FROM acting a JOIN pg_catalog.pg_roles r ON r.oid = a.roleid))
-    )
-    SELECT CASE WHEN count(*) = 1 THEN (array_agg(tenant_id))[1] END FROM tenants
+DECLARE
+    acting oid[];
+    frontier oid[];
+    reached oid[];
+    tenants uuid[];
+    direct uuid;
+    depth integer := 0;
+BEGIN
+    -- A tenant role itself (the API's SET ROLE): one index lookup. Its own mapping wins.
+    SELECT t.tenant_id INTO direct FROM crm.crm_tenant_roles t WHERE t.role_name = who;
+    IF direct IS NOT NULL THEN
+        RETURN direct;
+    END IF;
+    -- A login role granted a tenant role (Metabase's): walk its memberships outwards.
+    -- plpgsql keeps these statements' plans for the session, and each is an index lookup.
+    SELECT array_agg(r.oid) INTO acting FROM pg_catalog.pg_roles r WHERE r.rolname = who;
+    IF acting IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT array_agg(r.oid) INTO frontier FROM pg_catalog.pg_roles r WHERE r.oid = ANY (acting) AND r.rolinherit;
+    WHILE frontier IS NOT NULL AND depth < 32 LOOP
+        SELECT array_agg(DISTINCT m.roleid) INTO reached
+          FROM pg_catalog.pg_auth_members m
+         WHERE m.member = ANY (frontier) AND NOT (m.roleid = ANY (acting));
+        EXIT WHEN reached IS NULL;
+        acting := acting || reached;
+        SELECT array_agg(r.oid) INTO frontier FROM pg_catalog.pg_roles r WHERE r.oid = ANY (reached) AND r.rolinherit;
+        depth := depth + 1;
+    END LOOP;
+    SELECT array_agg(DISTINCT t.tenant_id) INTO tenants
+      FROM crm.crm_tenant_roles t
+     WHERE t.role_name = ANY (ARRAY(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = ANY (acting)));
+    RETURN CASE WHEN cardinality(tenants) = 1 THEN tenants[1] END;
+END;
 $$;
 
 -- Row-level security on every tenant-owned table. Two permissive policies per table:
