@@ -69,6 +69,42 @@ import Testing
         }
     }
 
+    @Test func aKilledMigrationLeavesNothingHalfApplied() throws {
+        try TestDatabase.with("killed") { url throws in
+            let migrations = try TestPaths.copyOfMigrations()
+            let slow = migrations + "/0005_slow.up.sql"
+            try "CREATE TABLE crm.half (id int);\nINSERT INTO crm.half VALUES (1);\nSELECT pg_sleep(30);\n".write(toFile: slow, atomically: true, encoding: .utf8)
+            try "DROP TABLE crm.half;\n".write(toFile: migrations + "/0005_slow.down.sql", atomically: true, encoding: .utf8)
+            let running = try RGCRMProcess.start(["db", "migrate", "--database-url", url, "--migrations", migrations])
+            let connection = try Connection(conninfo: url)
+            // Wait until the slow migration is sleeping inside its transaction, then kill the process.
+            var sleeping = false
+            for _ in 0..<200 where !sleeping {
+                Thread.sleep(forTimeInterval: 0.05)
+                sleeping = try connection.query(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'"
+                ).scalar == "1"
+            }
+            #expect(sleeping)
+            running.kill()
+            _ = running.wait()
+            // The server notices the dead client and rolls its transaction back.
+            var gone = false
+            for _ in 0..<200 where !gone {
+                Thread.sleep(forTimeInterval: 0.05)
+                gone = try connection.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'").scalar == "0"
+            }
+            #expect(gone, "the server should abort the dead client's migration within seconds")
+            #expect(try connection.query("SELECT to_regclass('crm.half') IS NULL").scalar == "t")
+            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == "4")
+            try String(contentsOfFile: slow, encoding: .utf8).replacingOccurrences(of: "pg_sleep(30)", with: "pg_sleep(0)")
+                .write(toFile: slow, atomically: true, encoding: .utf8)
+            let rerun = try RGCRMProcess.run(["db", "migrate", "--database-url", url, "--migrations", migrations])
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            #expect(try connection.query("SELECT count(*) FROM crm.half").scalar == "1")
+        }
+    }
+
     /// Bad input: one line on stderr, a non-zero exit, no stack trace, no password.
     @Test(arguments: [
         (["db", "migrate", "--database-url", "postgresql://rgcrm@127.0.0.1:1/rgcrm?connect_timeout=2"], Int32(1), "cannot connect to PostgreSQL at 127.0.0.1:1"),

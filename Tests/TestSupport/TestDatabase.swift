@@ -1,6 +1,10 @@
 import Foundation
 import Postgres
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where the tests' PostgreSQL is, and fresh databases on it. Tests that need the server fail, loudly and
 /// never silently skipped, when `DATABASE_URL` is not set: start it with `eval "$(scripts/pg.sh start)"`,
 /// or run the whole suite with `scripts/test.sh`.
@@ -148,6 +152,9 @@ public final class RunningCommand: @unchecked Sendable {
         self.out = out
         self.err = err
     }
+
+    /// Sends SIGKILL: the process dies as a crash or an OOM kill would leave it.
+    public func kill() { Glibc.kill(process.processIdentifier, SIGKILL) }
 
     public func wait() -> CommandResult {
         // Read both pipes before waiting so a full pipe cannot block the child.

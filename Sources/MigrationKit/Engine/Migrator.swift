@@ -206,6 +206,9 @@ public final class Migrator {
     private func withMigrationLock<T>(
         progress: (MigrationProgress) -> Void, _ body: () throws(MigrationError) -> T
     ) throws(MigrationError) -> T {
+        // If rg-crm dies mid-run, the server notices within a second (even inside a long statement), rolls the
+        // migration back and frees the lock, instead of holding both until the statement ends.
+        try run("SELECT set_config('client_connection_check_interval', '1s', false)")
         let database = try run("SELECT current_database()").scalar ?? ""
         let key = Self.lockKey(database: database)
         if try run("SELECT pg_try_advisory_lock($1::bigint)", [String(key)]).scalar != "t" {
