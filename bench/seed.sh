@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tenants="${1:-1000}"
-eval "$(scripts/pg.sh start 2>/dev/null)"
+pg_env=$(scripts/pg.sh start)
+eval "$pg_env"
 export PGOPTIONS="-c client_min_messages=warning"
 swift build -c release --product rg-crm >/dev/null 2>&1
 rg="$PWD/.build/release/rg-crm"

@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
-eval "$(scripts/pg.sh start)"
+pg_env=$(scripts/pg.sh start)  # fails the script when the server does not start
+eval "$pg_env"
 swift build -c release --product rg-crm >&2
 rg=".build/release/rg-crm"
 set -x

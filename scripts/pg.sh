@@ -32,6 +32,15 @@ ENV
 
 admin_user() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
 
+# Starts the server; on failure shows why (the server log's last lines) and exits non-zero.
+pg_start() {
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null 2>&1 || {
+    echo "pg.sh: PostgreSQL did not start; the end of $dir/server.log:" >&2
+    tail -n 5 "$dir/server.log" >&2
+    exit 1
+  }
+}
+
 running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
 
 start() {
@@ -64,7 +73,7 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null
+    pg_start
     as_owner "$bindir/psql" -X -q -h "$dir/run" -p "$port" -U "$(admin_user)" -d postgres -v ON_ERROR_STOP=1 \
       -v pw="$(cat "$dir/.password")" <<'SQL'
 CREATE ROLE rgcrm LOGIN CREATEDB CREATEROLE PASSWORD :'pw';
@@ -73,7 +82,7 @@ SQL
     rm -f "$dir/.password"
   elif ! running; then
     mkdir -p "$dir/run" && [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir/run"
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null
+    pg_start
   fi
   echo "# PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir)" >&2
   print_env

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
-eval "$(scripts/pg.sh start)"
+pg_env=$(scripts/pg.sh start)  # fails the script when the server does not start
+eval "$pg_env"
 swift build --build-tests
 swift test --skip-build "$@"
