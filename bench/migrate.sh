@@ -5,18 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-15}"
-pg_env=$(scripts/pg.sh start)
-eval "$pg_env"
-export PGOPTIONS="-c client_min_messages=warning"
-swift build -c release --product rg-crm >/dev/null 2>&1
-rg=".build/release/rg-crm"
-base="${DATABASE_URL%/*}"
+source bench/lib.sh
 ups=(db/migrations/*.up.sql)
 psql_files=()
 for f in "${ups[@]}"; do psql_files+=(-f "$f"); done
 
-now() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 fresh() { psql -X -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS bench_migrate WITH (FORCE)" -c "CREATE DATABASE bench_migrate" >/dev/null; }
 
 rg_times=(); psql_times=()

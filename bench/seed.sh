@@ -7,12 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tenants="${1:-1000}"
-pg_env=$(scripts/pg.sh start)
-eval "$pg_env"
-export PGOPTIONS="-c client_min_messages=warning"
-swift build -c release --product rg-crm >/dev/null 2>&1
-rg="$PWD/.build/release/rg-crm"
-base="${DATABASE_URL%/*}"
+source bench/lib.sh
 url="$base/bench_seed"
 export RG_CRM_ROLE_PREFIX=bench
 work=$(mktemp -d)
@@ -38,8 +33,6 @@ for i in range(1, count + 1):
     open(f"{work}/{slug}/crm.json", "w").write(crm)
 PY
 
-now() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 seed_times=()
 for i in $(seq 1 "$tenants"); do
   slug=$(printf 't%04d' "$i")

@@ -161,15 +161,19 @@ import Testing
         }
     }
 
+    /// mrdj and "other" (a copy of mrdj's pack), each with business rows; the owner's connection.
+    func twoTenants(_ database: TenantDatabase) throws -> (owner: Connection, mine: [String: String], theirs: [String: String]) {
+        try migrate(database.url)
+        let configs = try ConfigFixtures.copy(as: "other")
+        _ = try seed(database, "mrdj", configs: configs)
+        _ = try seed(database, "other", configs: configs)
+        let owner = try Connection(conninfo: database.url)
+        return (owner, try addBusiness(owner, slug: "mrdj"), try addBusiness(owner, slug: "other"))
+    }
+
     @Test func aTenantRoleSeesOnlyItsOwnRowsAndCannotWidenItsView() throws {
         try TenantDatabase.with("rls") { database throws in
-            try migrate(database.url)
-            let configs = try ConfigFixtures.copy(as: "other")
-            _ = try seed(database, "mrdj", configs: configs)
-            _ = try seed(database, "other", configs: configs)
-            let owner = try Connection(conninfo: database.url)
-            let mine = try addBusiness(owner, slug: "mrdj")
-            let theirs = try addBusiness(owner, slug: "other")
+            let (owner, mine, theirs) = try twoTenants(database)
             // The owner sees both tenants everywhere.
             for table in Self.crmTables {
                 #expect(try owner.query("SELECT count(DISTINCT \(table == "crm_tenants" ? "id" : "tenant_id")) FROM crm.\(table)").scalar == "2", "owner on \(table)")
@@ -242,13 +246,7 @@ import Testing
 
     @Test func removingOneTenantLeavesTheOtherUntouched() throws {
         try TenantDatabase.with("remove") { database throws in
-            try migrate(database.url)
-            let configs = try ConfigFixtures.copy(as: "other")
-            _ = try seed(database, "mrdj", configs: configs)
-            _ = try seed(database, "other", configs: configs)
-            let owner = try Connection(conninfo: database.url)
-            let mine = try addBusiness(owner, slug: "mrdj")
-            _ = try addBusiness(owner, slug: "other")
+            let (owner, mine, _) = try twoTenants(database)
             func mrdjCounts() throws -> [String] {
                 try Self.crmTables.map { table in
                     try owner.query("SELECT count(*) FROM crm.\(table) WHERE \(table == "crm_tenants" ? "id" : "tenant_id") = $1", [mine["tenant"]]).scalar ?? ""

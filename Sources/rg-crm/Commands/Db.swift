@@ -99,12 +99,10 @@ extension Db {
                   rg-crm db status --format json | jq '.pending | length'
                 """)
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
-
         @OptionGroup var database: DatabaseOptions
 
         @Option(help: "Output format: text or json.")
-        var format: Format = .text
+        var format: ListingFormat = .text
 
         func run() throws {
             let status = try reportingErrors { try database.migrator().status() }

@@ -74,12 +74,10 @@ struct Tenant: ParsableCommand {
                   rg-crm tenant list --format json | jq '.[].slug'
                 """)
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
-
         @OptionGroup var connection: ConnectionOptions
 
         @Option(help: "Output format: text or json.")
-        var format: Format = .text
+        var format: ListingFormat = .text
 
         func run() throws {
             let tenants = try reportingErrors { try TenantDirectory(connection: try connection.connect()).list() }

@@ -67,3 +67,8 @@ enum ExitCodes {
         }
     }
 }
+
+/// `--format text|json` of the commands that print a listing.
+enum ListingFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
