@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries.
@@ -35,12 +36,18 @@ let package = Package(
 
         // Capabilities.
         .target(name: "MigrationKit", dependencies: ["RGCore", "Postgres"]),
+        .target(
+            name: "TemplateCloner",
+            dependencies: [
+                "RGCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit",
+                "RGCore", "MigrationKit", "TemplateCloner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -50,6 +57,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
+        .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
