@@ -10,7 +10,7 @@ struct RGCRM: ParsableCommand {
             Shell completions: rg-crm --generate-completion-script bash|zsh|fish
             """,
         version: RGCRMVersion.current,
-        subcommands: [Db.self])
+        subcommands: [Db.self, Templates.self])
 }
 
 enum RGCRMVersion {
