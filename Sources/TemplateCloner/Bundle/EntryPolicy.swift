@@ -102,7 +102,7 @@ public enum EntryPolicy {
         for name in names {
             let key = collisionKey(name)
             if let earlier = files[key] {
-                return (name, earlier == name ? "it appears twice in the bundle" : "it is the same file as \(JSONValue.quote(earlier)) on a case-insensitive or Unicode-normalising file system")
+                return (name, Array(earlier.utf8) == Array(name.utf8) ? "it appears twice in the bundle" : "it is the same file as \(JSONValue.quote(earlier)) on a case-insensitive or Unicode-normalising file system")
             }
             if let folder = folders[key] {
                 return (name, "it is a file, but \(JSONValue.quote(folder)) uses it as a folder")
