@@ -1,5 +1,5 @@
 /// Tells binary files (copied byte for byte) from text (rendered) by their content, not only their name:
-/// a known file signature or a NUL byte makes a file binary, and so does content that is not UTF-8.
+/// a known file signature or a NUL byte anywhere makes a file binary, and so does content that is not UTF-8.
 public enum ContentSniffer {
     /// How many leading bytes decide (git's heuristic looks at the first 8000).
     public static let sniffLength = 8000

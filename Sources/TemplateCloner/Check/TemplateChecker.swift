@@ -32,7 +32,7 @@ public enum TemplateChecker {
         for relative in relatives.sorted() {
             let path = directory + "/" + relative
             guard let bytes = try? BoundedFile.read(path, limit: 8 << 20),
-                !ContentSniffer.looksBinary(prefix: bytes, path: relative), ContentSniffer.isUTF8(bytes)
+                !ContentSniffer.looksBinary(prefix: bytes, path: relative), !bytes.contains(0), ContentSniffer.isUTF8(bytes)
             else { continue }
             diagnostics += check(bytes, file: path, palette: palette)
         }

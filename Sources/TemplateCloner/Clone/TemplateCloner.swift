@@ -153,7 +153,7 @@ public enum TemplateCloner {
         }
         totalBytes = total
         let sourceDigest = hex(sourceHash.finalize())
-        if !verbatim && (ContentSniffer.looksBinary(prefix: buffered, path: entry.path) || !ContentSniffer.isUTF8(buffered)) {
+        if !verbatim && (ContentSniffer.looksBinary(prefix: buffered, path: entry.path) || buffered.contains(0) || !ContentSniffer.isUTF8(buffered)) {
             try startVerbatim()
         }
         if verbatim {
