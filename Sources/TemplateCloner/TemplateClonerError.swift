@@ -12,6 +12,8 @@ public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equat
     case unreadableBundle(path: String, reason: String)
     /// A `--select` pattern that cannot be understood.
     case invalidSelector(String, reason: String)
+    /// A folder the command was pointed at does not exist.
+    case notFound(path: String, hint: String)
     /// Reading the target or moving files into place failed.
     case io(path: String, reason: String)
 
@@ -28,6 +30,8 @@ public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equat
             return "\(path): cannot read the template bundle: \(reason)"
         case .invalidSelector(let selector, let reason):
             return "--select \(JSONValue.quote(selector)): \(reason)"
+        case .notFound(let path, let hint):
+            return "\(path): no such folder (\(hint))"
         case .io(let path, let reason):
             return "\(path): \(reason)"
         }

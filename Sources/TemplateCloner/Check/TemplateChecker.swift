@@ -16,8 +16,11 @@ public enum TemplateChecker {
     /// Checks every text file under `directory`; diagnostics name files as `directory/relative`.
     public static func check(directory: String, palette: Set<String>) throws -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        guard let walker = FileManager.default.enumerator(atPath: directory) else {
-            throw TemplateClonerError.io(path: directory, reason: "no such folder to check (clone the templates first?)")
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue,
+            let walker = FileManager.default.enumerator(atPath: directory)
+        else {
+            throw TemplateClonerError.notFound(path: directory, hint: "clone the templates first, or name the folder with --path")
         }
         var relatives: [String] = []
         while let relative = walker.nextObject() as? String {

@@ -1,0 +1,109 @@
+import Foundation
+import RGCore
+import Testing
+
+@testable import TemplateCloner
+
+/// The `rg-crm templates` command end to end: output, exit codes, one-line errors. Kept few; the library tests
+/// cover the behaviour.
+@Suite struct TemplatesCommandTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: String { Fixtures.packageRoot + "/.build/debug/rg-crm" }
+
+    func run(_ arguments: [String]) throws -> Run {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build rg-crm first (swift build)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.packageRoot)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func cloneReportsEachFileThenUnchangedThenAConflict() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let target = folder + "/automation"
+        let first = try run(["templates", "clone", "--tenant", "mrdj", "--to", target])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("created   \(target)/templates/email/lead_welcome.mjml\n"))
+        #expect(first.stdout.hasSuffix("27 created, 0 updated, 0 unchanged, 0 conflict\n"))
+
+        let second = try run(["templates", "clone", "--tenant", "mrdj", "--to", target])
+        #expect(second.status == 0)
+        #expect(second.stdout.hasSuffix("0 created, 0 updated, 27 unchanged, 0 conflict\n"))
+
+        try Fixtures.write("Hallo!\n", to: target + "/templates/sms/payment_reminder.txt")
+        let conflict = try run(["templates", "clone", "--tenant", "mrdj", "--to", target])
+        #expect(conflict.status == 1)
+        #expect(conflict.stdout.contains("conflict  \(target)/templates/sms/payment_reminder.txt (edited by hand"))
+        #expect(conflict.stdout.contains("    - Hallo!\n    + Mr. DJ: Hoi {{contact.first_name}}"))
+
+        let check = try run(["templates", "check", "--tenant", "mrdj", "--path", target])
+        #expect(check.status == 0, "\(check.stdout)")
+    }
+
+    @Test func aBadColourInTenantJSONFailsOnOneLineAndWritesNothing() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(atPath: Fixtures.configDirectory + "/mrdj", toPath: folder + "/configs/mrdj")
+        let tenantFile = folder + "/configs/mrdj/tenant.json"
+        try Fixtures.write(try Fixtures.read(tenantFile).replacingOccurrences(of: "\"#EF4444\"", with: "\"rood\""), to: tenantFile)
+        let before = try Fixtures.snapshot(folder)
+        let result = try run(["templates", "clone", "--tenant", "mrdj", "--config-dir", folder + "/configs", "--to", folder + "/out"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("rg-crm: error: \(tenantFile): $.branding.accent_color: expected a hex colour"))
+        #expect(result.stderr.contains("(line 10, column 21)"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(try Fixtures.snapshot(folder) == before)
+    }
+
+    @Test func aHostileZipFailsNamingTheEntry() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try ZipFixture(entries: [.init("ok.md", Array("x".utf8)), .init("../x", Array("evil".utf8))]).write(to: folder + "/evil.zip")
+        let before = try Fixtures.snapshot(folder)
+        let result = try run(["templates", "clone", "--tenant", "mrdj", "--from", folder + "/evil.zip", "--to", folder + "/out"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "rg-crm: error: \(folder)/evil.zip: entry \"../x\" is refused: it climbs out of the target with '..'; nothing was written\n")
+        #expect(try Fixtures.snapshot(folder) == before)
+    }
+
+    @Test func checkSpeaksEveryFormatWithPositionsAndExitCodes() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Fixtures.write(TemplateCheckerTests.goodMJML.replacingOccurrences(of: "\"#EF4444\"", with: "\"#00AEEF\""), to: folder + "/email/a.mjml")
+        let file = folder + "/email/a.mjml"
+        let text = try run(["templates", "check", "--tenant", "mrdj", "--path", folder])
+        #expect(text.status == 1)
+        #expect(text.stdout.hasPrefix("\(file):6:97: error: colour #00AEEF is not in the tenant's palette"))
+        #expect(text.stdout.contains("[off-palette-colour]\n"))
+        let json = try run(["templates", "check", "--tenant", "mrdj", "--path", folder, "--format", "json"])
+        let findings = try #require(try JSONParser.parse(json.stdout).elements)
+        #expect(findings.count == 1)
+        #expect(findings.first?["line"]?.number == 6 && findings.first?["column"]?.number == 97)
+        let sarif = try run(["templates", "check", "--tenant", "mrdj", "--path", folder, "--format", "sarif"])
+        #expect(try JSONParser.parse(sarif.stdout)["version"]?.string == "2.1.0")
+        let github = try run(["templates", "check", "--tenant", "mrdj", "--path", folder, "--format", "github"])
+        #expect(github.stdout.hasPrefix("::error file=\(file),line=6,col=97,title=off-palette-colour::"))
+        let missing = try run(["templates", "check", "--tenant", "mrdj", "--path", folder + "/nope"])
+        #expect(missing.status == 2)
+    }
+}
