@@ -39,14 +39,7 @@ public enum ContentSniffer {
 
     /// Text means UTF-8 throughout (a BOM is fine); anything else is copied as it is.
     public static func isUTF8(_ bytes: [UInt8]) -> Bool {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
-        }
+        // Decoding repairs bad sequences with U+FFFD, so the bytes survive a round trip only when they were UTF-8.
+        String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
     }
 }

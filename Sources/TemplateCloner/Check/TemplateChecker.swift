@@ -85,7 +85,9 @@ struct TextIndex {
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
         var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(index + 1) }
+        bytes.withUnsafeBufferPointer { buffer in
+            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: "\n") { starts.append(index + 1) }
+        }
         lineStarts = starts
     }
 
@@ -152,24 +154,39 @@ enum Scan {
     /// `href="…"`, `src="…"` (either quote) and Markdown `](…)` targets, with the offset of the URL.
     static func links(_ bytes: [UInt8]) -> [(Int, String)] {
         var found: [(Int, String)] = []
-        let starts: [[UInt8]] = [Array("href=\"".utf8), Array("href='".utf8), Array("src=\"".utf8), Array("src='".utf8), Array("](".utf8)]
-        var index = 0
-        while index < bytes.count {
-            var matched = false
-            for start in starts where bytes[index] == start[0] && index + start.count <= bytes.count
-                && bytes[index..<(index + start.count)].elementsEqual(start)
-            {
-                let close: UInt8 = start.last == UInt8(ascii: "(") ? UInt8(ascii: ")") : start.last!
-                let urlStart = index + start.count
-                var end = urlStart
-                while end < bytes.count, bytes[end] != close, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: " ") { end += 1 }
-                if index > 0, start[0] != UInt8(ascii: "]"), isWord(bytes[index - 1]) { break }  // data-href=…
-                found.append((urlStart, String(decoding: bytes[urlStart..<end], as: UTF8.self)))
-                index = end
-                matched = true
-                break
+        bytes.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            func matches(_ text: StaticString, at offset: Int) -> Bool {
+                let length = text.utf8CodeUnitCount
+                guard offset + length <= count else { return false }
+                let pattern = text.utf8Start
+                for index in 0..<length where buffer[offset + index] != pattern[index] { return false }
+                return true
             }
-            if !matched { index += 1 }
+            var index = 0
+            while index < count {
+                let byte = buffer[index]
+                var urlStart = -1
+                var close = UInt8(ascii: "\"")
+                if byte == UInt8(ascii: "h"), matches("href=", at: index), index + 5 < count, index == 0 || !isWord(buffer[index - 1]) {
+                    urlStart = index + 6
+                    close = buffer[index + 5]
+                } else if byte == UInt8(ascii: "s"), matches("src=", at: index), index + 4 < count, index == 0 || !isWord(buffer[index - 1]) {
+                    urlStart = index + 5
+                    close = buffer[index + 4]
+                } else if byte == UInt8(ascii: "]"), index + 1 < count, buffer[index + 1] == UInt8(ascii: "(") {
+                    urlStart = index + 2
+                    close = UInt8(ascii: ")")
+                }
+                guard urlStart >= 0, close == UInt8(ascii: "\"") || close == UInt8(ascii: "'") || close == UInt8(ascii: ")") else {
+                    index += 1
+                    continue
+                }
+                var end = urlStart
+                while end < count, buffer[end] != close, buffer[end] != UInt8(ascii: "\n"), buffer[end] != UInt8(ascii: " ") { end += 1 }
+                found.append((urlStart, String(decoding: UnsafeBufferPointer(rebasing: buffer[urlStart..<end]), as: UTF8.self)))
+                index = max(end, index + 1)
+            }
         }
         return found
     }

@@ -81,11 +81,15 @@ extension Templates {
                 if let from {
                     bundle = try TemplateBundles.open(from)
                 } else {
-                    bundle = try FolderBundle(
-                        roots: [("automation/templates", "templates"), ("automation/workflows", "workflows")]
-                            .filter { FileManager.default.fileExists(atPath: $0.0) }
-                            .map { FolderBundle.Root(path: $0.0, prefix: $0.1) },
-                        label: "automation")
+                    let roots = [("automation/templates", "templates"), ("automation/workflows", "workflows")]
+                        .filter { FileManager.default.fileExists(atPath: $0.0) }
+                        .map { FolderBundle.Root(path: $0.0, prefix: $0.1) }
+                    guard !roots.isEmpty else {
+                        throw CommandFailure(
+                            "no automation/templates or automation/workflows here: run from the repository root or name a bundle with --from",
+                            code: ExitCodes.usage)
+                    }
+                    bundle = try FolderBundle(roots: roots, label: "automation")
                 }
                 let options = CloneOptions(
                     target: to ?? tenantOptions.defaultTarget, selectors: selectors, dryRun: dryRun, force: force)
@@ -125,12 +129,20 @@ extension Templates {
                     directory: path ?? tenantOptions.defaultTarget, palette: pack.tenant.branding.allowedColors)
             } }
             let format = format.outputFormat
+            // The text format quotes each finding's line: read each file once, not once per finding.
+            var sources: [String: [String]] = [:]
+            if format == .text {
+                for file in Set(diagnostics.map(\.file)) {
+                    guard let bytes = try? BoundedFile.read(file, limit: 8 << 20) else { continue }
+                    sources[file] = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                }
+            }
+            let lines = sources
             let context = ReportContext(
                 toolVersion: RGCRMVersion.current, rules: TemplateChecker.rules, colour: format == .text && Terminal.useColour(),
                 sourceLine: { file, line in
-                    guard let bytes = try? BoundedFile.read(file, limit: 8 << 20) else { return nil }
-                    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-                    return line >= 1 && line <= lines.count ? String(lines[line - 1]) : nil
+                    guard let fileLines = lines[file], line >= 1, line <= fileLines.count else { return nil }
+                    return fileLines[line - 1]
                 })
             Terminal.write(format.formatter.render(diagnostics, context: context))
             let code = CheckExitCode.forFindings(diagnostics, strict: strict)
