@@ -73,12 +73,6 @@ struct Staging {
         try sink.write(bytes[...])
     }
 
-    /// Forgets a staged file that will not be moved (unchanged, or a conflict).
-    func drop(_ relative: String) {
-        guard let content else { return }
-        unlink(content + "/" + relative)
-    }
-
     /// Moves the changed files into the target, then the manifest. A new target is one rename of the whole folder.
     mutating func commit(changed: [String], manifest: String?, targetExisted: Bool) throws {
         guard enabled, !changed.isEmpty || manifest != nil else { return }

@@ -55,7 +55,7 @@ public enum TemplateCloner {
         var sourceListing = SHA256()
         var totalBytes: UInt64 = 0
         for entry in selected {
-            let produced = try produce(entry, from: bundle, values: values, options: options, staging: &staging, totalBytes: &totalBytes)
+            let produced = try produce(entry, from: bundle, values: values, options: options, totalBytes: &totalBytes)
             sourceListing.update(data: Array("\(entry.path)\u{0}\(produced.sourceDigest)\n".utf8))
             if !produced.problems.isEmpty {
                 problems += produced.problems
@@ -64,11 +64,14 @@ public enum TemplateCloner {
             guard problems.isEmpty else { continue }  // nothing will be written; just collect every problem
             let file = try judge(entry.path, produced: produced, target: target, previous: previous, force: options.force)
             if file.status == .created || file.status == .updated {
-                if let text = produced.text { try staging.write(entry.path, text) }
+                if let text = produced.text {
+                    try staging.write(entry.path, text)
+                } else {
+                    try stageVerbatim(entry, from: bundle, expecting: produced, into: &staging)
+                }
                 written[entry.path] = produced.digest
-            } else {
-                staging.drop(entry.path)
-                if file.status == .unchanged { written[entry.path] = produced.digest }
+            } else if file.status == .unchanged {
+                written[entry.path] = produced.digest
             }
             files.append(file)
         }
@@ -101,28 +104,45 @@ public enum TemplateCloner {
         /// The rendered text, kept to show a conflict's lines; nil for verbatim copies.
         var text: [UInt8]?
         var problems: [Diagnostic]
+        /// Bytes read from the bundle.
+        var size: UInt64
     }
 
-    /// Streams one entry: binaries (and oversized text) straight into staging, text through the renderer.
+    /// The second pass of a verbatim file: into staging, refusing anything but the bytes the first pass hashed.
+    static func stageVerbatim(_ entry: BundleEntry, from bundle: any TemplateBundle, expecting produced: Produced, into staging: inout Staging) throws {
+        guard let sink = try staging.open(entry.path) else { return }
+        defer { try? sink.close() }
+        var hash = SHA256()
+        var count: UInt64 = 0
+        let changed = TemplateClonerError.unreadableBundle(path: bundle.label, reason: "\(entry.path) changed while it was being cloned")
+        try bundle.read(entry) { chunk in
+            count += UInt64(chunk.count)
+            guard count <= produced.size else { throw changed }
+            hash.update(data: chunk)
+            try sink.write(chunk)
+        }
+        guard hex(hash.finalize()) == produced.digest else { throw changed }
+    }
+
+    /// Streams one entry once, writing nothing: binaries (and oversized text) are only hashed, text is rendered in
+    /// memory. A verbatim file is streamed a second time, into staging, only when it is to be written, so a re-run
+    /// that changes nothing creates nothing, not even the staging folder.
     /// The bundle's limits are enforced on the bytes actually read, whatever the headers declared.
     static func produce(
         _ entry: BundleEntry, from bundle: any TemplateBundle, values: TokenValues, options: CloneOptions,
-        staging: inout Staging, totalBytes: inout UInt64
+        totalBytes: inout UInt64
     ) throws -> Produced {
         let limits = options.limits
         var sourceHash = SHA256()
         var outputHash = SHA256()
         var buffered: [UInt8] = []
         var verbatim = false
-        var sink: Staging.Sink?
         var count: UInt64 = 0
         var total = totalBytes
         func refuse(_ reason: String) -> TemplateClonerError { .unsafeEntry(bundle: bundle.label, entry: entry.path, reason: reason) }
         func startVerbatim() throws {
             verbatim = true
-            sink = try staging.open(entry.path)
             outputHash.update(data: buffered)
-            try sink?.write(buffered[...])
             buffered = []
         }
         try bundle.read(entry) { chunk in
@@ -138,7 +158,6 @@ public enum TemplateCloner {
             sourceHash.update(data: chunk)
             if verbatim {
                 outputHash.update(data: chunk)
-                try sink?.write(chunk)
                 return
             }
             let sniffedBefore = buffered.count >= ContentSniffer.sniffLength
@@ -157,17 +176,18 @@ public enum TemplateCloner {
             try startVerbatim()
         }
         if verbatim {
-            try sink?.close()
             return Produced(
-                digest: hex(outputHash.finalize()), sourceDigest: sourceDigest, verbatim: true, replacements: 0, text: nil, problems: [])
+                digest: hex(outputHash.finalize()), sourceDigest: sourceDigest, verbatim: true, replacements: 0, text: nil,
+                problems: [], size: count)
         }
         let outcome = TemplateRenderer.render(buffered, path: entry.path, values: values)
         guard outcome.problems.isEmpty else {
-            return Produced(digest: "", sourceDigest: sourceDigest, verbatim: false, replacements: 0, text: nil, problems: outcome.problems)
+            return Produced(
+                digest: "", sourceDigest: sourceDigest, verbatim: false, replacements: 0, text: nil, problems: outcome.problems, size: count)
         }
         return Produced(
             digest: Digest.sha256Hex(outcome.bytes), sourceDigest: sourceDigest, verbatim: false,
-            replacements: outcome.replacements, text: outcome.bytes, problems: [])
+            replacements: outcome.replacements, text: outcome.bytes, problems: [], size: count)
     }
 
     /// Created, updated, unchanged or conflict, by comparing the target file with what the last clone wrote.

@@ -41,11 +41,14 @@ import ZIPFoundation
         #expect(images == 4)
         #expect(venuePlaceholders > 0)
 
-        // A second clone of the same bundle changes nothing.
+        // A second clone of the same bundle changes nothing and touches nothing, not even a folder.
+        let before = try Fixtures.snapshot(folder, folderTimes: true)
+        usleep(20_000)
         let again = try TemplateCloner.clone(
             try TemplateBundles.open(zip), values: try TokenValues(tenant: try Fixtures.mrdj()), tenant: "mrdj",
             options: CloneOptions(target: folder + "/out"))
         #expect(again.count(.unchanged) == fileEntries)
+        #expect(try Fixtures.snapshot(folder, folderTimes: true) == before)
     }
 
     @Test func checkReportsTheBrandGuidelineColoursAgainstTheTenantPalette() throws {

@@ -51,8 +51,9 @@ enum Fixtures {
     static func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
 
     /// Every file and folder under `root`: relative path → content digest and modification time (ns).
-    /// Two equal snapshots mean nothing was written, created or removed.
-    static func snapshot(_ root: String) throws -> [String: String] {
+    /// Two equal snapshots mean nothing was written, created or removed. With `folderTimes`, folders' modification
+    /// times count too: then even a staging folder created and removed again shows.
+    static func snapshot(_ root: String, folderTimes: Bool = false) throws -> [String: String] {
         var result: [String: String] = [:]
         guard let walker = FileManager.default.enumerator(atPath: root) else { return result }
         while let relative = walker.nextObject() as? String {
@@ -63,8 +64,12 @@ enum Fixtures {
             if info.st_mode & S_IFMT == S_IFREG {
                 result[relative] = Digest.sha256Hex(try bytes(path)) + "@" + mtime
             } else {
-                result[relative] = "folder"
+                result[relative] = folderTimes ? "folder@" + mtime : "folder"
             }
+        }
+        if folderTimes {
+            var info = stat()
+            if stat(root, &info) == 0 { result["."] = "folder@\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" }
         }
         return result
     }
