@@ -29,6 +29,16 @@ public protocol TemplateBundle {
     func read(_ entry: BundleEntry, consumer: (ArraySlice<UInt8>) throws -> Void) throws
 }
 
+extension TemplateBundle {
+    /// Where a person finds the entry: its file on disk, or `bundle.zip/entry` inside a ZIP.
+    public func displayPath(_ entry: BundleEntry) -> String {
+        switch entry.location {
+        case .file(let path): path
+        case .zipEntry: label + "/" + entry.path
+        }
+    }
+}
+
 /// Opens `path` as a ZIP when it is a file that starts like one, else as a folder.
 public enum TemplateBundles {
     public static func open(_ path: String, limits: BundleLimits = .standard) throws -> any TemplateBundle {

@@ -180,7 +180,8 @@ public enum TemplateCloner {
                 digest: hex(outputHash.finalize()), sourceDigest: sourceDigest, verbatim: true, replacements: 0, text: nil,
                 problems: [], size: count)
         }
-        let outcome = TemplateRenderer.render(buffered, path: entry.path, values: values)
+        var outcome = TemplateRenderer.render(buffered, path: entry.path, values: values)
+        for index in outcome.problems.indices { outcome.problems[index].file = bundle.displayPath(entry) }
         guard outcome.problems.isEmpty else {
             return Produced(
                 digest: "", sourceDigest: sourceDigest, verbatim: false, replacements: 0, text: nil, problems: outcome.problems, size: count)

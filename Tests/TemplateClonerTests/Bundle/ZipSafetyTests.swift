@@ -112,6 +112,20 @@ import Testing
         #expect(!nonZero)
     }
 
+    @Test func aTokenErrorInsideAZipNamesTheEntry() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try ZipFixture(entries: [.init("mail/a.html", Array("<p>\n {{brand.logo}}</p>".utf8))]).write(to: folder + "/b.zip")
+        #expect {
+            _ = try TemplateCloner.clone(
+                try TemplateBundles.open(folder + "/b.zip"), values: try TokenValues(tenant: try Fixtures.mrdj()), tenant: "mrdj",
+                options: CloneOptions(target: folder + "/out"))
+        } throws: { error in
+            (error as? TemplateClonerError)?.description.hasPrefix("\(folder)/b.zip/mail/a.html:2:2: unknown token '{{brand.logo}}'") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
+    }
+
     @Test func tooManyEntriesAreRefused() throws {
         let entries = (0..<6).map { ZipFixture.Entry("f\($0).txt", []) }
         let folder = try Fixtures.temporaryFolder()
