@@ -1,3 +1,5 @@
+import Foundation
+
 /// Tells binary files (copied byte for byte) from text (rendered) by their content, not only their name:
 /// a known file signature or a NUL byte anywhere makes a file binary, and so does content that is not UTF-8.
 public enum ContentSniffer {
@@ -40,6 +42,12 @@ public enum ContentSniffer {
     /// Text means UTF-8 throughout (a BOM is fine); anything else is copied as it is.
     public static func isUTF8(_ bytes: [UInt8]) -> Bool {
         // Decoding repairs bad sequences with U+FFFD, so the bytes survive a round trip only when they were UTF-8.
-        String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
+        var decoded = String(decoding: bytes, as: UTF8.self)
+        return decoded.withUTF8 { repaired in
+            repaired.count == bytes.count
+                && bytes.withUnsafeBufferPointer { original in
+                    original.isEmpty || memcmp(repaired.baseAddress!, original.baseAddress!, original.count) == 0
+                }
+        }
     }
 }

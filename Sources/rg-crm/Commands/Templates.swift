@@ -7,8 +7,8 @@ struct Templates: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clone the branded template library into a tenant and check it.",
         discussion: """
-            Tokens {{brand.*}} and {{tenant.*}} are filled from configs/tenants/SLUG/tenant.json; every other {{…}}
-            is left as it is. See docs/templates.md.
+            Tokens {{brand.*}} and {{tenant.*}} are filled from configs/tenants/SLUG/tenant.json; \
+            every other {{…}} is left as it is. See docs/templates.md.
             """,
         subcommands: [Clone.self, Check.self])
 }
@@ -43,16 +43,19 @@ extension Templates {
         static let configuration = CommandConfiguration(
             abstract: "Clone templates into a tenant, replacing brand tokens; report each file.",
             discussion: """
-                Each file is reported as created, updated, unchanged or conflict (edited by hand since the last clone;
-                kept unless --force). Nothing is written when any file fails to render or the bundle is unsafe.
+                Each file is reported as created, updated, unchanged or conflict (edited by hand \
+                since the last clone; kept unless --force). Nothing is written when any file fails \
+                to render or the bundle is unsafe.
 
                 Examples:
                   rg-crm templates clone --tenant mrdj
                   rg-crm templates clone --tenant mrdj --dry-run
-                  rg-crm templates clone --tenant mrdj --select channel:email --select 'teams/*'
-                  rg-crm templates clone --tenant mrdj --from mr_dj_complete_all_143_templates.zip --to /tmp/mrdj-marketing
+                  rg-crm templates clone --tenant mrdj --select channel:email
+                  rg-crm templates clone --tenant mrdj --select 'templates/teams/*'
+                  rg-crm templates clone --tenant mrdj --from marketing.zip --to /tmp/mrdj
 
-                Exit codes: 0 done, 1 conflicts left in place, 2 bad input (tenant config, token, bundle).
+                Exit codes: 0 done, 1 conflicts left in place, 2 bad input (tenant config, \
+                token, bundle).
                 """)
 
         @OptionGroup var tenantOptions: TenantOptions
