@@ -20,10 +20,12 @@ public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equat
     public var description: String {
         switch self {
         case .invalidValue(let name, let value, let expected):
-            return "token value {{\(name)}} = \(JSONValue.quote(value)) is not \(expected); fix tenant.json — nothing was written"
+            return
+                "token value {{\(name)}} = \(JSONValue.quote(value)) is not \(expected); fix tenant.json — nothing was written"
         case .render(let diagnostics):
             return diagnostics.map { "\($0.file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n")
-                + (diagnostics.count > 1 ? "\n\(diagnostics.count) problems; nothing was written" : " — nothing was written")
+                + (diagnostics.count > 1
+                    ? "\n\(diagnostics.count) problems; nothing was written" : " — nothing was written")
         case .unsafeEntry(let bundle, let entry, let reason):
             return "\(bundle): entry \(JSONValue.quote(entry)) is refused: \(reason); nothing was written"
         case .unreadableBundle(let path, let reason):

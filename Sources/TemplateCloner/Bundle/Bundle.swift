@@ -41,6 +41,21 @@ extension TemplateBundle {
 
 /// Opens `path` as a ZIP when it is a file that starts like one, else as a folder.
 public enum TemplateBundles {
+    /// The repository's own library: `automation/templates` (cloned under `templates/`) and `automation/workflows`
+    /// (under `workflows/`), whichever exist below `root`.
+    public static func openLibrary(in root: String = ".", limits: BundleLimits = .standard) throws -> FolderBundle {
+        let roots = [("automation/templates", "templates"), ("automation/workflows", "workflows")]
+            .map { (root == "." ? $0.0 : root + "/" + $0.0, $0.1) }
+            .filter { FileManager.default.fileExists(atPath: $0.0) }
+            .map { FolderBundle.Root(path: $0.0, prefix: $0.1) }
+        guard !roots.isEmpty else {
+            throw TemplateClonerError.notFound(
+                path: root == "." ? "automation/templates" : root + "/automation/templates",
+                hint: "run from the repository root, or name a bundle with --from")
+        }
+        return try FolderBundle(roots: roots, label: root == "." ? "automation" : root + "/automation", limits: limits)
+    }
+
     public static func open(_ path: String, limits: BundleLimits = .standard) throws -> any TemplateBundle {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -80,12 +95,15 @@ public struct FolderBundle: TemplateBundle {
             total += entry.declaredSize
             if entry.declaredSize > limits.maximumEntryBytes {
                 throw TemplateClonerError.unsafeEntry(
-                    bundle: label, entry: entry.path, reason: limits.entryProblem(bytes: entry.declaredSize, compressed: nil) ?? "too large")
+                    bundle: label, entry: entry.path,
+                    reason: limits.entryProblem(bytes: entry.declaredSize, compressed: nil) ?? "too large")
             }
             if total > limits.maximumTotalBytes {
                 throw TemplateClonerError.unsafeEntry(
                     bundle: label, entry: entry.path,
-                    reason: "the bundle passes the \(BundleLimits.size(limits.maximumTotalBytes)) limit for a whole bundle here")
+                    reason:
+                        "the bundle passes the \(BundleLimits.size(limits.maximumTotalBytes)) limit for a whole bundle here"
+                )
             }
         }
         if let collision = EntryPolicy.collision(in: entries.map(\.path)) {
@@ -94,12 +112,15 @@ public struct FolderBundle: TemplateBundle {
         self.entries = entries
     }
 
-    private static func walk(_ directory: String, relative: String, label: String, limits: BundleLimits, into entries: inout [BundleEntry]) throws {
+    private static func walk(
+        _ directory: String, relative: String, label: String, limits: BundleLimits, into entries: inout [BundleEntry]
+    ) throws {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         } catch {
-            throw TemplateClonerError.unreadableBundle(path: directory, reason: "cannot list the folder: \(error.localizedDescription)")
+            throw TemplateClonerError.unreadableBundle(
+                path: directory, reason: "cannot list the folder: \(error.localizedDescription)")
         }
         for name in names {
             let path = directory + "/" + name
@@ -115,16 +136,22 @@ public struct FolderBundle: TemplateBundle {
             case S_IFDIR:
                 try walk(path, relative: relativePath, label: label, limits: limits, into: &entries)
             case S_IFREG:
-                entries.append(BundleEntry(path: relativePath, declaredSize: UInt64(info.st_size), compressedSize: nil, location: .file(path)))
+                entries.append(
+                    BundleEntry(
+                        path: relativePath, declaredSize: UInt64(info.st_size), compressedSize: nil,
+                        location: .file(path)))
                 if entries.count > limits.maximumEntries {
                     throw TemplateClonerError.unsafeEntry(
-                        bundle: label, entry: relativePath, reason: "the bundle has more than \(limits.maximumEntries) files")
+                        bundle: label, entry: relativePath,
+                        reason: "the bundle has more than \(limits.maximumEntries) files")
                 }
             case S_IFLNK:
                 throw TemplateClonerError.unsafeEntry(
-                    bundle: label, entry: relativePath, reason: "it is a symbolic link (links are never followed or copied)")
+                    bundle: label, entry: relativePath,
+                    reason: "it is a symbolic link (links are never followed or copied)")
             default:
-                throw TemplateClonerError.unsafeEntry(bundle: label, entry: relativePath, reason: "it is a device, FIFO or socket, not a file")
+                throw TemplateClonerError.unsafeEntry(
+                    bundle: label, entry: relativePath, reason: "it is a device, FIFO or socket, not a file")
             }
         }
     }

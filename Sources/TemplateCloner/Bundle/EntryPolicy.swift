@@ -1,5 +1,5 @@
-import RGCore
 import Foundation
+import RGCore
 
 /// Bounds on a bundle, enforced on the declared sizes before anything is written and again on the bytes actually
 /// produced while streaming (a ZIP header can lie).
@@ -30,7 +30,8 @@ public struct BundleLimits: Sendable, Equatable {
             return "it expands to \(Self.size(bytes)) or more, over the \(Self.size(maximumEntryBytes)) limit per file"
         }
         if let compressed, bytes > ratioFloorBytes, bytes > compressed.saturatingMultiply(maximumRatio) {
-            return "it expands \(bytes / max(compressed, 1))-fold (\(Self.size(compressed)) to \(Self.size(bytes)) or more), over the \(maximumRatio)-fold limit: a ZIP bomb?"
+            return
+                "it expands \(bytes / max(compressed, 1))-fold (\(Self.size(compressed)) to \(Self.size(bytes)) or more), over the \(maximumRatio)-fold limit: a ZIP bomb?"
         }
         return nil
     }
@@ -102,7 +103,12 @@ public enum EntryPolicy {
         for name in names {
             let key = collisionKey(name)
             if let earlier = files[key] {
-                return (name, Array(earlier.utf8) == Array(name.utf8) ? "it appears twice in the bundle" : "it is the same file as \(JSONValue.quote(earlier)) on a case-insensitive or Unicode-normalising file system")
+                return (
+                    name,
+                    Array(earlier.utf8) == Array(name.utf8)
+                        ? "it appears twice in the bundle"
+                        : "it is the same file as \(JSONValue.quote(earlier)) on a case-insensitive or Unicode-normalising file system"
+                )
             }
             if let folder = folders[key] {
                 return (name, "it is a file, but \(JSONValue.quote(folder)) uses it as a folder")

@@ -24,7 +24,9 @@ public final class ZipBundle: TemplateBundle {
         let archiveEntries = Array(archive)
         guard archiveEntries.count == records.count else {
             throw TemplateClonerError.unreadableBundle(
-                path: path, reason: "the central directory lists \(records.count) entries but \(archiveEntries.count) could be read")
+                path: path,
+                reason: "the central directory lists \(records.count) entries but \(archiveEntries.count) could be read"
+            )
         }
         var entries: [BundleEntry] = []
         var total: UInt64 = 0
@@ -58,7 +60,9 @@ public final class ZipBundle: TemplateBundle {
             if total > limits.maximumTotalBytes {
                 throw TemplateClonerError.unsafeEntry(
                     bundle: path, entry: shown,
-                    reason: "the bundle expands past the \(BundleLimits.size(limits.maximumTotalBytes)) limit for a whole bundle")
+                    reason:
+                        "the bundle expands past the \(BundleLimits.size(limits.maximumTotalBytes)) limit for a whole bundle"
+                )
             }
             entries.append(
                 BundleEntry(
@@ -82,7 +86,8 @@ public final class ZipBundle: TemplateBundle {
         } catch let error as TemplateClonerError {
             throw error
         } catch {
-            throw TemplateClonerError.unsafeEntry(bundle: label, entry: entry.path, reason: "its data cannot be read (\(error))")
+            throw TemplateClonerError.unsafeEntry(
+                bundle: label, entry: entry.path, reason: "its data cannot be read (\(error))")
         }
     }
 }
@@ -119,7 +124,10 @@ enum CentralDirectory {
         guard size >= 22 else { throw fail("too short to be a ZIP archive") }
         let tailLength = Int(min(size, 22 + 65_535))
         let tail = try read(at: size - UInt64(tailLength), count: tailLength)
-        guard let endIndex = stride(from: tail.count - 22, through: 0, by: -1).first(where: { tail.uint32(at: $0) == 0x0605_4B50 })
+        guard
+            let endIndex = stride(from: tail.count - 22, through: 0, by: -1).first(where: {
+                tail.uint32(at: $0) == 0x0605_4B50
+            })
         else { throw fail("no ZIP end-of-central-directory record (not a ZIP archive?)") }
         var entryCount = UInt64(tail.uint16(at: endIndex + 10))
         var directorySize = UInt64(tail.uint32(at: endIndex + 12))
@@ -127,11 +135,15 @@ enum CentralDirectory {
         if entryCount == 0xFFFF || directorySize == 0xFFFF_FFFF || directoryOffset == 0xFFFF_FFFF {
             // ZIP64: the locator sits just before the classic record.
             let locatorIndex = endIndex - 20
-            guard locatorIndex >= 0, tail.uint32(at: locatorIndex) == 0x0706_4B50 else { throw fail("a ZIP64 archive without its locator") }
+            guard locatorIndex >= 0, tail.uint32(at: locatorIndex) == 0x0706_4B50 else {
+                throw fail("a ZIP64 archive without its locator")
+            }
             let recordOffset = tail.uint64(at: locatorIndex + 8)
             guard recordOffset < size else { throw fail("a ZIP64 locator points outside the file") }
             let record = try read(at: recordOffset, count: 56)
-            guard record.count == 56, record.uint32(at: 0) == 0x0606_4B50 else { throw fail("a damaged ZIP64 end record") }
+            guard record.count == 56, record.uint32(at: 0) == 0x0606_4B50 else {
+                throw fail("a damaged ZIP64 end record")
+            }
             entryCount = record.uint64(at: 32)
             directorySize = record.uint64(at: 40)
             directoryOffset = record.uint64(at: 48)
@@ -171,7 +183,8 @@ enum CentralDirectory {
             }
         }
         guard UInt64(records.count) == entryCount || entryCount == 0xFFFF else {
-            throw fail("its end record announces \(entryCount) entries but the central directory holds \(records.count)")
+            throw fail(
+                "its end record announces \(entryCount) entries but the central directory holds \(records.count)")
         }
         return records
     }

@@ -30,25 +30,39 @@ public struct TemplateCatalog: Sendable, Equatable {
         self.templates = templates
     }
 
-    public static func parse(_ bytes: [UInt8], folder: String, file: String) throws(TemplateClonerError) -> TemplateCatalog {
+    public static func parse(_ bytes: [UInt8], folder: String, file: String) throws(TemplateClonerError)
+        -> TemplateCatalog
+    {
         let root: JSONNode
         do {
             root = try JSONParser.parse(bytes)
         } catch {
-            throw .render([Diagnostic(file: file, line: error.position.line, column: error.position.column, severity: .error, rule: "catalog", message: "invalid JSON: \(error.message)")])
+            throw .render([
+                Diagnostic(
+                    file: file, line: error.position.line, column: error.position.column, severity: .error,
+                    rule: "catalog", message: "invalid JSON: \(error.message)")
+            ])
         }
         var templates: [TemplateMetadata] = []
         var problems: [Diagnostic] = []
         for node in root["templates"]?.elements ?? [] {
             guard let id = node["id"]?.string, let channel = node["channel"]?.string else {
-                problems.append(Diagnostic(file: file, line: node.position.line, column: node.position.column, severity: .error, rule: "catalog", message: "a catalog entry needs \"id\" and \"channel\""))
+                problems.append(
+                    Diagnostic(
+                        file: file, line: node.position.line, column: node.position.column, severity: .error,
+                        rule: "catalog", message: "a catalog entry needs \"id\" and \"channel\""))
                 continue
             }
             let verticals = (node["verticals"]?.elements ?? []).compactMap(\.string)
-            templates.append(TemplateMetadata(id: id, channel: channel, verticals: verticals, locale: node["locale"]?.string ?? "nl-NL"))
+            templates.append(
+                TemplateMetadata(
+                    id: id, channel: channel, verticals: verticals, locale: node["locale"]?.string ?? "nl-NL"))
         }
         if root["templates"]?.elements == nil {
-            problems.append(Diagnostic(file: file, line: root.position.line, column: root.position.column, severity: .error, rule: "catalog", message: "expected {\"templates\": [...]}"))
+            problems.append(
+                Diagnostic(
+                    file: file, line: root.position.line, column: root.position.column, severity: .error,
+                    rule: "catalog", message: "expected {\"templates\": [...]}"))
         }
         guard problems.isEmpty else { throw .render(problems) }
         return TemplateCatalog(folder: folder, templates: templates)

@@ -39,7 +39,8 @@ enum MJMLScanner {
             }
             if starts("<!--", at: index) {
                 guard let end = find("-->", from: index + 4) else {
-                    problems.append(Problem(offset: index, rule: "mjml-malformed", message: "comment is never closed with -->"))
+                    problems.append(
+                        Problem(offset: index, rule: "mjml-malformed", message: "comment is never closed with -->"))
                     break
                 }
                 index = end + 3
@@ -48,7 +49,8 @@ enum MJMLScanner {
             if starts("<![CDATA[", at: index) || starts("<?", at: index) || starts("<!", at: index) {
                 let close = starts("<![CDATA[", at: index) ? "]]>" : ">"
                 guard let end = find(close, from: index + 2) else {
-                    problems.append(Problem(offset: index, rule: "mjml-malformed", message: "declaration is never closed"))
+                    problems.append(
+                        Problem(offset: index, rule: "mjml-malformed", message: "declaration is never closed"))
                     break
                 }
                 index = end + close.utf8.count
@@ -60,7 +62,9 @@ enum MJMLScanner {
             while cursor < count, Token.isNameByte(bytes[cursor]) || bytes[cursor] == UInt8(ascii: ":") { cursor += 1 }
             let name = String(decoding: bytes[nameStart..<cursor], as: UTF8.self).lowercased()
             guard !name.isEmpty else {
-                problems.append(Problem(offset: index, rule: "mjml-malformed", message: "'<' that does not start a tag (write &lt;)"))
+                problems.append(
+                    Problem(
+                        offset: index, rule: "mjml-malformed", message: "'<' that does not start a tag (write &lt;)"))
                 index += 1
                 continue
             }
@@ -79,13 +83,15 @@ enum MJMLScanner {
                     var end = cursor + 1
                     while end < count, bytes[end] != byte { end += 1 }
                     guard end < count else {
-                        problems.append(Problem(offset: cursor, rule: "mjml-malformed", message: "attribute value is never closed"))
+                        problems.append(
+                            Problem(offset: cursor, rule: "mjml-malformed", message: "attribute value is never closed"))
                         broken = true
                         break
                     }
                     cursor = end
                 } else if byte == UInt8(ascii: "<") {
-                    problems.append(Problem(offset: index, rule: "mjml-malformed", message: "tag <\(name)> is not closed with '>'"))
+                    problems.append(
+                        Problem(offset: index, rule: "mjml-malformed", message: "tag <\(name)> is not closed with '>'"))
                     broken = true
                     break
                 }
@@ -93,7 +99,8 @@ enum MJMLScanner {
             }
             if broken { break }
             guard cursor < count else {
-                problems.append(Problem(offset: index, rule: "mjml-malformed", message: "tag <\(name)> is not closed with '>'"))
+                problems.append(
+                    Problem(offset: index, rule: "mjml-malformed", message: "tag <\(name)> is not closed with '>'"))
                 break
             }
             index = cursor + 1
@@ -101,22 +108,29 @@ enum MJMLScanner {
                 if let open = stack.lastIndex(where: { $0.name == name }) {
                     for unclosed in stack[(open + 1)...] where !voidElements.contains(unclosed.name) {
                         problems.append(
-                            Problem(offset: unclosed.offset, rule: "mjml-malformed", message: "<\(unclosed.name)> is not closed before </\(name)>"))
+                            Problem(
+                                offset: unclosed.offset, rule: "mjml-malformed",
+                                message: "<\(unclosed.name)> is not closed before </\(name)>"))
                     }
                     stack.removeSubrange(open...)
                 } else {
-                    problems.append(Problem(offset: nameStart - 2, rule: "mjml-malformed", message: "</\(name)> closes a tag that is not open"))
+                    problems.append(
+                        Problem(
+                            offset: nameStart - 2, rule: "mjml-malformed",
+                            message: "</\(name)> closes a tag that is not open"))
                 }
                 continue
             }
             seen.insert(name)
             if name == "mjml", !stack.isEmpty {
-                problems.append(Problem(offset: index, rule: "mjml-structure", message: "<mjml> must be the root element"))
+                problems.append(
+                    Problem(offset: index, rule: "mjml-structure", message: "<mjml> must be the root element"))
             }
             if selfClosing || voidElements.contains(name) { continue }
             if rawTextElements.contains(name) {
                 guard let end = find("</\(name)", from: index) else {
-                    problems.append(Problem(offset: nameStart - 1, rule: "mjml-malformed", message: "<\(name)> is never closed"))
+                    problems.append(
+                        Problem(offset: nameStart - 1, rule: "mjml-malformed", message: "<\(name)> is never closed"))
                     break
                 }
                 index = end
@@ -124,7 +138,8 @@ enum MJMLScanner {
             stack.append((name, nameStart - 1))
         }
         for unclosed in stack where !voidElements.contains(unclosed.name) {
-            problems.append(Problem(offset: unclosed.offset, rule: "mjml-malformed", message: "<\(unclosed.name)> is never closed"))
+            problems.append(
+                Problem(offset: unclosed.offset, rule: "mjml-malformed", message: "<\(unclosed.name)> is never closed"))
         }
         if !seen.contains("mjml") {
             problems.append(Problem(offset: 0, rule: "mjml-structure", message: "no <mjml> root element"))

@@ -5,9 +5,14 @@ import RGCore
 /// https links. Works on cloned templates (or any folder of them) against one tenant's palette.
 public enum TemplateChecker {
     public static let rules: [RuleDescription] = [
-        RuleDescription(id: "off-palette-colour", summary: "A hex colour that is not in the tenant's brand palette.", severity: .error),
-        RuleDescription(id: "unresolved-token", summary: "A {{brand.*}} or {{tenant.*}} token left in a cloned template.", severity: .error),
-        RuleDescription(id: "mjml-malformed", summary: "MJML that is not well-formed (unbalanced or stray tags).", severity: .error),
+        RuleDescription(
+            id: "off-palette-colour", summary: "A hex colour that is not in the tenant's brand palette.",
+            severity: .error),
+        RuleDescription(
+            id: "unresolved-token", summary: "A {{brand.*}} or {{tenant.*}} token left in a cloned template.",
+            severity: .error),
+        RuleDescription(
+            id: "mjml-malformed", summary: "MJML that is not well-formed (unbalanced or stray tags).", severity: .error),
         RuleDescription(id: "mjml-structure", summary: "MJML without its <mjml> root or <mj-body>.", severity: .error),
         RuleDescription(id: "missing-cta", summary: "An e-mail without a call-to-action link.", severity: .error),
         RuleDescription(id: "insecure-link", summary: "A link or image that is not https.", severity: .error),
@@ -20,7 +25,8 @@ public enum TemplateChecker {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue,
             let walker = FileManager.default.enumerator(atPath: directory)
         else {
-            throw TemplateClonerError.notFound(path: directory, hint: "clone the templates first, or name the folder with --path")
+            throw TemplateClonerError.notFound(
+                path: directory, hint: "clone the templates first, or name the folder with --path")
         }
         var relatives: [String] = []
         while let relative = walker.nextObject() as? String {
@@ -30,12 +36,15 @@ public enum TemplateChecker {
                 continue
             }
             var info = stat()
-            if lstat(directory + "/" + relative, &info) == 0, info.st_mode & S_IFMT == S_IFREG { relatives.append(relative) }
+            if lstat(directory + "/" + relative, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+                relatives.append(relative)
+            }
         }
         for relative in relatives.sorted() {
             let path = directory + "/" + relative
             guard let bytes = try? BoundedFile.read(path, limit: 8 << 20),
-                !ContentSniffer.looksBinary(prefix: bytes, path: relative), !bytes.contains(0), ContentSniffer.isUTF8(bytes)
+                !ContentSniffer.looksBinary(prefix: bytes, path: relative), !bytes.contains(0),
+                ContentSniffer.isUTF8(bytes)
             else { continue }
             diagnostics += check(bytes, file: path, palette: palette)
         }
@@ -48,7 +57,10 @@ public enum TemplateChecker {
         var found: [Diagnostic] = []
         func report(_ offset: Int, _ rule: String, _ message: String) {
             let position = text.position(of: offset)
-            found.append(Diagnostic(file: file, line: position.line, column: position.column, severity: .error, rule: rule, message: message))
+            found.append(
+                Diagnostic(
+                    file: file, line: position.line, column: position.column, severity: .error, rule: rule,
+                    message: message))
         }
         for (offset, colour) in Scan.hexColours(bytes) {
             if let normalized = HexColor.normalized(colour), !palette.contains(normalized) {
@@ -57,7 +69,8 @@ public enum TemplateChecker {
             }
         }
         for (offset, name) in Scan.tokens(bytes) {
-            report(offset, "unresolved-token", "token '{{\(name)}}' was not replaced (clone with rg-crm templates clone)")
+            report(
+                offset, "unresolved-token", "token '{{\(name)}}' was not replaced (clone with rg-crm templates clone)")
         }
         for (offset, url) in Scan.links(bytes) where url.lowercased().hasPrefix("http://") {
             report(offset, "insecure-link", "link \(url) is not https")
@@ -68,10 +81,14 @@ public enum TemplateChecker {
             for problem in MJMLScanner.problems(bytes) { report(problem.offset, problem.rule, problem.message) }
         }
         let inEmailFolder = file.split(separator: "/").dropLast().contains("email")
-        let isEmail = isMJML || ((lowerName.hasSuffix(".html") || lowerName.hasSuffix(".htm") || lowerName.hasSuffix(".md"))
-            && (inEmailFolder || lowerName.contains("email")))
+        let isEmail =
+            isMJML
+            || ((lowerName.hasSuffix(".html") || lowerName.hasSuffix(".htm") || lowerName.hasSuffix(".md"))
+                && (inEmailFolder || lowerName.contains("email")))
         if isEmail && !Scan.hasCallToAction(bytes, markdown: lowerName.hasSuffix(".md")) {
-            report(0, "missing-cta", "e-mail without a call-to-action link (an https <mj-button href>, <a href> or [text](https://…))")
+            report(
+                0, "missing-cta",
+                "e-mail without a call-to-action link (an https <mj-button href>, <a href> or [text](https://…))")
         }
         return found
     }
@@ -110,7 +127,8 @@ enum Scan {
     }
 
     static func isWord(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == UInt8(ascii: "_")
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            || byte == UInt8(ascii: "_")
             || byte == UInt8(ascii: "-")
     }
 
@@ -123,7 +141,11 @@ enum Scan {
             guard bytes[index] == UInt8(ascii: "#") else { continue }
             if index > 0 {
                 let before = bytes[index - 1]
-                if isWord(before) || before == UInt8(ascii: "&") || before == UInt8(ascii: "/") || before == UInt8(ascii: "#") { continue }
+                if isWord(before) || before == UInt8(ascii: "&") || before == UInt8(ascii: "/")
+                    || before == UInt8(ascii: "#")
+                {
+                    continue
+                }
             }
             var end = index + 1
             while end < bytes.count, isHex(bytes[end]) { end += 1 }
@@ -141,7 +163,9 @@ enum Scan {
         var found: [(Int, String)] = []
         var index = 0
         while index + 1 < bytes.count {
-            if bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{"), let token = Token.parse(bytes, at: index) {
+            if bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{"),
+                let token = Token.parse(bytes, at: index)
+            {
                 found.append((index, token.name))
                 index = token.end ?? index + 2
             } else {
@@ -168,23 +192,32 @@ enum Scan {
                 let byte = buffer[index]
                 var urlStart = -1
                 var close = UInt8(ascii: "\"")
-                if byte == UInt8(ascii: "h"), matches("href=", at: index), index + 5 < count, index == 0 || !isWord(buffer[index - 1]) {
+                if byte == UInt8(ascii: "h"), matches("href=", at: index), index + 5 < count,
+                    index == 0 || !isWord(buffer[index - 1])
+                {
                     urlStart = index + 6
                     close = buffer[index + 5]
-                } else if byte == UInt8(ascii: "s"), matches("src=", at: index), index + 4 < count, index == 0 || !isWord(buffer[index - 1]) {
+                } else if byte == UInt8(ascii: "s"), matches("src=", at: index), index + 4 < count,
+                    index == 0 || !isWord(buffer[index - 1])
+                {
                     urlStart = index + 5
                     close = buffer[index + 4]
                 } else if byte == UInt8(ascii: "]"), index + 1 < count, buffer[index + 1] == UInt8(ascii: "(") {
                     urlStart = index + 2
                     close = UInt8(ascii: ")")
                 }
-                guard urlStart >= 0, close == UInt8(ascii: "\"") || close == UInt8(ascii: "'") || close == UInt8(ascii: ")") else {
+                guard urlStart >= 0,
+                    close == UInt8(ascii: "\"") || close == UInt8(ascii: "'") || close == UInt8(ascii: ")")
+                else {
                     index += 1
                     continue
                 }
                 var end = urlStart
-                while end < count, buffer[end] != close, buffer[end] != UInt8(ascii: "\n"), buffer[end] != UInt8(ascii: " ") { end += 1 }
-                found.append((urlStart, String(decoding: UnsafeBufferPointer(rebasing: buffer[urlStart..<end]), as: UTF8.self)))
+                while end < count, buffer[end] != close, buffer[end] != UInt8(ascii: "\n"),
+                    buffer[end] != UInt8(ascii: " ")
+                { end += 1 }
+                found.append(
+                    (urlStart, String(decoding: UnsafeBufferPointer(rebasing: buffer[urlStart..<end]), as: UTF8.self)))
                 index = max(end, index + 1)
             }
         }
@@ -195,7 +228,10 @@ enum Scan {
     static func hasCallToAction(_ bytes: [UInt8], markdown: Bool) -> Bool {
         links(bytes).contains { offset, url in
             guard url.lowercased().hasPrefix("https://") else { return false }
-            if markdown { return offset >= 2 && bytes[offset - 2] == UInt8(ascii: "]") && !(offset >= 3 && bytes.indices.contains(offset - 3) && isImageLink(bytes, offset)) }
+            if markdown {
+                return offset >= 2 && bytes[offset - 2] == UInt8(ascii: "]")
+                    && !(offset >= 3 && bytes.indices.contains(offset - 3) && isImageLink(bytes, offset))
+            }
             // Only anchors and buttons act; `src` of an image does not.
             let before = String(decoding: bytes[max(0, offset - 200)..<offset], as: UTF8.self)
             guard let tagStart = before.lastIndex(of: "<") else { return false }

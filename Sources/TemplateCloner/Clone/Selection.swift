@@ -15,7 +15,9 @@ public enum Selector: Sendable, Equatable {
             case "vertical": self = .vertical(value)
             case "id": self = .id(value)
             default:
-                throw .invalidSelector(text, reason: "unknown selector kind '\(text[..<colon])' (known: channel:, vertical:, id:, or a glob)")
+                throw .invalidSelector(
+                    text,
+                    reason: "unknown selector kind '\(text[..<colon])' (known: channel:, vertical:, id:, or a glob)")
             }
             return
         }

@@ -24,12 +24,14 @@ struct Staging {
             let up = (ancestor as NSString).deletingLastPathComponent
             ancestor = up.isEmpty ? "." : up
         }
-        let name = ".\((target as NSString).lastPathComponent).rg-crm-staging-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let name =
+            ".\((target as NSString).lastPathComponent).rg-crm-staging-\(getpid())-\(UUID().uuidString.prefix(8))"
         let path = ancestor + "/" + name
         do {
             try FileManager.default.createDirectory(atPath: path + "/content", withIntermediateDirectories: true)
         } catch {
-            throw TemplateClonerError.io(path: path, reason: "cannot create the staging folder: \(error.localizedDescription)")
+            throw TemplateClonerError.io(
+                path: path, reason: "cannot create the staging folder: \(error.localizedDescription)")
         }
         root = path
         return path + "/content"
@@ -57,11 +59,15 @@ struct Staging {
         guard enabled else { return nil }
         let path = try makeRoot() + "/" + relative
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         } catch {
-            throw TemplateClonerError.io(path: path, reason: "cannot create a staging folder: \(error.localizedDescription)")
+            throw TemplateClonerError.io(
+                path: path, reason: "cannot create a staging folder: \(error.localizedDescription)")
         }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw TemplateClonerError.io(path: path, reason: "cannot be created in the staging folder")
         }
         return Sink(handle: handle, path: path)
@@ -81,12 +87,16 @@ struct Staging {
             if let manifest { try AtomicFile.write(Array(manifest.utf8), to: content + "/" + CloneManifest.fileName) }
             let parent = (target as NSString).deletingLastPathComponent
             do {
-                if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+                if !parent.isEmpty {
+                    try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                }
             } catch {
-                throw TemplateClonerError.io(path: parent, reason: "cannot create the target's folder: \(error.localizedDescription)")
+                throw TemplateClonerError.io(
+                    path: parent, reason: "cannot create the target's folder: \(error.localizedDescription)")
             }
             guard rename(content, target) == 0 else {
-                throw TemplateClonerError.io(path: target, reason: "cannot move the clone into place: \(String(cString: strerror(errno)))")
+                throw TemplateClonerError.io(
+                    path: target, reason: "cannot move the clone into place: \(String(cString: strerror(errno)))")
             }
             return
         }
@@ -94,7 +104,8 @@ struct Staging {
             let destination = target + "/" + relative
             try Self.prepareFolders(for: relative, in: target)
             guard rename(content + "/" + relative, destination) == 0 else {
-                throw TemplateClonerError.io(path: destination, reason: "cannot move into place: \(String(cString: strerror(errno)))")
+                throw TemplateClonerError.io(
+                    path: destination, reason: "cannot move into place: \(String(cString: strerror(errno)))")
             }
         }
         if let manifest {
@@ -113,10 +124,12 @@ struct Staging {
             var info = stat()
             if lstat(path, &info) == 0 {
                 guard info.st_mode & S_IFMT == S_IFDIR else {
-                    throw TemplateClonerError.io(path: path, reason: "is a symbolic link or a file, not a folder; refusing to write through it")
+                    throw TemplateClonerError.io(
+                        path: path, reason: "is a symbolic link or a file, not a folder; refusing to write through it")
                 }
             } else if mkdir(path, 0o755) != 0 {
-                throw TemplateClonerError.io(path: path, reason: "cannot be created: \(String(cString: strerror(errno)))")
+                throw TemplateClonerError.io(
+                    path: path, reason: "cannot be created: \(String(cString: strerror(errno)))")
             }
         }
     }

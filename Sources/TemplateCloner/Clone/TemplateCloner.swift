@@ -62,7 +62,8 @@ public enum TemplateCloner {
                 continue
             }
             guard problems.isEmpty else { continue }  // nothing will be written; just collect every problem
-            let file = try judge(entry.path, produced: produced, target: target, previous: previous, force: options.force)
+            let file = try judge(
+                entry.path, produced: produced, target: target, previous: previous, force: options.force)
             if file.status == .created || file.status == .updated {
                 if let text = produced.text {
                     try staging.write(entry.path, text)
@@ -80,16 +81,19 @@ public enum TemplateCloner {
         let sourceDigest = sourceListing.finalize().map { String(format: "%02x", $0) }.joined()
         var manifestFiles = previous?.files ?? [:]
         for (path, digest) in written { manifestFiles[path] = digest }
-        let manifest = CloneManifest(tenant: tenant, sourceDigest: sourceDigest, valuesDigest: values.digest, files: manifestFiles)
+        let manifest = CloneManifest(
+            tenant: tenant, sourceDigest: sourceDigest, valuesDigest: values.digest, files: manifestFiles)
         let manifestText = manifest.serialized
         let manifestChanged = manifestBytes.map { $0 != Array(manifestText.utf8) } ?? true
 
         if !options.dryRun {
             let changed = files.filter { $0.status == .created || $0.status == .updated }.map(\.path)
-            try staging.commit(changed: changed, manifest: manifestChanged ? manifestText : nil, targetExisted: targetExists)
+            try staging.commit(
+                changed: changed, manifest: manifestChanged ? manifestText : nil, targetExisted: targetExists)
         }
         return CloneReport(
-            target: target, files: files, dryRun: options.dryRun, sourceDigest: sourceDigest, valuesDigest: values.digest,
+            target: target, files: files, dryRun: options.dryRun, sourceDigest: sourceDigest,
+            valuesDigest: values.digest,
             manifestChanged: manifestChanged)
     }
 
@@ -109,12 +113,15 @@ public enum TemplateCloner {
     }
 
     /// The second pass of a verbatim file: into staging, refusing anything but the bytes the first pass hashed.
-    static func stageVerbatim(_ entry: BundleEntry, from bundle: any TemplateBundle, expecting produced: Produced, into staging: inout Staging) throws {
+    static func stageVerbatim(
+        _ entry: BundleEntry, from bundle: any TemplateBundle, expecting produced: Produced, into staging: inout Staging
+    ) throws {
         guard let sink = try staging.open(entry.path) else { return }
         defer { try? sink.close() }
         var hash = SHA256()
         var count: UInt64 = 0
-        let changed = TemplateClonerError.unreadableBundle(path: bundle.label, reason: "\(entry.path) changed while it was being cloned")
+        let changed = TemplateClonerError.unreadableBundle(
+            path: bundle.label, reason: "\(entry.path) changed while it was being cloned")
         try bundle.read(entry) { chunk in
             count += UInt64(chunk.count)
             guard count <= produced.size else { throw changed }
@@ -139,7 +146,9 @@ public enum TemplateCloner {
         var verbatim = false
         var count: UInt64 = 0
         var total = totalBytes
-        func refuse(_ reason: String) -> TemplateClonerError { .unsafeEntry(bundle: bundle.label, entry: entry.path, reason: reason) }
+        func refuse(_ reason: String) -> TemplateClonerError {
+            .unsafeEntry(bundle: bundle.label, entry: entry.path, reason: reason)
+        }
         func startVerbatim() throws {
             verbatim = true
             outputHash.update(data: buffered)
@@ -149,11 +158,16 @@ public enum TemplateCloner {
             count += UInt64(chunk.count)
             total += UInt64(chunk.count)
             if count > entry.declaredSize, entry.compressedSize != nil || entry.declaredSize > 0 {
-                throw refuse("it expands beyond the \(BundleLimits.size(entry.declaredSize)) its header declares (a ZIP bomb?)")
+                throw refuse(
+                    "it expands beyond the \(BundleLimits.size(entry.declaredSize)) its header declares (a ZIP bomb?)")
             }
-            if let problem = limits.entryProblem(bytes: count, compressed: entry.compressedSize) { throw refuse(problem) }
+            if let problem = limits.entryProblem(bytes: count, compressed: entry.compressedSize) {
+                throw refuse(problem)
+            }
             if total > limits.maximumTotalBytes {
-                throw refuse("the bundle expands past the \(BundleLimits.size(limits.maximumTotalBytes)) limit for a whole bundle")
+                throw refuse(
+                    "the bundle expands past the \(BundleLimits.size(limits.maximumTotalBytes)) limit for a whole bundle"
+                )
             }
             sourceHash.update(data: chunk)
             if verbatim {
@@ -172,19 +186,24 @@ public enum TemplateCloner {
         }
         totalBytes = total
         let sourceDigest = hex(sourceHash.finalize())
-        if !verbatim && (ContentSniffer.looksBinary(prefix: buffered, path: entry.path) || buffered.contains(0) || !ContentSniffer.isUTF8(buffered)) {
+        if !verbatim
+            && (ContentSniffer.looksBinary(prefix: buffered, path: entry.path) || buffered.contains(0)
+                || !ContentSniffer.isUTF8(buffered))
+        {
             try startVerbatim()
         }
         if verbatim {
             return Produced(
-                digest: hex(outputHash.finalize()), sourceDigest: sourceDigest, verbatim: true, replacements: 0, text: nil,
+                digest: hex(outputHash.finalize()), sourceDigest: sourceDigest, verbatim: true, replacements: 0,
+                text: nil,
                 problems: [], size: count)
         }
         var outcome = TemplateRenderer.render(buffered, path: entry.path, values: values)
         for index in outcome.problems.indices { outcome.problems[index].file = bundle.displayPath(entry) }
         guard outcome.problems.isEmpty else {
             return Produced(
-                digest: "", sourceDigest: sourceDigest, verbatim: false, replacements: 0, text: nil, problems: outcome.problems, size: count)
+                digest: "", sourceDigest: sourceDigest, verbatim: false, replacements: 0, text: nil,
+                problems: outcome.problems, size: count)
         }
         return Produced(
             digest: Digest.sha256Hex(outcome.bytes), sourceDigest: sourceDigest, verbatim: false,
@@ -192,9 +211,12 @@ public enum TemplateCloner {
     }
 
     /// Created, updated, unchanged or conflict, by comparing the target file with what the last clone wrote.
-    static func judge(_ path: String, produced: Produced, target: String, previous: CloneManifest?, force: Bool) throws -> CloneReport.File {
+    static func judge(_ path: String, produced: Produced, target: String, previous: CloneManifest?, force: Bool) throws
+        -> CloneReport.File
+    {
         var file = CloneReport.File(
-            path: path, status: .created, verbatim: produced.verbatim, replacements: produced.replacements, forced: false,
+            path: path, status: .created, verbatim: produced.verbatim, replacements: produced.replacements,
+            forced: false,
             difference: nil)
         let targetPath = target + "/" + path
         var info = stat()
@@ -242,15 +264,18 @@ public enum TemplateCloner {
     /// Every `catalog.json` in the bundle, read (bounded) before anything is rendered.
     static func loadCatalogs(_ bundle: any TemplateBundle) throws -> [TemplateCatalog] {
         var catalogs: [TemplateCatalog] = []
-        for entry in bundle.entries where entry.path == TemplateCatalog.fileName || entry.path.hasSuffix("/" + TemplateCatalog.fileName) {
+        for entry in bundle.entries
+        where entry.path == TemplateCatalog.fileName || entry.path.hasSuffix("/" + TemplateCatalog.fileName) {
             var bytes: [UInt8] = []
             try bundle.read(entry) { chunk in
                 bytes.append(contentsOf: chunk)
                 if bytes.count > 4 << 20 {
-                    throw TemplateClonerError.unsafeEntry(bundle: bundle.label, entry: entry.path, reason: "a catalog larger than 4 MiB")
+                    throw TemplateClonerError.unsafeEntry(
+                        bundle: bundle.label, entry: entry.path, reason: "a catalog larger than 4 MiB")
                 }
             }
-            let folder = String(entry.path.dropLast(TemplateCatalog.fileName.count + (entry.path.contains("/") ? 1 : 0)))
+            let folder = String(
+                entry.path.dropLast(TemplateCatalog.fileName.count + (entry.path.contains("/") ? 1 : 0)))
             catalogs.append(try TemplateCatalog.parse(bytes, folder: folder, file: bundle.label + "/" + entry.path))
         }
         return catalogs

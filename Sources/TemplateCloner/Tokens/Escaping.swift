@@ -51,7 +51,11 @@ enum Escaping {
                 }
             case .singleQuoted:
                 if byte == UInt8(ascii: "'") {
-                    if index + 1 < offset && input[index + 1] == UInt8(ascii: "'") { index += 1 } else { placement = .plain }
+                    if index + 1 < offset && input[index + 1] == UInt8(ascii: "'") {
+                        index += 1
+                    } else {
+                        placement = .plain
+                    }
                 }
             case .comment:
                 return .comment
@@ -66,14 +70,17 @@ enum Escaping {
         var before = index - 1
         while before >= lineStart && Self.isBlank(input[before]) { before -= 1 }
         guard before >= lineStart else { return true }
-        return [UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")].contains(input[before])
+        return [UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")].contains(
+            input[before])
     }
 
     static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 
     /// YAML: escaped inside quotes; a whole unquoted value becomes a double-quoted string; a value embedded in
     /// unquoted text goes in as is when YAML would read it back unchanged, and is refused otherwise.
-    static func yaml(_ text: String, input: [UInt8], tokenStart: Int, tokenEnd: Int) -> Result<[UInt8], YAMLPlacementError> {
+    static func yaml(_ text: String, input: [UInt8], tokenStart: Int, tokenEnd: Int) -> Result<
+        [UInt8], YAMLPlacementError
+    > {
         var lineStart = tokenStart
         while lineStart > 0 && input[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
         switch yamlPlacement(input, lineStart: lineStart, offset: tokenStart) {
@@ -91,7 +98,8 @@ enum Escaping {
         let prefix = input[lineStart...max(lineStart, before)].filter { !isBlank($0) }
         let startsValue =
             before < lineStart || input[before] == UInt8(ascii: ":")
-            || (input[before] == UInt8(ascii: "-") && (before == lineStart || prefix.elementsEqual("-".utf8) || isBlank(input[before - 1])))
+            || (input[before] == UInt8(ascii: "-")
+                && (before == lineStart || prefix.elementsEqual("-".utf8) || isBlank(input[before - 1])))
         var after = tokenEnd
         while after < input.count && isBlank(input[after]) { after += 1 }
         let endsValue =
@@ -109,7 +117,9 @@ enum Escaping {
         if unsafe {
             return .failure(
                 YAMLPlacementError(
-                    reason: "cannot stand unquoted in this YAML value (it would change the YAML's meaning); put the value in double quotes"))
+                    reason:
+                        "cannot stand unquoted in this YAML value (it would change the YAML's meaning); put the value in double quotes"
+                ))
         }
         return .success(bytes)
     }

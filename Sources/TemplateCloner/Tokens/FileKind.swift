@@ -13,7 +13,8 @@ public enum FileKind: Sendable, Equatable {
 
     public init(path: String) {
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        let fileExtension = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last!).lowercased() : ""
+        let fileExtension =
+            name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last!).lowercased() : ""
         switch fileExtension {
         case "html", "htm", "mjml", "xml", "svg", "xhtml": self = .markup
         case "json": self = .json

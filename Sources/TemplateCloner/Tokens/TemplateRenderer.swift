@@ -46,17 +46,25 @@ public enum TemplateRenderer {
             guard let end = token.end else {
                 problems.append(
                     Diagnostic(
-                        file: path, line: position.line, column: position.column, severity: .error, rule: "malformed-token",
-                        message: "token '{{\(token.name)' is not closed by '}}' (filters and expressions are not supported)"))
+                        file: path, line: position.line, column: position.column, severity: .error,
+                        rule: "malformed-token",
+                        message:
+                            "token '{{\(token.name)' is not closed by '}}' (filters and expressions are not supported)")
+                )
                 index += 2
                 continue
             }
             guard let value = values[token.name] else {
-                let hint = Suggestion.closest(to: token.name, in: TokenValues.names).map { " (did you mean '{{\($0)}}'?)" } ?? ""
+                let hint =
+                    Suggestion.closest(to: token.name, in: TokenValues.names).map { " (did you mean '{{\($0)}}'?)" }
+                    ?? ""
                 problems.append(
                     Diagnostic(
-                        file: path, line: position.line, column: position.column, severity: .error, rule: "unknown-token",
-                        message: "unknown token '{{\(token.name)}}'\(hint); known: \(TokenValues.names.joined(separator: ", "))"))
+                        file: path, line: position.line, column: position.column, severity: .error,
+                        rule: "unknown-token",
+                        message:
+                            "unknown token '{{\(token.name)}}'\(hint); known: \(TokenValues.names.joined(separator: ", "))"
+                    ))
                 index = end
                 continue
             }
@@ -74,7 +82,8 @@ public enum TemplateRenderer {
                 case .failure(let failure):
                     problems.append(
                         Diagnostic(
-                            file: path, line: position.line, column: position.column, severity: .error, rule: "unsafe-value",
+                            file: path, line: position.line, column: position.column, severity: .error,
+                            rule: "unsafe-value",
                             message: "the value of '{{\(token.name)}}' \(failure.reason)"))
                     index = end
                     continue

@@ -43,7 +43,8 @@ public struct TokenValues: Sendable, Equatable {
             case .url where !HTTPSURL.isValid(value.text):
                 throw .invalidValue(name: name, value: value.text, expected: "an https:// URL")
             case .text where value.text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }):
-                throw .invalidValue(name: name, value: value.text, expected: "text without control characters or line breaks")
+                throw .invalidValue(
+                    name: name, value: value.text, expected: "text without control characters or line breaks")
             default:
                 break
             }

@@ -66,7 +66,8 @@ extension Templates {
         @Option(help: "The folder to clone into (default: configs/tenants/SLUG/automation).")
         var to: String?
 
-        @Option(name: .long, parsing: .upToNextOption, help: "Only files matching a glob, or channel:X, vertical:X, id:X.")
+        @Option(
+            name: .long, parsing: .upToNextOption, help: "Only files matching a glob, or channel:X, vertical:X, id:X.")
         var select: [String] = []
 
         @Flag(help: "Report what would change; write nothing.")
@@ -76,30 +77,20 @@ extension Templates {
         var force = false
 
         func run() throws {
-            try reportingErrors { try withInputErrors {
-                let pack = try tenantOptions.load()
-                let values = try TokenValues(tenant: pack.tenant)
-                let selectors = try select.map { text throws(TemplateClonerError) in try Selector(text) }
-                let bundle: any TemplateBundle
-                if let from {
-                    bundle = try TemplateBundles.open(from)
-                } else {
-                    let roots = [("automation/templates", "templates"), ("automation/workflows", "workflows")]
-                        .filter { FileManager.default.fileExists(atPath: $0.0) }
-                        .map { FolderBundle.Root(path: $0.0, prefix: $0.1) }
-                    guard !roots.isEmpty else {
-                        throw CommandFailure(
-                            "no automation/templates or automation/workflows here: run from the repository root or name a bundle with --from",
-                            code: ExitCodes.usage)
-                    }
-                    bundle = try FolderBundle(roots: roots, label: "automation")
+            try reportingErrors {
+                try withInputErrors {
+                    let pack = try tenantOptions.load()
+                    let values = try TokenValues(tenant: pack.tenant)
+                    let selectors = try select.map { text throws(TemplateClonerError) in try Selector(text) }
+                    let bundle = try from.map { try TemplateBundles.open($0) } ?? TemplateBundles.openLibrary()
+                    let options = CloneOptions(
+                        target: to ?? tenantOptions.defaultTarget, selectors: selectors, dryRun: dryRun, force: force)
+                    let report = try TemplateCloner.clone(
+                        bundle, values: values, tenant: tenantOptions.tenant, options: options)
+                    Terminal.write(CloneReportText.render(report, colour: Terminal.useColour()))
+                    if report.hasConflicts { throw ExitCode(ExitCodes.failure) }
                 }
-                let options = CloneOptions(
-                    target: to ?? tenantOptions.defaultTarget, selectors: selectors, dryRun: dryRun, force: force)
-                let report = try TemplateCloner.clone(bundle, values: values, tenant: tenantOptions.tenant, options: options)
-                Terminal.write(CloneReportText.render(report, colour: Terminal.useColour()))
-                if report.hasConflicts { throw ExitCode(ExitCodes.failure) }
-            } }
+            }
         }
     }
 
@@ -126,23 +117,28 @@ extension Templates {
         var strict = false
 
         func run() throws {
-            let diagnostics = try reportingErrors { try withInputErrors {
-                let pack = try tenantOptions.load()
-                return try TemplateChecker.check(
-                    directory: path ?? tenantOptions.defaultTarget, palette: pack.tenant.branding.allowedColors)
-            } }
+            let diagnostics = try reportingErrors {
+                try withInputErrors {
+                    let pack = try tenantOptions.load()
+                    return try TemplateChecker.check(
+                        directory: path ?? tenantOptions.defaultTarget, palette: pack.tenant.branding.allowedColors)
+                }
+            }
             let format = format.outputFormat
             // The text format quotes each finding's line: read each file once, not once per finding.
             var sources: [String: [String]] = [:]
             if format == .text {
                 for file in Set(diagnostics.map(\.file)) {
                     guard let bytes = try? BoundedFile.read(file, limit: 8 << 20) else { continue }
-                    sources[file] = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    sources[file] = String(decoding: bytes, as: UTF8.self).split(
+                        separator: "\n", omittingEmptySubsequences: false
+                    ).map(String.init)
                 }
             }
             let lines = sources
             let context = ReportContext(
-                toolVersion: RGCRMVersion.current, rules: TemplateChecker.rules, colour: format == .text && Terminal.useColour(),
+                toolVersion: RGCRMVersion.current, rules: TemplateChecker.rules,
+                colour: format == .text && Terminal.useColour(),
                 sourceLine: { file, line in
                     guard let fileLines = lines[file], line >= 1, line <= fileLines.count else { return nil }
                     return fileLines[line - 1]
@@ -181,8 +177,11 @@ enum CloneReportText {
             var notes: [String] = []
             if file.verbatim { notes.append("copied verbatim") }
             if file.forced { notes.append("hand edit overwritten by --force") }
-            if file.status == .conflict { notes.append("edited by hand since the last clone; kept — --force overwrites it") }
-            output += "\(painted)\(report.target)/\(file.path)\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")\n"
+            if file.status == .conflict {
+                notes.append("edited by hand since the last clone; kept — --force overwrites it")
+            }
+            output +=
+                "\(painted)\(report.target)/\(file.path)\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")\n"
             if let difference = file.difference, file.status == .conflict || file.forced {
                 output += "    from line \(difference.line):\n"
                 for line in difference.current { output += "    - \(line)\n" }

@@ -7,7 +7,9 @@ import Testing
 /// Hostile bundles: each is refused with the entry named, and the target and its surroundings stay exactly as they were.
 @Suite struct ZipSafetyTests {
     /// Clones `zip` into `parent/target` (which already holds a file) and proves nothing changed under `parent`.
-    func expectRefused(_ zip: ZipFixture, entry: String, reason: String, sourceLine: SourceLocation = #_sourceLocation) throws {
+    func expectRefused(_ zip: ZipFixture, entry: String, reason: String, sourceLine: SourceLocation = #_sourceLocation)
+        throws
+    {
         let parent = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: parent) }
         try Fixtures.write("mine", to: parent + "/target/keep.txt")
@@ -40,15 +42,20 @@ import Testing
     static let good = ZipFixture.Entry("ok/readme.md", Array("{{tenant.name}}".utf8))
 
     @Test func parentTraversalIsRefused() throws {
-        try expectRefused(ZipFixture(entries: [Self.good, .init("../x", Array("evil".utf8))]), entry: "../x", reason: "'..'")
         try expectRefused(
-            ZipFixture(entries: [Self.good, .init("a/../../x", Array("evil".utf8))]), entry: "a/../../x", reason: "'..'")
+            ZipFixture(entries: [Self.good, .init("../x", Array("evil".utf8))]), entry: "../x", reason: "'..'")
+        try expectRefused(
+            ZipFixture(entries: [Self.good, .init("a/../../x", Array("evil".utf8))]), entry: "a/../../x", reason: "'..'"
+        )
     }
 
     @Test func absolutePathsBackslashesAndDriveLettersAreRefused() throws {
-        try expectRefused(ZipFixture(entries: [Self.good, .init("/etc/x", Array("evil".utf8))]), entry: "/etc/x", reason: "absolute")
-        try expectRefused(ZipFixture(entries: [.init(#"..\x"#, Array("evil".utf8))]), entry: #"..\x"#, reason: "backslash")
-        try expectRefused(ZipFixture(entries: [.init("C:/x", Array("evil".utf8))]), entry: "C:/x", reason: "drive letter")
+        try expectRefused(
+            ZipFixture(entries: [Self.good, .init("/etc/x", Array("evil".utf8))]), entry: "/etc/x", reason: "absolute")
+        try expectRefused(
+            ZipFixture(entries: [.init(#"..\x"#, Array("evil".utf8))]), entry: #"..\x"#, reason: "backslash")
+        try expectRefused(
+            ZipFixture(entries: [.init("C:/x", Array("evil".utf8))]), entry: "C:/x", reason: "drive letter")
     }
 
     @Test func nulInANameIsRefused() throws {
@@ -73,9 +80,11 @@ import Testing
             ZipFixture(entries: [.init("caf\u{E9}.md", Array("a".utf8)), .init("cafe\u{301}.md", Array("b".utf8))]),
             entry: "cafe\u{301}.md", reason: "Unicode")
         try expectRefused(
-            ZipFixture(entries: [.init("x.md", Array("a".utf8)), .init("x.md", Array("b".utf8))]), entry: "x.md", reason: "twice")
+            ZipFixture(entries: [.init("x.md", Array("a".utf8)), .init("x.md", Array("b".utf8))]), entry: "x.md",
+            reason: "twice")
         try expectRefused(
-            ZipFixture(entries: [.init("a", Array("a".utf8)), .init("A/b.md", Array("b".utf8))]), entry: "A/b.md", reason: "folder")
+            ZipFixture(entries: [.init("a", Array("a".utf8)), .init("A/b.md", Array("b".utf8))]), entry: "A/b.md",
+            reason: "folder")
     }
 
     @Test func anEntryThatExpandsToAGigabyteIsRefusedBeforeReading() throws {
@@ -89,7 +98,9 @@ import Testing
         var bomb = ZipFixture.Entry("bomb.txt", ZipFixture.zeroBomb(groups: 521_000))
         bomb.method = 8
         bomb.declaredSize = 1000  // claims 1000 bytes, inflates to 1 GB
-        try expectRefused(ZipFixture(entries: [Self.good, bomb]), entry: "bomb.txt", reason: "beyond the 1000 bytes its header declares")
+        try expectRefused(
+            ZipFixture(entries: [Self.good, bomb]), entry: "bomb.txt",
+            reason: "beyond the 1000 bytes its header declares")
     }
 
     @Test func theDeflateBombReallyExpands() throws {
@@ -115,13 +126,16 @@ import Testing
     @Test func aTokenErrorInsideAZipNamesTheEntry() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try ZipFixture(entries: [.init("mail/a.html", Array("<p>\n {{brand.logo}}</p>".utf8))]).write(to: folder + "/b.zip")
+        try ZipFixture(entries: [.init("mail/a.html", Array("<p>\n {{brand.logo}}</p>".utf8))]).write(
+            to: folder + "/b.zip")
         #expect {
             _ = try TemplateCloner.clone(
-                try TemplateBundles.open(folder + "/b.zip"), values: try TokenValues(tenant: try Fixtures.mrdj()), tenant: "mrdj",
+                try TemplateBundles.open(folder + "/b.zip"), values: try TokenValues(tenant: try Fixtures.mrdj()),
+                tenant: "mrdj",
                 options: CloneOptions(target: folder + "/out"))
         } throws: { error in
-            (error as? TemplateClonerError)?.description.hasPrefix("\(folder)/b.zip/mail/a.html:2:2: unknown token '{{brand.logo}}'") == true
+            (error as? TemplateClonerError)?.description.hasPrefix(
+                "\(folder)/b.zip/mail/a.html:2:2: unknown token '{{brand.logo}}'") == true
         }
         #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
     }
@@ -142,7 +156,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Fixtures.write("a", to: folder + "/src/a.md")
         try FileManager.default.createSymbolicLink(atPath: folder + "/src/passwd", withDestinationPath: "/etc/passwd")
-        #expect(throws: TemplateClonerError.unsafeEntry(bundle: folder + "/src", entry: "passwd", reason: "it is a symbolic link (links are never followed or copied)")) {
+        #expect(
+            throws: TemplateClonerError.unsafeEntry(
+                bundle: folder + "/src", entry: "passwd",
+                reason: "it is a symbolic link (links are never followed or copied)")
+        ) {
             try TemplateBundles.open(folder + "/src")
         }
     }

@@ -33,7 +33,8 @@ import Testing
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     @Test func cloneReportsEachFileThenUnchangedThenAConflict() throws {
@@ -64,9 +65,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.copyItem(atPath: Fixtures.configDirectory + "/mrdj", toPath: folder + "/configs/mrdj")
         let tenantFile = folder + "/configs/mrdj/tenant.json"
-        try Fixtures.write(try Fixtures.read(tenantFile).replacingOccurrences(of: "\"#EF4444\"", with: "\"rood\""), to: tenantFile)
+        try Fixtures.write(
+            try Fixtures.read(tenantFile).replacingOccurrences(of: "\"#EF4444\"", with: "\"rood\""), to: tenantFile)
         let before = try Fixtures.snapshot(folder)
-        let result = try run(["templates", "clone", "--tenant", "mrdj", "--config-dir", folder + "/configs", "--to", folder + "/out"])
+        let result = try run([
+            "templates", "clone", "--tenant", "mrdj", "--config-dir", folder + "/configs", "--to", folder + "/out",
+        ])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.hasPrefix("rg-crm: error: \(tenantFile): $.branding.accent_color: expected a hex colour"))
@@ -78,18 +82,26 @@ import Testing
     @Test func aHostileZipFailsNamingTheEntry() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try ZipFixture(entries: [.init("ok.md", Array("x".utf8)), .init("../x", Array("evil".utf8))]).write(to: folder + "/evil.zip")
+        try ZipFixture(entries: [.init("ok.md", Array("x".utf8)), .init("../x", Array("evil".utf8))]).write(
+            to: folder + "/evil.zip")
         let before = try Fixtures.snapshot(folder)
-        let result = try run(["templates", "clone", "--tenant", "mrdj", "--from", folder + "/evil.zip", "--to", folder + "/out"])
+        let result = try run([
+            "templates", "clone", "--tenant", "mrdj", "--from", folder + "/evil.zip", "--to", folder + "/out",
+        ])
         #expect(result.status == 2)
-        #expect(result.stderr == "rg-crm: error: \(folder)/evil.zip: entry \"../x\" is refused: it climbs out of the target with '..'; nothing was written\n")
+        #expect(
+            result.stderr
+                == "rg-crm: error: \(folder)/evil.zip: entry \"../x\" is refused: it climbs out of the target with '..'; nothing was written\n"
+        )
         #expect(try Fixtures.snapshot(folder) == before)
     }
 
     @Test func checkSpeaksEveryFormatWithPositionsAndExitCodes() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Fixtures.write(TemplateCheckerTests.goodMJML.replacingOccurrences(of: "\"#EF4444\"", with: "\"#00AEEF\""), to: folder + "/email/a.mjml")
+        try Fixtures.write(
+            TemplateCheckerTests.goodMJML.replacingOccurrences(of: "\"#EF4444\"", with: "\"#00AEEF\""),
+            to: folder + "/email/a.mjml")
         let file = folder + "/email/a.mjml"
         let text = try run(["templates", "check", "--tenant", "mrdj", "--path", folder])
         #expect(text.status == 1)

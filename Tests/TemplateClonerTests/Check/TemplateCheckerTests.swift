@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func aPlantedOffPaletteColourIsFoundAtItsLineAndColumn() {
-        let planted = Self.goodMJML.replacingOccurrences(of: "background-color=\"#EF4444\"", with: "background-color=\"#00AEEF\"")
+        let planted = Self.goodMJML.replacingOccurrences(
+            of: "background-color=\"#EF4444\"", with: "background-color=\"#00AEEF\"")
         let found = check(planted)
         #expect(found.count == 1)
         #expect(found.first?.rule == "off-palette-colour")
@@ -51,9 +52,15 @@ import Testing
 
     @Test func malformedMJMLIsReported() {
         let unclosed = Self.goodMJML.replacingOccurrences(of: "</mj-column>", with: "")
-        #expect(check(unclosed).contains { $0.rule == "mjml-malformed" && $0.line == 4 && $0.message.contains("<mj-column>") })
+        #expect(
+            check(unclosed).contains {
+                $0.rule == "mjml-malformed" && $0.line == 4 && $0.message.contains("<mj-column>")
+            })
         let stray = Self.goodMJML.replacingOccurrences(of: "</mj-section>", with: "</mj-section></mj-text>")
-        #expect(check(stray).contains { $0.rule == "mjml-malformed" && $0.message.contains("</mj-text> closes a tag that is not open") })
+        #expect(
+            check(stray).contains {
+                $0.rule == "mjml-malformed" && $0.message.contains("</mj-text> closes a tag that is not open")
+            })
         let unquoted = Self.goodMJML.replacingOccurrences(of: "color=\"#111827\"", with: "color=\"#111827")
         #expect(check(unquoted).contains { $0.rule == "mjml-malformed" })
         let bare = "<mj-section><mj-column><mj-button href=\"https://x.nl\">x</mj-button></mj-column></mj-section>"
@@ -62,7 +69,9 @@ import Testing
 
     @Test func anEmailWithoutACallToActionIsReported() {
         let noButton = Self.goodMJML.replacingOccurrences(
-            of: "<mj-button href=\"https://mr-dj.rentguy.nl/offerte/{{proposal.token}}\" background-color=\"#EF4444\">Bekijk</mj-button>", with: "")
+            of:
+                "<mj-button href=\"https://mr-dj.rentguy.nl/offerte/{{proposal.token}}\" background-color=\"#EF4444\">Bekijk</mj-button>",
+            with: "")
         #expect(check(noButton).map(\.rule) == ["missing-cta"])
         #expect(check("# Hoi\n\n![logo](https://x.nl/logo.png)\n", "email/a.md").map(\.rule) == ["missing-cta"])
         #expect(check("# Hoi\n\n[Bekijk](https://x.nl/offerte)\n", "email/a.md") == [])
@@ -75,12 +84,15 @@ import Testing
         let found = check(insecure)
         #expect(found.map(\.rule).sorted() == ["insecure-link", "missing-cta"])
         #expect(found.first { $0.rule == "insecure-link" }?.line == 6)
-        #expect(check("[x](http://x.nl) <img src='http://y.nl/a.png'>", "a.md").filter { $0.rule == "insecure-link" }.map(\.column) == [5, 28])
+        #expect(
+            check("[x](http://x.nl) <img src='http://y.nl/a.png'>", "a.md").filter { $0.rule == "insecure-link" }.map(
+                \.column) == [5, 28])
     }
 
     @Test func everyRuleIsDescribed() {
         let reported = Set(
-            check("<mj-text color=\"#123456\">{{brand.x}} <a href=\"http://x\">x</a></mj-text></mj-column>").map(\.rule))
+            check("<mj-text color=\"#123456\">{{brand.x}} <a href=\"http://x\">x</a></mj-text></mj-column>").map(\.rule)
+        )
         let described = Set(TemplateChecker.rules.map(\.id))
         #expect(reported.isSubset(of: described))
         #expect(reported == described)

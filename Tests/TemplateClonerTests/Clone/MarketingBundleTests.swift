@@ -33,7 +33,8 @@ import ZIPFoundation
                 images += 1
                 #expect(report.files.first { $0.path == entry.path }?.verbatim == true)
             }
-            venuePlaceholders += String(decoding: cloned, as: UTF8.self).components(separatedBy: "[Venue Naam]").count - 1
+            venuePlaceholders +=
+                String(decoding: cloned, as: UTF8.self).components(separatedBy: "[Venue Naam]").count - 1
         }
         #expect(entryCount == 244)
         #expect(report.files.count == fileEntries)
@@ -72,7 +73,10 @@ import ZIPFoundation
         // With the guideline colours in the palette, none of them is reported any more.
         let widened = palette.union(["#1a2c4b", "#00aeef", "#d4af37"])
         let remaining = try TemplateChecker.check(directory: folder + "/out", palette: widened)
-        #expect(!remaining.contains { diagnostic in ["#1A2C4B", "#00AEEF", "#D4AF37"].contains { diagnostic.message.hasPrefix("colour \($0) ") } })
+        #expect(
+            !remaining.contains { diagnostic in
+                ["#1A2C4B", "#00AEEF", "#D4AF37"].contains { diagnostic.message.hasPrefix("colour \($0) ") }
+            })
         #expect(remaining.count < diagnostics.count)
     }
 }

@@ -86,7 +86,9 @@ enum Fixtures {
         while let open = rest.range(of: "{{") {
             guard let close = rest[open.upperBound...].range(of: "}}") else { break }
             let inner = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            if !inner.hasPrefix("brand.") && !inner.hasPrefix("tenant.") { found.append(String(rest[open.lowerBound..<close.upperBound])) }
+            if !inner.hasPrefix("brand.") && !inner.hasPrefix("tenant.") {
+                found.append(String(rest[open.lowerBound..<close.upperBound]))
+            }
             rest = rest[close.upperBound...]
         }
         return found
@@ -133,7 +135,8 @@ struct ZipFixture {
             local += le32(crc) + le32(UInt32(entry.data.count)) + le32(size)
             local += le16(UInt16(entry.name.count)) + le16(0) + entry.name
             file += local + entry.data
-            central += le32(0x0201_4B50) + le16(0x031E) + le16(20) + le16(0x0800) + le16(entry.method) + le16(0) + le16(0x21)
+            central +=
+                le32(0x0201_4B50) + le16(0x031E) + le16(20) + le16(0x0800) + le16(entry.method) + le16(0) + le16(0x21)
             central += le32(crc) + le32(UInt32(entry.data.count)) + le32(size)
             central += le16(UInt16(entry.name.count)) + le16(0) + le16(0) + le16(0) + le16(0)
             central += le32(entry.mode << 16) + le32(offset) + entry.name

@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func tokensWithAndWithoutSpacesAreFilled() throws {
-        let text = try rendered("a {{brand.primary_color}} b {{ brand.primary_color }} c {{\ttenant.domain  }}", "x.txt")
+        let text = try rendered(
+            "a {{brand.primary_color}} b {{ brand.primary_color }} c {{\ttenant.domain  }}", "x.txt")
         #expect(text == "a #111827 b #111827 c mr-dj.rentguy.nl")
     }
 
@@ -35,7 +36,9 @@ import Testing
     }
 
     @Test func theEscapeWritesALiteralToken() throws {
-        #expect(try rendered(#"Use \{{brand.logo_url}} or \{{ tenant.name }} here"#, "x.md") == "Use {{brand.logo_url}} or {{ tenant.name }} here")
+        #expect(
+            try rendered(#"Use \{{brand.logo_url}} or \{{ tenant.name }} here"#, "x.md")
+                == "Use {{brand.logo_url}} or {{ tenant.name }} here")
         // A backslash before someone else's placeholder is theirs too.
         #expect(try rendered(#"\{{contact.x}}"#, "x.md") == #"\{{contact.x}}"#)
     }
@@ -55,13 +58,16 @@ import Testing
     }
 
     @Test func htmlAndMJMLAreHTMLEscaped() throws {
-        #expect(try rendered(#"<mj-image alt="{{tenant.name}}" />"#, "e.mjml") == #"<mj-image alt="Mr. DJ &amp; Friends &quot;Live&quot;" />"#)
+        #expect(
+            try rendered(#"<mj-image alt="{{tenant.name}}" />"#, "e.mjml")
+                == #"<mj-image alt="Mr. DJ &amp; Friends &quot;Live&quot;" />"#)
         #expect(try rendered("<p>{{tenant.name}}</p>", "e.html") == "<p>Mr. DJ &amp; Friends &quot;Live&quot;</p>")
         #expect(try rendered("<p>{{tenant.name}}</p>", "e.html", name: "A <b> 'x'") == "<p>A &lt;b&gt; &#39;x&#39;</p>")
     }
 
     @Test func jsonIsEscapedInsideStringsAndQuotedOutside() throws {
-        let text = try rendered(#"{"a": "Hi {{tenant.name}}!", "b": {{tenant.name}}, "c": "\"{{brand.font}}"}"#, "w.json")
+        let text = try rendered(
+            #"{"a": "Hi {{tenant.name}}!", "b": {{tenant.name}}, "c": "\"{{brand.font}}"}"#, "w.json")
         #expect(text == #"{"a": "Hi Mr. DJ & Friends \"Live\"!", "b": "Mr. DJ & Friends \"Live\"", "c": "\"Inter"}"#)
         let parsed = try JSONParser.parse(text)
         #expect(parsed["a"]?.string == "Hi Mr. DJ & Friends \"Live\"!")
@@ -97,17 +103,22 @@ import Testing
     }
 
     @Test func markdownIsRawButItsFrontMatterIsYAML() throws {
-        let source = "---\nfrom_name: \"{{tenant.name}}\"\ntitle: {{tenant.name}}\n---\n# {{tenant.name}} \"{{tenant.name}}\"\n"
+        let source =
+            "---\nfrom_name: \"{{tenant.name}}\"\ntitle: {{tenant.name}}\n---\n# {{tenant.name}} \"{{tenant.name}}\"\n"
         #expect(
             try rendered(source, "e.md")
-                == "---\nfrom_name: \"Mr. DJ & Friends \\\"Live\\\"\"\ntitle: \"Mr. DJ & Friends \\\"Live\\\"\"\n---\n# Mr. DJ & Friends \"Live\" \"Mr. DJ & Friends \"Live\"\"\n")
+                == "---\nfrom_name: \"Mr. DJ & Friends \\\"Live\\\"\"\ntitle: \"Mr. DJ & Friends \\\"Live\\\"\"\n---\n# Mr. DJ & Friends \"Live\" \"Mr. DJ & Friends \"Live\"\"\n"
+        )
         #expect(try rendered("{{tenant.name}}", "s.txt") == Self.hostileName)
     }
 
     @Test func badColoursAndURLsAreRefusedAsValues() throws {
         var tenant = try Fixtures.mrdj()
         tenant.branding.primaryColor = "red"
-        #expect(throws: TemplateClonerError.invalidValue(name: "brand.primary_color", value: "red", expected: "a hex colour #rgb or #rrggbb")) {
+        #expect(
+            throws: TemplateClonerError.invalidValue(
+                name: "brand.primary_color", value: "red", expected: "a hex colour #rgb or #rrggbb")
+        ) {
             try TokenValues(tenant: tenant)
         }
         tenant = try Fixtures.mrdj()
