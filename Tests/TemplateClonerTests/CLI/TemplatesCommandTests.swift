@@ -13,7 +13,12 @@ import Testing
         var stderr: String
     }
 
-    static var binary: String { Fixtures.packageRoot + "/.build/debug/rg-crm" }
+    /// The debug build of rg-crm, which `swift build --build-tests` (and `swift test`) make beside the tests.
+    static var binary: String {
+        let candidates = ["debug", "x86_64-unknown-linux-gnu/debug", "aarch64-unknown-linux-gnu/debug", "arm64-apple-macosx/debug"]
+            .map { Fixtures.packageRoot + "/.build/" + $0 + "/rg-crm" }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
 
     func run(_ arguments: [String]) throws -> Run {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build rg-crm first (swift build)")
@@ -60,23 +65,35 @@ import Testing
         #expect(check.status == 0, "\(check.stdout)")
     }
 
-    @Test func aBadColourInTenantJSONFailsOnOneLineAndWritesNothing() throws {
+    @Test(arguments: [
+        ("\"#EF4444\"", "\"rood\"", "$.branding.accent_color: expected a hex colour", "(line 10, column 21)"),
+        (
+            "\"https://mr-dj.rentguy.nl/assets/brand/mr-dj-logo.svg\"", "\"http://mr-dj.nl/logo.svg\"",
+            "$.branding.logo_url: expected an https:// URL", "(line 11, column 17)"
+        ),
+    ])
+    func aBadColourOrURLInTenantJSONFailsOnOneLineAndWritesNothing(
+        good: String, bad: String, message: String, position: String
+    ) throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.copyItem(atPath: Fixtures.configDirectory + "/mrdj", toPath: folder + "/configs/mrdj")
         let tenantFile = folder + "/configs/mrdj/tenant.json"
-        try Fixtures.write(
-            try Fixtures.read(tenantFile).replacingOccurrences(of: "\"#EF4444\"", with: "\"rood\""), to: tenantFile)
-        let before = try Fixtures.snapshot(folder)
+        let original = try Fixtures.read(tenantFile)
+        #expect(original.contains(good))
+        try Fixtures.write(original.replacingOccurrences(of: good, with: bad), to: tenantFile)
+        // An earlier clone in the target: it must stay exactly as it was.
+        #expect(try run(["templates", "clone", "--tenant", "mrdj", "--to", folder + "/out"]).status == 0)
+        let before = try Fixtures.snapshot(folder, folderTimes: true)
         let result = try run([
             "templates", "clone", "--tenant", "mrdj", "--config-dir", folder + "/configs", "--to", folder + "/out",
         ])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.hasPrefix("rg-crm: error: \(tenantFile): $.branding.accent_color: expected a hex colour"))
-        #expect(result.stderr.contains("(line 10, column 21)"))
+        #expect(result.stderr.hasPrefix("rg-crm: error: \(tenantFile): \(message)"))
+        #expect(result.stderr.contains(position))
         #expect(result.stderr.split(separator: "\n").count == 1)
-        #expect(try Fixtures.snapshot(folder) == before)
+        #expect(try Fixtures.snapshot(folder, folderTimes: true) == before)
     }
 
     @Test func aHostileZipFailsNamingTheEntry() throws {
