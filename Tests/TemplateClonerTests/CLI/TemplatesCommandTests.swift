@@ -15,8 +15,10 @@ import Testing
 
     /// The debug build of rg-crm, which `swift build --build-tests` (and `swift test`) make beside the tests.
     static var binary: String {
-        let candidates = ["debug", "x86_64-unknown-linux-gnu/debug", "aarch64-unknown-linux-gnu/debug", "arm64-apple-macosx/debug"]
-            .map { Fixtures.packageRoot + "/.build/" + $0 + "/rg-crm" }
+        let candidates = [
+            "debug", "x86_64-unknown-linux-gnu/debug", "aarch64-unknown-linux-gnu/debug", "arm64-apple-macosx/debug",
+        ]
+        .map { Fixtures.packageRoot + "/.build/" + $0 + "/rg-crm" }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
