@@ -21,8 +21,7 @@ enum Fixtures {
         let path = (packageRoot as NSString).deletingLastPathComponent + "/shared/data/origin/" + relative
         if FileManager.default.fileExists(atPath: path) { return path }
         if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("\(path) is missing; CI must have ../shared beside the repository")
-            throw CancellationError()
+            throw MissingSharedData(path: path)
         }
         return nil
     }
@@ -93,6 +92,12 @@ enum Fixtures {
         }
         return found
     }
+}
+
+/// Thrown (a failure, never a skip) when CI lacks the real data beside the repository.
+struct MissingSharedData: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "\(path) is missing; CI must have ../shared beside the repository" }
 }
 
 /// Builds ZIP archives byte by byte, so a test can write what no well-behaved ZIP writer would: `../` names,
