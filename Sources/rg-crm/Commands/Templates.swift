@@ -13,28 +13,23 @@ struct Templates: ParsableCommand {
         subcommands: [Clone.self, Check.self])
 }
 
-/// Options shared by `clone` and `check`.
-struct TenantOptions: ParsableArguments {
-    @Option(name: .long, help: "The tenant's slug (its folder under --config-dir).")
-    var tenant: String
+extension Templates {
+    /// Options shared by `clone` and `check` (nested: other commands have tenant options of their own).
+    struct TenantOptions: ParsableArguments {
+        @Option(name: .long, help: "The tenant's slug (its folder under --config-dir).")
+        var tenant: String
 
-    @Option(name: .long, help: "Folder of the tenants' config packs.")
-    var configDir: String = ConfigPack.defaultConfigDirectory
+        @Option(name: .long, help: "Folder of the tenants' config packs.")
+        var configDir: String = ConfigPack.defaultConfigDirectory
 
-    func validate() throws {
-        guard Slug.isValid(tenant) else { throw ValidationError(SlugErrorText.describe(tenant)) }
-    }
+        func validate() throws {
+            do { _ = try Slug(tenant) } catch { throw ValidationError(error.description) }
+        }
 
-    func load() throws -> ConfigPack { try ConfigPack.load(slug: try Slug(tenant), configDirectory: configDir) }
+        func load() throws -> ConfigPack { try ConfigPack.load(slug: try Slug(tenant), configDirectory: configDir) }
 
-    /// Where a tenant's templates are cloned to by default.
-    var defaultTarget: String { (configDir as NSString).appendingPathComponent(tenant) + "/automation" }
-}
-
-enum SlugErrorText {
-    static func describe(_ text: String) -> String {
-        do { _ = try Slug(text) } catch { return error.description }
-        return ""
+        /// Where a tenant's templates are cloned to by default.
+        var defaultTarget: String { (configDir as NSString).appendingPathComponent(tenant) + "/automation" }
     }
 }
 
@@ -150,55 +145,58 @@ extension Templates {
     }
 }
 
-/// `--format`'s values. A local wrapper, so that no retroactive conformance of RGCore's `OutputFormat` clashes with
-/// another command's.
-enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, sarif, github
-    var outputFormat: OutputFormat { OutputFormat(rawValue: rawValue) ?? .text }
-}
-
-/// Bad templates, tokens and bundles are bad input (exit 2); failing to move files into place is an I/O failure (1).
-func withInputErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as TemplateClonerError {
-        if case .io = error { throw CommandFailure(error.description, code: ExitCodes.failure) }
-        throw CommandFailure(error.description, code: ExitCodes.usage)
+extension Templates {
+    /// `--format`'s values. A local wrapper, so that no retroactive conformance of RGCore's `OutputFormat` clashes with
+    /// another command's.
+    enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, sarif, github
+        var outputFormat: OutputFormat { OutputFormat(rawValue: rawValue) ?? .text }
     }
-}
 
-/// The clone report as lines a person reads: one per file, conflicts with the lines that differ, then totals.
-enum CloneReportText {
-    static func render(_ report: CloneReport, colour: Bool) -> String {
-        var output = ""
-        for file in report.files.sorted(by: { $0.path < $1.path }) {
-            let word = file.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-            let painted = colour ? "\u{1B}[\(code(file.status))m\(word)\u{1B}[0m" : word
-            var notes: [String] = []
-            if file.verbatim { notes.append("copied verbatim") }
-            if file.forced { notes.append("hand edit overwritten by --force") }
-            if file.status == .conflict {
-                notes.append("edited by hand since the last clone; kept — --force overwrites it")
-            }
-            output +=
-                "\(painted)\(report.target)/\(file.path)\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")\n"
-            if let difference = file.difference, file.status == .conflict || file.forced {
-                output += "    from line \(difference.line):\n"
-                for line in difference.current { output += "    - \(line)\n" }
-                for line in difference.template { output += "    + \(line)\n" }
-            }
+    /// Bad templates, tokens and bundles are bad input (exit 2); failing to move files into place is an I/O failure (1).
+    static func withInputErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as TemplateClonerError {
+            if case .io = error { throw CommandFailure(error.description, code: ExitCodes.failure) }
+            throw CommandFailure(error.description, code: ExitCodes.usage)
         }
-        let totals = CloneReport.Status.allCases.map { "\(report.count($0)) \($0.rawValue)" }.joined(separator: ", ")
-        output += (report.dryRun ? "dry run, nothing written: " : "") + totals + "\n"
-        return output
     }
 
-    private static func code(_ status: CloneReport.Status) -> String {
-        switch status {
-        case .created: "32"
-        case .updated: "36"
-        case .unchanged: "2"
-        case .conflict: "1;31"
+    /// The clone report as lines a person reads: one per file, conflicts with the lines that differ, then totals.
+    enum CloneReportText {
+        static func render(_ report: CloneReport, colour: Bool) -> String {
+            var output = ""
+            for file in report.files.sorted(by: { $0.path < $1.path }) {
+                let word = file.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                let painted = colour ? "\u{1B}[\(code(file.status))m\(word)\u{1B}[0m" : word
+                var notes: [String] = []
+                if file.verbatim { notes.append("copied verbatim") }
+                if file.forced { notes.append("hand edit overwritten by --force") }
+                if file.status == .conflict {
+                    notes.append("edited by hand since the last clone; kept — --force overwrites it")
+                }
+                output +=
+                    "\(painted)\(report.target)/\(file.path)\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")\n"
+                if let difference = file.difference, file.status == .conflict || file.forced {
+                    output += "    from line \(difference.line):\n"
+                    for line in difference.current { output += "    - \(line)\n" }
+                    for line in difference.template { output += "    + \(line)\n" }
+                }
+            }
+            let totals = CloneReport.Status.allCases.map { "\(report.count($0)) \($0.rawValue)" }.joined(
+                separator: ", ")
+            output += (report.dryRun ? "dry run, nothing written: " : "") + totals + "\n"
+            return output
+        }
+
+        private static func code(_ status: CloneReport.Status) -> String {
+            switch status {
+            case .created: "32"
+            case .updated: "36"
+            case .unchanged: "2"
+            case .conflict: "1;31"
+            }
         }
     }
 }
