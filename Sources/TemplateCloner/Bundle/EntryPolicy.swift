@@ -84,7 +84,7 @@ public enum EntryPolicy {
             }
         }
         if bytes.count > 1024 { return "its name is longer than 1024 bytes" }
-        if components.count == 1, reservedNames.contains(String(components[0])) {
+        if reservedNames.contains(String(components[0])) {
             return "\(components[0]) is reserved for rg-crm's manifest"
         }
         return nil

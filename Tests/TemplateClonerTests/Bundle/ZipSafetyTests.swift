@@ -58,6 +58,16 @@ import Testing
             ZipFixture(entries: [.init("C:/x", Array("evil".utf8))]), entry: "C:/x", reason: "drive letter")
     }
 
+    @Test func theManifestsNameIsReserved() throws {
+        try expectRefused(
+            ZipFixture(entries: [.init(".rg-crm-templates.json", Array("{}".utf8))]), entry: ".rg-crm-templates.json",
+            reason: "reserved")
+        try expectRefused(
+            ZipFixture(entries: [.init(".rg-crm-templates.json/x", Array("{}".utf8))]),
+            entry: ".rg-crm-templates.json/x",
+            reason: "reserved")
+    }
+
     @Test func nulInANameIsRefused() throws {
         try expectRefused(
             ZipFixture(entries: [.init(rawName: Array("a.md".utf8) + [0] + Array("../../x".utf8), Array("evil".utf8))]),
