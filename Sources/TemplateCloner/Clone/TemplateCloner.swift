@@ -78,7 +78,7 @@ public enum TemplateCloner {
         }
         if !problems.isEmpty { throw TemplateClonerError.render(problems) }
 
-        let sourceDigest = sourceListing.finalize().map { String(format: "%02x", $0) }.joined()
+        let sourceDigest = hex(sourceListing.finalize())
         var manifestFiles = previous?.files ?? [:]
         for (path, digest) in written { manifestFiles[path] = digest }
         let manifest = CloneManifest(
