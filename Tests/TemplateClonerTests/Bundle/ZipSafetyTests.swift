@@ -113,6 +113,22 @@ import Testing
             reason: "beyond the 1000 bytes its header declares")
     }
 
+    @Test func theExpansionRatioIsBounded() throws {
+        // The fixture's fixed-Huffman stream expands about 159-fold; a 100-fold limit must stop it.
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var bomb = ZipFixture.Entry("zeros.txt", ZipFixture.zeroBomb(groups: 1_100))
+        bomb.method = 8
+        bomb.declaredSize = UInt32(1 + 1_100 * 8 * 258)  // 2.2 MiB from 14 KB
+        try ZipFixture(entries: [bomb]).write(to: folder + "/r.zip")
+        #expect {
+            try ZipBundle(path: folder + "/r.zip", limits: BundleLimits(maximumRatio: 100))
+        } throws: { error in
+            "\(error)".contains("over the 100-fold limit")
+        }
+        #expect(try ZipBundle(path: folder + "/r.zip", limits: BundleLimits(maximumRatio: 200)).entries.count == 1)
+    }
+
     @Test func theDeflateBombReallyExpands() throws {
         // Keeps the two tests above honest: the stream inflates to exactly what it claims.
         let folder = try Fixtures.temporaryFolder()
