@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries.
@@ -36,12 +37,18 @@ let package = Package(
 
         // Capabilities.
         .target(name: "MigrationKit", dependencies: ["RGCore", "Postgres"]),
+        .target(
+            name: "TemplateCloner",
+            dependencies: [
+                "RGCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit", "Postgres",
+                "RGCore", "MigrationKit", "Postgres", "TemplateCloner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -52,6 +59,7 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
+        .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,7 +18,7 @@ struct RGCRM: ParsableCommand {
               rg-crm db status --format json
             """,
         version: RGCRMVersion.current,
-        subcommands: [Config.self, Db.self, Tenant.self])
+        subcommands: [Config.self, Db.self, Tenant.self, Templates.self])
 
     /// ArgumentParser exits 64 on a bad command line; rg-crm keeps one code for all bad input: 2.
     static func main() {

@@ -1,0 +1,249 @@
+import Foundation
+import RGCore
+
+/// The automatable half of the template review: brand colours, unresolved tokens, MJML structure, call to action,
+/// https links. Works on cloned templates (or any folder of them) against one tenant's palette.
+public enum TemplateChecker {
+    public static let rules: [RuleDescription] = [
+        RuleDescription(
+            id: "off-palette-colour", summary: "A hex colour that is not in the tenant's brand palette.",
+            severity: .error),
+        RuleDescription(
+            id: "unresolved-token", summary: "A {{brand.*}} or {{tenant.*}} token left in a cloned template.",
+            severity: .error),
+        RuleDescription(
+            id: "mjml-malformed", summary: "MJML that is not well-formed (unbalanced or stray tags).", severity: .error),
+        RuleDescription(id: "mjml-structure", summary: "MJML without its <mjml> root or <mj-body>.", severity: .error),
+        RuleDescription(id: "missing-cta", summary: "An e-mail without a call-to-action link.", severity: .error),
+        RuleDescription(id: "insecure-link", summary: "A link or image that is not https.", severity: .error),
+    ]
+
+    /// Checks every text file under `directory`; diagnostics name files as `directory/relative`.
+    public static func check(directory: String, palette: Set<String>) throws -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue,
+            let walker = FileManager.default.enumerator(atPath: directory)
+        else {
+            throw TemplateClonerError.notFound(
+                path: directory, hint: "clone the templates first, or name the folder with --path")
+        }
+        var relatives: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            if name == CloneManifest.fileName || name.hasPrefix(".") && name.contains("rg-crm-staging") {
+                walker.skipDescendants()
+                continue
+            }
+            var info = stat()
+            if lstat(directory + "/" + relative, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+                relatives.append(relative)
+            }
+        }
+        for relative in relatives.sorted() {
+            let path = directory + "/" + relative
+            guard let bytes = try? BoundedFile.read(path, limit: 8 << 20),
+                !ContentSniffer.looksBinary(prefix: bytes, path: relative), !bytes.contains(0),
+                ContentSniffer.isUTF8(bytes)
+            else { continue }
+            diagnostics += check(bytes, file: path, palette: palette)
+        }
+        return diagnostics.sorted(by: Diagnostic.ordered)
+    }
+
+    /// Checks one file's text; the file's name decides which rules apply.
+    public static func check(_ bytes: [UInt8], file: String, palette: Set<String>) -> [Diagnostic] {
+        let text = TextIndex(bytes)
+        var found: [Diagnostic] = []
+        func report(_ offset: Int, _ rule: String, _ message: String) {
+            let position = text.position(of: offset)
+            found.append(
+                Diagnostic(
+                    file: file, line: position.line, column: position.column, severity: .error, rule: rule,
+                    message: message))
+        }
+        for (offset, colour) in Scan.hexColours(bytes) {
+            if let normalized = HexColor.normalized(colour), !palette.contains(normalized) {
+                let allowed = palette.sorted().joined(separator: ", ")
+                report(offset, "off-palette-colour", "colour \(colour) is not in the tenant's palette (\(allowed))")
+            }
+        }
+        for (offset, name) in Scan.tokens(bytes) {
+            report(
+                offset, "unresolved-token", "token '{{\(name)}}' was not replaced (clone with rg-crm templates clone)")
+        }
+        for (offset, url) in Scan.links(bytes) where url.lowercased().hasPrefix("http://") {
+            report(offset, "insecure-link", "link \(url) is not https")
+        }
+        let lowerName = (file as NSString).lastPathComponent.lowercased()
+        let isMJML = lowerName.hasSuffix(".mjml")
+        if isMJML {
+            for problem in MJMLScanner.problems(bytes) { report(problem.offset, problem.rule, problem.message) }
+        }
+        let inEmailFolder = file.split(separator: "/").dropLast().contains("email")
+        let isEmail =
+            isMJML
+            || ((lowerName.hasSuffix(".html") || lowerName.hasSuffix(".htm") || lowerName.hasSuffix(".md"))
+                && (inEmailFolder || lowerName.contains("email")))
+        if isEmail && !Scan.hasCallToAction(bytes, markdown: lowerName.hasSuffix(".md")) {
+            report(
+                0, "missing-cta",
+                "e-mail without a call-to-action link (an https <mj-button href>, <a href> or [text](https://…))")
+        }
+        return found
+    }
+}
+
+/// Byte offsets to 1-based line and column (characters), computed once per file.
+struct TextIndex {
+    let bytes: [UInt8]
+    let lineStarts: [Int]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var starts = [0]
+        bytes.withUnsafeBufferPointer { buffer in
+            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: "\n") { starts.append(index + 1) }
+        }
+        lineStarts = starts
+    }
+
+    func position(of offset: Int) -> TextPosition {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        let column = String(decoding: bytes[lineStarts[low]..<offset], as: UTF8.self).count + 1
+        return TextPosition(line: low + 1, column: column)
+    }
+}
+
+/// The patterns the checker looks for, each returning byte offsets.
+enum Scan {
+    static func isHex(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
+    }
+
+    static func isWord(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "-")
+    }
+
+    /// `#rgb` and `#rrggbb` not inside a word, an HTML character reference (`&#123;`) or a URL fragment.
+    static func hexColours(_ bytes: [UInt8]) -> [(Int, String)] {
+        var found: [(Int, String)] = []
+        var index = 0
+        while index < bytes.count {
+            defer { index += 1 }
+            guard bytes[index] == UInt8(ascii: "#") else { continue }
+            if index > 0 {
+                let before = bytes[index - 1]
+                if isWord(before) || before == UInt8(ascii: "&") || before == UInt8(ascii: "/")
+                    || before == UInt8(ascii: "#")
+                {
+                    continue
+                }
+            }
+            var end = index + 1
+            while end < bytes.count, isHex(bytes[end]) { end += 1 }
+            let length = end - index - 1
+            guard length == 3 || length == 6 else { continue }
+            if end < bytes.count, isWord(bytes[end]) { continue }
+            found.append((index, String(decoding: bytes[index..<end], as: UTF8.self)))
+            index = end - 1
+        }
+        return found
+    }
+
+    /// Our tokens still present (with or without spaces).
+    static func tokens(_ bytes: [UInt8]) -> [(Int, String)] {
+        var found: [(Int, String)] = []
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{"),
+                let token = Token.parse(bytes, at: index)
+            {
+                found.append((index, token.name))
+                index = token.end ?? index + 2
+            } else {
+                index += 1
+            }
+        }
+        return found
+    }
+
+    /// `href="…"`, `src="…"` (either quote) and Markdown `](…)` targets, with the offset of the URL.
+    static func links(_ bytes: [UInt8]) -> [(Int, String)] {
+        var found: [(Int, String)] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            func matches(_ text: StaticString, at offset: Int) -> Bool {
+                let length = text.utf8CodeUnitCount
+                guard offset + length <= count else { return false }
+                let pattern = text.utf8Start
+                for index in 0..<length where buffer[offset + index] != pattern[index] { return false }
+                return true
+            }
+            var index = 0
+            while index < count {
+                let byte = buffer[index]
+                var urlStart = -1
+                var close = UInt8(ascii: "\"")
+                if byte == UInt8(ascii: "h"), matches("href=", at: index), index + 5 < count,
+                    index == 0 || !isWord(buffer[index - 1])
+                {
+                    urlStart = index + 6
+                    close = buffer[index + 5]
+                } else if byte == UInt8(ascii: "s"), matches("src=", at: index), index + 4 < count,
+                    index == 0 || !isWord(buffer[index - 1])
+                {
+                    urlStart = index + 5
+                    close = buffer[index + 4]
+                } else if byte == UInt8(ascii: "]"), index + 1 < count, buffer[index + 1] == UInt8(ascii: "(") {
+                    urlStart = index + 2
+                    close = UInt8(ascii: ")")
+                }
+                guard urlStart >= 0,
+                    close == UInt8(ascii: "\"") || close == UInt8(ascii: "'") || close == UInt8(ascii: ")")
+                else {
+                    index += 1
+                    continue
+                }
+                var end = urlStart
+                while end < count, buffer[end] != close, buffer[end] != UInt8(ascii: "\n"),
+                    buffer[end] != UInt8(ascii: " ")
+                { end += 1 }
+                found.append(
+                    (urlStart, String(decoding: UnsafeBufferPointer(rebasing: buffer[urlStart..<end]), as: UTF8.self)))
+                index = max(end, index + 1)
+            }
+        }
+        return found
+    }
+
+    /// An https link a reader can act on: `<mj-button href>`, `<a href>` or a Markdown link.
+    static func hasCallToAction(_ bytes: [UInt8], markdown: Bool) -> Bool {
+        links(bytes).contains { offset, url in
+            guard url.lowercased().hasPrefix("https://") else { return false }
+            if markdown {
+                return offset >= 2 && bytes[offset - 2] == UInt8(ascii: "]")
+                    && !(offset >= 3 && bytes.indices.contains(offset - 3) && isImageLink(bytes, offset))
+            }
+            // Only anchors and buttons act; `src` of an image does not.
+            let before = String(decoding: bytes[max(0, offset - 200)..<offset], as: UTF8.self)
+            guard let tagStart = before.lastIndex(of: "<") else { return false }
+            let tag = before[tagStart...].lowercased()
+            return tag.hasPrefix("<a ") || tag.hasPrefix("<a\n") || tag.hasPrefix("<mj-button")
+        }
+    }
+
+    /// `![alt](url)` is an image, not a link.
+    private static func isImageLink(_ bytes: [UInt8], _ offset: Int) -> Bool {
+        var index = offset - 3
+        while index >= 0, bytes[index] != UInt8(ascii: "[") { index -= 1 }
+        return index > 0 && bytes[index - 1] == UInt8(ascii: "!")
+    }
+}

@@ -1,0 +1,41 @@
+import RGCore
+
+/// Everything that stops a clone. Each case reads as one complete sentence; a clone that throws has written nothing.
+public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// A token value (from `tenant.json` or given directly) has the wrong shape.
+    case invalidValue(name: String, value: String, expected: String)
+    /// Templates that cannot be rendered: unknown or malformed tokens, values that cannot be placed safely.
+    case render([Diagnostic])
+    /// A bundle entry (ZIP or folder) that is refused before anything is written.
+    case unsafeEntry(bundle: String, entry: String, reason: String)
+    /// A bundle that cannot be opened or read at all.
+    case unreadableBundle(path: String, reason: String)
+    /// A `--select` pattern that cannot be understood.
+    case invalidSelector(String, reason: String)
+    /// A folder the command was pointed at does not exist.
+    case notFound(path: String, hint: String)
+    /// Reading the target or moving files into place failed.
+    case io(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidValue(let name, let value, let expected):
+            return
+                "token value {{\(name)}} = \(JSONValue.quote(value)) is not \(expected); fix tenant.json — nothing was written"
+        case .render(let diagnostics):
+            return diagnostics.map { "\($0.file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n")
+                + (diagnostics.count > 1
+                    ? "\n\(diagnostics.count) problems; nothing was written" : " — nothing was written")
+        case .unsafeEntry(let bundle, let entry, let reason):
+            return "\(bundle): entry \(JSONValue.quote(entry)) is refused: \(reason); nothing was written"
+        case .unreadableBundle(let path, let reason):
+            return "\(path): cannot read the template bundle: \(reason)"
+        case .invalidSelector(let selector, let reason):
+            return "--select \(JSONValue.quote(selector)): \(reason)"
+        case .notFound(let path, let hint):
+            return "\(path): no such folder (\(hint))"
+        case .io(let path, let reason):
+            return "\(path): \(reason)"
+        }
+    }
+}

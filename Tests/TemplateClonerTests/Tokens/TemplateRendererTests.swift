@@ -1,0 +1,131 @@
+import RGCore
+import Testing
+
+@testable import TemplateCloner
+
+/// Tokens: which `{{…}}` are ours, how values are escaped per file type, and where errors point.
+@Suite struct TemplateRendererTests {
+    static let hostileName = "Mr. DJ & Friends \"Live\""
+
+    static func values(name: String = hostileName) throws -> TokenValues {
+        var tenant = try Fixtures.mrdj()
+        tenant.name = name
+        return try TokenValues(tenant: tenant)
+    }
+
+    func render(_ text: String, _ path: String, name: String = hostileName) throws -> TemplateRenderer.Outcome {
+        TemplateRenderer.render(Array(text.utf8), path: path, values: try Self.values(name: name))
+    }
+
+    func rendered(_ text: String, _ path: String, name: String = hostileName) throws -> String {
+        let outcome = try render(text, path, name: name)
+        #expect(outcome.problems.isEmpty, "\(outcome.problems)")
+        return String(decoding: outcome.bytes, as: UTF8.self)
+    }
+
+    @Test func tokensWithAndWithoutSpacesAreFilled() throws {
+        let text = try rendered(
+            "a {{brand.primary_color}} b {{ brand.primary_color }} c {{\ttenant.domain  }}", "x.txt")
+        #expect(text == "a #111827 b #111827 c mr-dj.rentguy.nl")
+    }
+
+    @Test func everyOtherPlaceholderIsLeftByteForByte() throws {
+        let source = "Hoi {{contact.first_name}}, {{1}} {{ .Values.image.tag }} {{brand}} {{brandx.y}} {{{x}}} {{"
+        #expect(try rendered(source, "x.md") == source)
+        #expect(try rendered(source, "x.json") == source)
+    }
+
+    @Test func theEscapeWritesALiteralToken() throws {
+        #expect(
+            try rendered(#"Use \{{brand.logo_url}} or \{{ tenant.name }} here"#, "x.md")
+                == "Use {{brand.logo_url}} or {{ tenant.name }} here")
+        // A backslash before someone else's placeholder is theirs too.
+        #expect(try rendered(#"\{{contact.x}}"#, "x.md") == #"\{{contact.x}}"#)
+    }
+
+    @Test func unknownTokenIsAnErrorAtLineAndColumn() throws {
+        let outcome = try render("eerste regel\n  kleur: {{ brand.primary_colour }} é {{tenant.nope}}\n", "email/a.md")
+        #expect(outcome.problems.count == 2)
+        let first = try #require(outcome.problems.first)
+        #expect((first.file, first.line, first.column, first.rule) == ("email/a.md", 2, 10, "unknown-token"))
+        #expect(first.message.contains("did you mean '{{brand.primary_color}}'"))
+        #expect(outcome.problems[1].column == 39)  // characters, not bytes: é is one column
+    }
+
+    @Test func unclosedOrFilteredTokenIsAnError() throws {
+        let outcome = try render("{{ brand.font | upper }}", "a.html")
+        #expect(outcome.problems.map(\.rule) == ["malformed-token"])
+    }
+
+    @Test func htmlAndMJMLAreHTMLEscaped() throws {
+        #expect(
+            try rendered(#"<mj-image alt="{{tenant.name}}" />"#, "e.mjml")
+                == #"<mj-image alt="Mr. DJ &amp; Friends &quot;Live&quot;" />"#)
+        #expect(try rendered("<p>{{tenant.name}}</p>", "e.html") == "<p>Mr. DJ &amp; Friends &quot;Live&quot;</p>")
+        #expect(try rendered("<p>{{tenant.name}}</p>", "e.html", name: "A <b> 'x'") == "<p>A &lt;b&gt; &#39;x&#39;</p>")
+    }
+
+    @Test func jsonIsEscapedInsideStringsAndQuotedOutside() throws {
+        let text = try rendered(
+            #"{"a": "Hi {{tenant.name}}!", "b": {{tenant.name}}, "c": "\"{{brand.font}}"}"#, "w.json")
+        #expect(text == #"{"a": "Hi Mr. DJ & Friends \"Live\"!", "b": "Mr. DJ & Friends \"Live\"", "c": "\"Inter"}"#)
+        let parsed = try JSONParser.parse(text)
+        #expect(parsed["a"]?.string == "Hi Mr. DJ & Friends \"Live\"!")
+        #expect(parsed["b"]?.string == Self.hostileName)
+    }
+
+    @Test func yamlValuesAreSafeForTheirQuoting() throws {
+        let source = """
+            name: {{tenant.name}}
+            color: {{brand.primary_color}}
+            quoted: "{{tenant.name}}"
+            single: '{{tenant.name}} it''s'
+            - {{brand.accent_color}}
+            url: https://{{tenant.domain}}/x # {{tenant.name}}
+            """
+        let text = try rendered(source, "w.yaml", name: "Mr. DJ's & Friends \"Live\"")
+        #expect(
+            text == """
+                name: "Mr. DJ's & Friends \\"Live\\""
+                color: "#111827"
+                quoted: "Mr. DJ's & Friends \\"Live\\""
+                single: 'Mr. DJ''s & Friends "Live" it''s'
+                - "#EF4444"
+                url: https://mr-dj.rentguy.nl/x # Mr. DJ's & Friends "Live"
+                """)
+    }
+
+    @Test func yamlRefusesAValueThatWouldChangeTheDocument() throws {
+        let outcome = try render("title: Welkom bij {{tenant.name}} vandaag\n", "w.yml", name: "DJ: #1")
+        #expect(outcome.problems.map(\.rule) == ["unsafe-value"])
+        #expect(outcome.problems.first?.line == 1)
+        #expect(outcome.problems.first?.column == 19)
+    }
+
+    @Test func markdownIsRawButItsFrontMatterIsYAML() throws {
+        let source =
+            "---\nfrom_name: \"{{tenant.name}}\"\ntitle: {{tenant.name}}\n---\n# {{tenant.name}} \"{{tenant.name}}\"\n"
+        #expect(
+            try rendered(source, "e.md")
+                == "---\nfrom_name: \"Mr. DJ & Friends \\\"Live\\\"\"\ntitle: \"Mr. DJ & Friends \\\"Live\\\"\"\n---\n# Mr. DJ & Friends \"Live\" \"Mr. DJ & Friends \"Live\"\"\n"
+        )
+        #expect(try rendered("{{tenant.name}}", "s.txt") == Self.hostileName)
+    }
+
+    @Test func badColoursAndURLsAreRefusedAsValues() throws {
+        var tenant = try Fixtures.mrdj()
+        tenant.branding.primaryColor = "red"
+        #expect(
+            throws: TemplateClonerError.invalidValue(
+                name: "brand.primary_color", value: "red", expected: "a hex colour #rgb or #rrggbb")
+        ) {
+            try TokenValues(tenant: tenant)
+        }
+        tenant = try Fixtures.mrdj()
+        tenant.branding.logoURL = "http://mr-dj.nl/logo.png"
+        #expect(throws: TemplateClonerError.self) { try TokenValues(tenant: tenant) }
+        tenant = try Fixtures.mrdj()
+        tenant.name = "Mr. DJ\nBcc: x"
+        #expect(throws: TemplateClonerError.self) { try TokenValues(tenant: tenant) }
+    }
+}
