@@ -27,6 +27,7 @@ let package = Package(
 
         // Thin wrappers: the only modules that import a C library.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "YAMLEvents", dependencies: ["CYAML"]),
 
         // Shared core: tenant config pack, diagnostics, errors, files.
         .target(
@@ -35,12 +36,13 @@ let package = Package(
 
         // Capabilities.
         .target(name: "MigrationKit", dependencies: ["RGCore", "Postgres"]),
+        .target(name: "WorkflowLint", dependencies: ["RGCore", "YAMLEvents"]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit",
+                "RGCore", "MigrationKit", "WorkflowLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -50,6 +52,8 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
+        .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents"]),
+        .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,370 @@
+import RGCore
+
+/// Conditions (`when:`): comparisons, `in [list]`, `and`, `or`, `not`, parentheses, numbers, quoted strings,
+/// `true`/`false`/`null` and field paths. Parsed and type-checked in one pass; every problem carries the character
+/// offset of its token inside the condition text.
+public struct ConditionProblem: Error, Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case syntax, unknownField, type }
+    public var kind: Kind
+    /// Character offset in the condition text.
+    public var offset: Int
+    public var message: String
+}
+
+public enum ConditionChecker {
+    static let maximumLength = 4096
+    static let maximumDepth = 64
+
+    /// Checks `text` against the fields of a trigger (nil: fields are not checked, only syntax and literals).
+    public static func check(_ text: String, fields: [String: ValueType]?, trigger: String?) -> [ConditionProblem] {
+        guard text.count <= maximumLength else {
+            return [ConditionProblem(kind: .syntax, offset: 0, message: "condition longer than \(maximumLength) characters")]
+        }
+        var tokens: [Token] = []
+        switch tokenize(text) {
+        case .success(let result): tokens = result
+        case .failure(let problem): return [problem]
+        }
+        var parser = Parser(tokens: tokens, fields: fields, trigger: trigger, length: text.count)
+        do throws(ConditionProblem) {
+            let result = try parser.expression(depth: 0)
+            if parser.index < tokens.count {
+                let token = tokens[parser.index]
+                throw ConditionProblem(kind: .syntax, offset: token.offset, message: "unexpected \(token.describe) after a complete condition")
+            }
+            if result.type != .bool && result.type != .unknown {
+                parser.problems.append(
+                    ConditionProblem(kind: .type, offset: result.offset, message: "a condition must be true or false, this is \(result.type)"))
+            }
+        } catch {
+            parser.problems.append(error)
+        }
+        return parser.problems
+    }
+
+    // MARK: Tokens
+
+    enum TokenKind: Hashable {
+        case number(Double), string(String), path(String), keyword(String), symbol(String)
+    }
+
+    struct Token {
+        var kind: TokenKind
+        var offset: Int
+        var length: Int
+
+        var describe: String {
+            switch kind {
+            case .number(let value): "number \(value.formatted)"
+            case .string(let text): "string \"\(text)\""
+            case .path(let path): "'\(path)'"
+            case .keyword(let word): "'\(word)'"
+            case .symbol(let symbol): "'\(symbol)'"
+            }
+        }
+    }
+
+    static let keywords: Set<String> = ["and", "or", "not", "in", "true", "false", "null"]
+
+    static func tokenize(_ text: String) -> Result<[Token], ConditionProblem> {
+        let characters = Array(text)
+        var tokens: [Token] = []
+        var index = 0
+        func isIdentifierStart(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c == "_") }
+        func isIdentifier(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "_") }
+        while index < characters.count {
+            let c = characters[index]
+            let start = index
+            if c == " " || c == "\t" || c == "\n" || c == "\r" {
+                index += 1
+                continue
+            }
+            if c.isASCII && c.isNumber || (c == "-" && index + 1 < characters.count && characters[index + 1].isASCII && characters[index + 1].isNumber && !(tokens.last.map(endsOperand) ?? false)) {
+                index += 1
+                while index < characters.count && (characters[index].isASCII && characters[index].isNumber || characters[index] == "." || characters[index] == "_") { index += 1 }
+                let literal = String(characters[start..<index]).replacingOccurrences(of: "_", with: "")
+                guard let value = Double(literal), !literal.hasSuffix(".") else {
+                    return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'\(literal)' is not a number"))
+                }
+                if index < characters.count && isIdentifierStart(characters[index]) {
+                    return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'\(String(characters[start...index]))…' is not a number or a field"))
+                }
+                tokens.append(Token(kind: .number(value), offset: start, length: index - start))
+                continue
+            }
+            if c == "\"" || c == "'" {
+                index += 1
+                var value = ""
+                var closed = false
+                while index < characters.count {
+                    let d = characters[index]
+                    if d == "\\" && index + 1 < characters.count {
+                        value.append(characters[index + 1])
+                        index += 2
+                        continue
+                    }
+                    index += 1
+                    if d == c {
+                        closed = true
+                        break
+                    }
+                    value.append(d)
+                }
+                guard closed else {
+                    return .failure(ConditionProblem(kind: .syntax, offset: start, message: "string starting here is not closed with \(c)"))
+                }
+                tokens.append(Token(kind: .string(value), offset: start, length: index - start))
+                continue
+            }
+            if isIdentifierStart(c) {
+                while index < characters.count && (isIdentifier(characters[index]) || (characters[index] == "." && index + 1 < characters.count && isIdentifierStart(characters[index + 1]))) {
+                    index += 1
+                }
+                let word = String(characters[start..<index])
+                tokens.append(Token(kind: keywords.contains(word) ? .keyword(word) : .path(word), offset: start, length: index - start))
+                continue
+            }
+            let pair = index + 1 < characters.count ? String(characters[index...index + 1]) : ""
+            if ["==", "!=", "<=", ">="].contains(pair) {
+                tokens.append(Token(kind: .symbol(pair), offset: start, length: 2))
+                index += 2
+                continue
+            }
+            if ["&&", "||"].contains(pair) {
+                let word = pair == "&&" ? "and" : "or"
+                return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'\(pair)' is not an operator here; write '\(word)'"))
+            }
+            if "<>()[],".contains(c) {
+                tokens.append(Token(kind: .symbol(String(c)), offset: start, length: 1))
+                index += 1
+                continue
+            }
+            if c == "=" {
+                return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'=' is not an operator; write '==' to compare"))
+            }
+            if c == "!" {
+                return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'!' is not an operator here; write 'not' or '!='"))
+            }
+            return .failure(ConditionProblem(kind: .syntax, offset: start, message: "unexpected character '\(c)'"))
+        }
+        return .success(tokens)
+    }
+
+    private static func endsOperand(_ token: Token) -> Bool {
+        switch token.kind {
+        case .number, .string, .path: true
+        case .keyword(let word): ["true", "false", "null"].contains(word)
+        case .symbol(let symbol): symbol == ")" || symbol == "]"
+        }
+    }
+
+    // MARK: Parser and types
+
+    struct Typed {
+        var type: ValueType
+        var offset: Int
+        /// A literal operand (its type is what it is); a field's type comes from the data model.
+        var isLiteral: Bool
+        var elementTypes: [(ValueType, Int)] = []
+    }
+
+    struct Parser {
+        let tokens: [Token]
+        let fields: [String: ValueType]?
+        let trigger: String?
+        let length: Int
+        var index = 0
+        var problems: [ConditionProblem] = []
+
+        init(tokens: [Token], fields: [String: ValueType]?, trigger: String?, length: Int) {
+            self.tokens = tokens
+            self.fields = fields
+            self.trigger = trigger
+            self.length = length
+        }
+
+        var current: Token? { index < tokens.count ? tokens[index] : nil }
+
+        func isKeyword(_ word: String) -> Bool {
+            if case .keyword(word)? = current?.kind { return true }
+            return false
+        }
+
+        func isSymbol(_ symbol: String) -> Bool {
+            if case .symbol(symbol)? = current?.kind { return true }
+            return false
+        }
+
+        func unexpected(_ expected: String) -> ConditionProblem {
+            guard let token = current else {
+                return ConditionProblem(kind: .syntax, offset: length, message: "condition ends where \(expected) was expected")
+            }
+            return ConditionProblem(kind: .syntax, offset: token.offset, message: "expected \(expected), found \(token.describe)")
+        }
+
+        mutating func expression(depth: Int) throws(ConditionProblem) -> Typed {
+            guard depth < ConditionChecker.maximumDepth else {
+                throw ConditionProblem(kind: .syntax, offset: current?.offset ?? length, message: "condition nested deeper than \(ConditionChecker.maximumDepth) levels")
+            }
+            var left = try conjunction(depth: depth)
+            while isKeyword("or") {
+                index += 1
+                let right = try conjunction(depth: depth)
+                left = logical(left, right, "or")
+            }
+            return left
+        }
+
+        mutating func conjunction(depth: Int) throws(ConditionProblem) -> Typed {
+            var left = try negation(depth: depth)
+            while isKeyword("and") {
+                index += 1
+                let right = try negation(depth: depth)
+                left = logical(left, right, "and")
+            }
+            return left
+        }
+
+        mutating func logical(_ left: Typed, _ right: Typed, _ word: String) -> Typed {
+            for operand in [left, right] where operand.type != .bool && operand.type != .unknown {
+                problems.append(ConditionProblem(kind: .type, offset: operand.offset, message: "'\(word)' needs true or false on both sides, this is \(operand.type)"))
+            }
+            return Typed(type: .bool, offset: left.offset, isLiteral: false)
+        }
+
+        mutating func negation(depth: Int) throws(ConditionProblem) -> Typed {
+            if isKeyword("not") {
+                let offset = current!.offset
+                index += 1
+                guard depth + 1 < ConditionChecker.maximumDepth else {
+                    throw ConditionProblem(kind: .syntax, offset: offset, message: "condition nested deeper than \(ConditionChecker.maximumDepth) levels")
+                }
+                let operand = try negation(depth: depth + 1)
+                if operand.type != .bool && operand.type != .unknown {
+                    problems.append(ConditionProblem(kind: .type, offset: operand.offset, message: "'not' needs true or false, this is \(operand.type)"))
+                }
+                return Typed(type: .bool, offset: offset, isLiteral: false)
+            }
+            return try comparison(depth: depth)
+        }
+
+        mutating func comparison(depth: Int) throws(ConditionProblem) -> Typed {
+            let left = try primary(depth: depth)
+            if case .symbol(let op)? = current?.kind, ["==", "!=", "<", "<=", ">", ">="].contains(op) {
+                index += 1
+                let right = try primary(depth: depth)
+                compare(left, op, right)
+                return Typed(type: .bool, offset: left.offset, isLiteral: false)
+            }
+            var negated = false
+            if isKeyword("not"), index + 1 < tokens.count, case .keyword("in") = tokens[index + 1].kind {
+                index += 1
+                negated = true
+            }
+            if isKeyword("in") {
+                index += 1
+                guard isSymbol("[") else { throw unexpected("a list like [\"a\", \"b\"] after '\(negated ? "not in" : "in")'") }
+                let list = try primary(depth: depth)
+                if left.type == .list {
+                    problems.append(ConditionProblem(kind: .type, offset: left.offset, message: "'in' needs a single value on its left, this is a list"))
+                } else if left.type != .unknown {
+                    for (type, offset) in list.elementTypes where type != left.type && type != .null {
+                        problems.append(ConditionProblem(kind: .type, offset: offset, message: "list item is \(type), but the value on the left of 'in' is \(left.type)"))
+                    }
+                }
+                return Typed(type: .bool, offset: left.offset, isLiteral: false)
+            }
+            return left
+        }
+
+        mutating func compare(_ left: Typed, _ op: String, _ right: Typed) {
+            guard left.type != .unknown && right.type != .unknown else { return }
+            // Blame the literal (the side a person typed by hand), else the right-hand side.
+            let blamed = left.isLiteral && !right.isLiteral ? left : right
+            let other = blamed.offset == left.offset ? right : left
+            if ["<", "<=", ">", ">="].contains(op) {
+                if left.type == right.type && (left.type == .number || left.type == .string) { return }
+                if other.type == .number || other.type == .string {
+                    problems.append(ConditionProblem(kind: .type, offset: blamed.offset, message: "'\(op)' compares \(other.type) with \(blamed.type)\(Self.hint(blamed, other.type))"))
+                } else {
+                    problems.append(ConditionProblem(kind: .type, offset: other.offset, message: "'\(op)' needs numbers or strings, this is \(other.type)"))
+                }
+                return
+            }
+            if left.type == right.type || left.type == .null || right.type == .null { return }
+            problems.append(ConditionProblem(kind: .type, offset: blamed.offset, message: "'\(op)' compares \(other.type) with \(blamed.type); they are never equal\(Self.hint(blamed, other.type))"))
+        }
+
+        static func hint(_ value: Typed, _ wanted: ValueType) -> String {
+            value.isLiteral && value.type == .string && wanted == .number ? " (remove the quotes to compare numbers)" : ""
+        }
+
+        mutating func primary(depth: Int) throws(ConditionProblem) -> Typed {
+            guard let token = current else { throw unexpected("a value") }
+            switch token.kind {
+            case .number:
+                index += 1
+                return Typed(type: .number, offset: token.offset, isLiteral: true)
+            case .string:
+                index += 1
+                return Typed(type: .string, offset: token.offset, isLiteral: true)
+            case .keyword("true"), .keyword("false"):
+                index += 1
+                return Typed(type: .bool, offset: token.offset, isLiteral: true)
+            case .keyword("null"):
+                index += 1
+                return Typed(type: .null, offset: token.offset, isLiteral: true)
+            case .path(let path):
+                index += 1
+                return Typed(type: field(path, at: token.offset), offset: token.offset, isLiteral: false)
+            case .symbol("("):
+                index += 1
+                let inner = try expression(depth: depth + 1)
+                guard isSymbol(")") else { throw unexpected("')' to close the '(' at character \(token.offset + 1)") }
+                index += 1
+                return Typed(type: inner.type, offset: token.offset, isLiteral: false)
+            case .symbol("["):
+                index += 1
+                var elements: [(ValueType, Int)] = []
+                while !isSymbol("]") {
+                    let element = try primary(depth: depth + 1)
+                    if element.type == .list {
+                        problems.append(ConditionProblem(kind: .type, offset: element.offset, message: "lists cannot contain lists"))
+                    }
+                    elements.append((element.type, element.offset))
+                    if isSymbol(",") {
+                        index += 1
+                    } else if !isSymbol("]") {
+                        throw unexpected("',' or ']' in the list")
+                    }
+                }
+                index += 1
+                return Typed(type: .list, offset: token.offset, isLiteral: true, elementTypes: elements)
+            default:
+                throw unexpected("a value (a field, number, quoted string, true, false or null)")
+            }
+        }
+
+        mutating func field(_ path: String, at offset: Int) -> ValueType {
+            guard let fields else { return .unknown }
+            if let type = fields[path] { return type }
+            let namespace = path.split(separator: ".").first.map(String.init) ?? path
+            let available = fields.keys.sorted()
+            var message = "unknown field '\(path)'"
+            if let trigger, DataModel.records[namespace] != nil || ["from_stage", "to_stage"].contains(path) {
+                message += " on trigger '\(trigger)' (available: \(DataModel.summary(for: trigger)))"
+            } else if let trigger {
+                message += " for trigger '\(trigger)'"
+            }
+            if let suggestion = Suggestion.closest(to: path, in: available) { message += " (did you mean '\(suggestion)'?)" }
+            problems.append(ConditionProblem(kind: .unknownField, offset: offset, message: message))
+            return .unknown
+        }
+    }
+}
+
+extension Double {
+    var formatted: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)
+    }
+}
