@@ -108,9 +108,8 @@ public enum RuleCatalogue {
                 RuleExample(
                     """
                     workflow: lead_intake
-                    description: "Prijs € 5, Oriëntatie"
                     version: 1
-                     ↓trigger: lead.created
+                    description: Prijs € 5 na Oriëntatie↓: gratis
 
                     """),
                 RuleExample(
@@ -376,7 +375,7 @@ public enum RuleCatalogue {
                           - id: follow_up
                             type: wait
                             hours: 24
-                            when: (lead.score > 10 and ↓
+                            when: (lead.score > 10 and↓
 
                         """)
             ],
