@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct RGCRM: ParsableCommand {
+struct RGCRM: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rg-crm",
         abstract: "Onboard and operate RentGuy CRM tenants.",
@@ -10,7 +10,7 @@ struct RGCRM: ParsableCommand {
             Shell completions: rg-crm --generate-completion-script bash|zsh|fish
             """,
         version: RGCRMVersion.current,
-        subcommands: [Db.self])
+        subcommands: [Db.self, Lint.self, Workflows.self])
 }
 
 enum RGCRMVersion {
