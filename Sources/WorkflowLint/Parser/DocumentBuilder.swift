@@ -18,9 +18,19 @@ public struct ParseLimits: Sendable {
 /// Builds one document's node tree from libyaml events, without recursion, reporting as it goes:
 /// libyaml's syntax errors, duplicate keys, undefined and unused anchors, alias cycles and alias bombs.
 struct DocumentBuilder {
-    private enum Frame {
-        case sequence(Header, items: [Node])
-        case mapping(Header, entries: [Node.Entry], pendingKey: Node?, keys: [String: SourcePosition])
+    /// A collection being built. A class, so that appending to it does not copy its items (100,000 keys stay linear).
+    private final class Frame {
+        let isMapping: Bool
+        var header: Header
+        var items: [Node] = []
+        var entries: [Node.Entry] = []
+        var pendingKey: Node?
+        var keys: [String: SourcePosition] = [:]
+
+        init(isMapping: Bool, header: Header) {
+            self.isMapping = isMapping
+            self.header = header
+        }
     }
 
     private struct Header {
@@ -76,12 +86,11 @@ struct DocumentBuilder {
                         tag: tag, via: nil, weight: 1)
                     complete(node, sink: &sink)
                 case .sequenceStart(let anchor, let tag):
-                    guard open(.sequence(Header(start: start, anchor: anchor, tag: tag, weight: 1), items: []), sink: &sink)
-                    else { return nil }
+                    let header = Header(start: start, anchor: anchor, tag: tag, weight: 1)
+                    guard open(Frame(isMapping: false, header: header), sink: &sink) else { return nil }
                 case .mappingStart(let anchor, let tag):
-                    let frame = Frame.mapping(
-                        Header(start: start, anchor: anchor, tag: tag, weight: 1), entries: [], pendingKey: nil, keys: [:])
-                    guard open(frame, sink: &sink) else { return nil }
+                    let header = Header(start: start, anchor: anchor, tag: tag, weight: 1)
+                    guard open(Frame(isMapping: true, header: header), sink: &sink) else { return nil }
                 case .sequenceEnd, .mappingEnd:
                     guard let node = close(end: Self.position(event.end), sink: &sink) else { continue }
                     complete(node, sink: &sink)
@@ -101,10 +110,7 @@ struct DocumentBuilder {
     }
 
     private mutating func open(_ frame: Frame, sink: inout FindingSink) -> Bool {
-        let header: Header
-        switch frame {
-        case .sequence(let h, _), .mapping(let h, _, _, _): header = h
-        }
+        let header = frame.header
         guard stack.count < limits.maximumDepth else {
             sink.report(.syntax, at: header.start, "nested deeper than \(limits.maximumDepth) levels; the file is not checked further")
             return false
@@ -116,18 +122,13 @@ struct DocumentBuilder {
 
     private mutating func close(end: SourcePosition, sink: inout FindingSink) -> Node? {
         guard let frame = stack.popLast() else { return nil }
-        switch frame {
-        case .sequence(let header, let items):
-            if let anchor = header.anchor { openAnchors[anchor] = nil }
-            return Node(
-                content: .sequence(items), position: header.start, end: end, anchor: header.anchor, tag: header.tag,
-                via: nil, weight: header.weight)
-        case .mapping(let header, let entries, _, _):
-            if let anchor = header.anchor { openAnchors[anchor] = nil }
-            return Node(
-                content: .mapping(Self.applyingMergeKeys(entries, sink: &sink)), position: header.start, end: end,
-                anchor: header.anchor, tag: header.tag, via: nil, weight: header.weight)
-        }
+        let header = frame.header
+        if let anchor = header.anchor { openAnchors[anchor] = nil }
+        let content: Node.Content =
+            frame.isMapping ? .mapping(Self.applyingMergeKeys(frame.entries, sink: &sink)) : .sequence(frame.items)
+        return Node(
+            content: content, position: header.start, end: end, anchor: header.anchor, tag: header.tag, via: nil,
+            weight: header.weight)
     }
 
     private mutating func alias(_ name: String, at position: SourcePosition, sink: inout FindingSink) -> Node {
@@ -170,34 +171,28 @@ struct DocumentBuilder {
             }
             anchors[anchor] = AnchorDefinition(node: node, used: usedWhileOpen.remove(anchor) != nil)
         }
-        guard var frame = stack.popLast() else {
+        guard let frame = stack.last else {
             if root == nil { root = node }
             return
         }
-        switch frame {
-        case .sequence(var header, var items):
-            header.weight = Self.add(header.weight, node.weight)
-            items.append(node)
-            frame = .sequence(header, items: items)
-        case .mapping(var header, var entries, let pendingKey, var keys):
-            header.weight = Self.add(header.weight, node.weight)
-            if let key = pendingKey {
-                entries.append(Node.Entry(key: key, value: node))
-                frame = .mapping(header, entries: entries, pendingKey: nil, keys: keys)
-            } else {
-                if let text = node.scalar, !(text == "<<" && node.style == .plain) {
-                    if let first = keys[text] {
-                        sink.report(
-                            .duplicateKey, node,
-                            "key '\(text)' is already defined at \(first.line):\(first.column); YAML keeps only one of them")
-                    } else {
-                        keys[text] = node.position
-                    }
+        frame.header.weight = Self.add(frame.header.weight, node.weight)
+        if !frame.isMapping {
+            frame.items.append(node)
+        } else if let key = frame.pendingKey {
+            frame.entries.append(Node.Entry(key: key, value: node))
+            frame.pendingKey = nil
+        } else {
+            if let text = node.scalar, !(text == "<<" && node.style == .plain) {
+                if let first = frame.keys[text] {
+                    sink.report(
+                        .duplicateKey, node,
+                        "key '\(text)' is already defined at \(first.line):\(first.column); YAML keeps only one of them")
+                } else {
+                    frame.keys[text] = node.position
                 }
-                frame = .mapping(header, entries: entries, pendingKey: node, keys: keys)
             }
+            frame.pendingKey = node
         }
-        stack.append(frame)
     }
 
     /// `<<: *block` and `<<: [*a, *b]`: the merged mappings' keys, unless the mapping sets them itself
