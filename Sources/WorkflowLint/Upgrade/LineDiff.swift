@@ -22,12 +22,12 @@ public enum LineDiff {
                     operations.append((" ", a[i]))
                     i += 1
                     j += 1
-                } else if j < b.count && (i == a.count || lengths[i][j + 1] >= lengths[i + 1][j]) {
-                    operations.append(("+", b[j]))
-                    j += 1
-                } else {
+                } else if i < a.count && (j == b.count || lengths[i + 1][j] >= lengths[i][j + 1]) {
                     operations.append(("-", a[i]))
                     i += 1
+                } else {
+                    operations.append(("+", b[j]))
+                    j += 1
                 }
             }
         }
