@@ -164,7 +164,14 @@ public final class YAMLEventParser {
         var mark = Self.mark(state.problem_mark)
         if state.error == YAML_READER_ERROR {
             // The reader reports a byte offset, not a mark: count lines and characters up to it.
-            mark = Self.mark(atByteOffset: Int(state.problem_offset), in: UnsafeBufferPointer(rebasing: input.prefix(inputCount)))
+            let bytes = UnsafeBufferPointer(rebasing: input.prefix(inputCount))
+            var offset = min(Int(state.problem_offset), bytes.count)
+            if message.contains("trailing") {
+                // libyaml points at the bad trailing byte; the broken character starts at its lead byte.
+                while offset > 0 && bytes[offset - 1] & 0xC0 == 0x80 { offset -= 1 }
+                if offset > 0 && bytes[offset - 1] & 0xC0 == 0xC0 { offset -= 1 }
+            }
+            mark = Self.mark(atByteOffset: offset, in: bytes)
             if state.problem_value >= 0 && state.problem_value <= 0xFF && message.contains("octet") {
                 message += " (byte 0x\(String(state.problem_value, radix: 16, uppercase: true)) at offset \(state.problem_offset))"
             }

@@ -16,7 +16,13 @@ struct Checker {
     }
 
     mutating func check(_ root: Node?) {
-        guard let root else { return }
+        guard let root else {
+            // No document and no syntax error: the file is empty (or only comments).
+            if sink.diagnostics.isEmpty {
+                sink.report(.missingKey, at: SourcePosition(line: 1, column: 1), "the file is empty: a workflow needs \(WorkflowSchema.requiredKeys.joined(separator: ", "))")
+            }
+            return
+        }
         guard let entries = root.entries else {
             if case .invalid = root.content { return }
             if root.scalar == nil || root.scalarType != .null {
