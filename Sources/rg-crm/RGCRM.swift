@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct RGCRM: AsyncParsableCommand {
@@ -11,6 +12,24 @@ struct RGCRM: AsyncParsableCommand {
             """,
         version: RGCRMVersion.current,
         subcommands: [Db.self, Lint.self, Workflows.self])
+
+    /// ArgumentParser exits 64 (EX_USAGE) on a usage error; rg-crm promises 2, as its discussion says.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                exit(withError: ExitCode(ExitCodes.usage))
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 enum RGCRMVersion {

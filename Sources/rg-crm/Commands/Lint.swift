@@ -6,11 +6,13 @@ struct Lint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check automation workflows: YAML, structure, conditions, and a tenant's stages, templates and webhooks.",
         discussion: """
+            Without paths, every workflow in automation/workflows is linted. With --tenant, entry stages, \
+            webhooks and templates are checked against configs/tenants/SLUG and automation/templates.
+
             Examples:
-              rg-crm lint                                   # every workflow in automation/workflows
-              rg-crm lint --tenant mrdj                     # also against configs/tenants/mrdj and automation/templates
+              rg-crm lint --tenant mrdj
               rg-crm lint automation/workflows/lead_intake.yaml --format github
-              rg-crm lint --format sarif > lint.sarif       # for code scanning
+              rg-crm lint --format sarif > lint.sarif
               rg-crm lint --list-rules
 
             Exit codes: 0 no errors, 1 findings (warnings too with --strict), 2 usage error or a file that cannot be \
@@ -41,6 +43,9 @@ struct Lint: AsyncParsableCommand {
     func validate() throws {
         guard OutputFormat(rawValue: format) != nil else {
             throw ValidationError("unknown format '\(format)'; use one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let tenant, !Slug.isValid(tenant) {
+            throw ValidationError("'\(tenant)' is not a tenant slug (a-z, 0-9, _; like mrdj)")
         }
     }
 
