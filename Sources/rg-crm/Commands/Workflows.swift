@@ -10,18 +10,19 @@ struct Workflows: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rewrite legacy workflow drafts (id, triggers, entrypoint, retry, metadata) in the canonical format.",
             discussion: """
-                Nothing is lost: the trigger comes from triggers (deal.stage.* becomes deal.stage.changed), entry_stage \
-                from the stage whose automation runs the workflow (needs --tenant), sla_hours from metadata.sla_minutes, \
-                fallback_owner from metadata.escalation_contact, the entrypoint becomes an action of type engine, and \
-                the rest of metadata is kept. Values that cannot be derived are written as `~  # FILL IN: …` and listed.
+                Nothing is lost: the trigger comes from triggers (deal.stage.* becomes deal.stage.changed), \
+                entry_stage from the stage whose automation runs the workflow (needs --tenant), sla_hours from \
+                metadata.sla_minutes, fallback_owner from metadata.escalation_contact, the entrypoint becomes an \
+                action of type engine, and the rest of metadata is kept. Values that cannot be derived are written \
+                as `~  # FILL IN: …` and listed.
 
-              Examples:
-                rg-crm workflows upgrade automation/workflows/proposal_followup.yaml --tenant mrdj --dry-run
-                rg-crm workflows upgrade automation/workflows/*.yaml --tenant mrdj
+                Examples:
+                  rg-crm workflows upgrade legacy/proposal_followup.yaml --tenant mrdj --dry-run
+                  rg-crm workflows upgrade legacy/*.yaml --tenant mrdj
 
-              Exit codes: 0 upgraded and lint-clean, 1 values left to fill in or findings, 2 a file that cannot be \
-              read or upgraded.
-              """)
+                Exit codes: 0 upgraded and lint-clean, 1 values left to fill in or findings, 2 a file that cannot \
+                be read or upgraded.
+                """)
 
         @Argument(help: "Legacy workflow files.")
         var paths: [String]
