@@ -51,8 +51,10 @@ public enum DataModel {
     ]
 
     /// Every field path a trigger offers, with its type.
-    public static func fields(for trigger: String) -> [String: ValueType]? {
-        guard let scope = scopes[trigger] else { return nil }
+    public static func fields(for trigger: String) -> [String: ValueType]? { fieldsByTrigger[trigger] }
+
+    /// Built once: every condition of every file looks its fields up here.
+    private static let fieldsByTrigger: [String: [String: ValueType]] = scopes.mapValues { scope in
         var fields = scope.fields
         for record in scope.records {
             for (name, type) in records[record] ?? [:] { fields["\(record).\(name)"] = type }
