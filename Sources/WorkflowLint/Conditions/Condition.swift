@@ -6,7 +6,7 @@ import RGCore
 public struct ConditionProblem: Error, Sendable, Hashable {
     public enum Kind: Sendable, Hashable { case syntax, unknownField, type }
     public var kind: Kind
-    /// Character offset in the condition text.
+    /// Offset in the condition text, in Unicode scalars (libyaml's columns).
     public var offset: Int
     public var message: String
 }
@@ -17,7 +17,7 @@ public enum ConditionChecker {
 
     /// Checks `text` against the fields of a trigger (nil: fields are not checked, only syntax and literals).
     public static func check(_ text: String, fields: [String: ValueType]?, trigger: String?) -> [ConditionProblem] {
-        guard text.count <= maximumLength else {
+        guard text.utf8.count <= maximumLength * 4, text.unicodeScalars.count <= maximumLength else {
             return [ConditionProblem(kind: .syntax, offset: 0, message: "condition longer than \(maximumLength) characters")]
         }
         var tokens: [Token] = []
@@ -25,7 +25,7 @@ public enum ConditionChecker {
         case .success(let result): tokens = result
         case .failure(let problem): return [problem]
         }
-        var parser = Parser(tokens: tokens, fields: fields, trigger: trigger, length: text.count)
+        var parser = Parser(tokens: tokens, fields: fields, trigger: trigger, length: text.unicodeScalars.count)
         do throws(ConditionProblem) {
             let result = try parser.expression(depth: 0)
             if parser.index < tokens.count {
@@ -66,28 +66,44 @@ public enum ConditionChecker {
 
     static let keywords: Set<String> = ["and", "or", "not", "in", "true", "false", "null"]
 
+    /// Offsets count Unicode scalars, as libyaml counts columns.
     static func tokenize(_ text: String) -> Result<[Token], ConditionProblem> {
-        let characters = Array(text)
+        let scalars = Array(text.unicodeScalars)
         var tokens: [Token] = []
         var index = 0
-        func isIdentifierStart(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c == "_") }
-        func isIdentifier(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "_") }
-        while index < characters.count {
-            let c = characters[index]
+        func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+        func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
+            (c.value >= 0x61 && c.value <= 0x7A) || (c.value >= 0x41 && c.value <= 0x5A) || c == "_"
+        }
+        func isIdentifier(_ c: Unicode.Scalar) -> Bool { isIdentifierStart(c) || isDigit(c) }
+        func slice(_ range: Range<Int>) -> String {
+            var result = ""
+            result.unicodeScalars.append(contentsOf: scalars[range])
+            return result
+        }
+        while index < scalars.count {
+            let c = scalars[index]
             let start = index
             if c == " " || c == "\t" || c == "\n" || c == "\r" {
                 index += 1
                 continue
             }
-            if c.isASCII && c.isNumber || (c == "-" && index + 1 < characters.count && characters[index + 1].isASCII && characters[index + 1].isNumber && !(tokens.last.map(endsOperand) ?? false)) {
+            let negative =
+                c == "-" && index + 1 < scalars.count && isDigit(scalars[index + 1])
+                && !(tokens.last.map(endsOperand) ?? false)
+            if isDigit(c) || negative {
                 index += 1
-                while index < characters.count && (characters[index].isASCII && characters[index].isNumber || characters[index] == "." || characters[index] == "_") { index += 1 }
-                let literal = String(characters[start..<index]).replacingOccurrences(of: "_", with: "")
+                while index < scalars.count && (isDigit(scalars[index]) || scalars[index] == "." || scalars[index] == "_") {
+                    index += 1
+                }
+                var literal = slice(start..<index)
+                if literal.contains("_") { literal.removeAll { $0 == "_" } }
                 guard let value = Double(literal), !literal.hasSuffix(".") else {
                     return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'\(literal)' is not a number"))
                 }
-                if index < characters.count && isIdentifierStart(characters[index]) {
-                    return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'\(String(characters[start...index]))…' is not a number or a field"))
+                if index < scalars.count && isIdentifierStart(scalars[index]) {
+                    return .failure(
+                        ConditionProblem(kind: .syntax, offset: start, message: "'\(slice(start..<index + 1))…' is not a number or a field"))
                 }
                 tokens.append(Token(kind: .number(value), offset: start, length: index - start))
                 continue
@@ -96,10 +112,10 @@ public enum ConditionChecker {
                 index += 1
                 var value = ""
                 var closed = false
-                while index < characters.count {
-                    let d = characters[index]
-                    if d == "\\" && index + 1 < characters.count {
-                        value.append(characters[index + 1])
+                while index < scalars.count {
+                    let d = scalars[index]
+                    if d == "\\" && index + 1 < scalars.count {
+                        value.unicodeScalars.append(scalars[index + 1])
                         index += 2
                         continue
                     }
@@ -108,7 +124,7 @@ public enum ConditionChecker {
                         closed = true
                         break
                     }
-                    value.append(d)
+                    value.unicodeScalars.append(d)
                 }
                 guard closed else {
                     return .failure(ConditionProblem(kind: .syntax, offset: start, message: "string starting here is not closed with \(c)"))
@@ -117,24 +133,27 @@ public enum ConditionChecker {
                 continue
             }
             if isIdentifierStart(c) {
-                while index < characters.count && (isIdentifier(characters[index]) || (characters[index] == "." && index + 1 < characters.count && isIdentifierStart(characters[index + 1]))) {
+                while index < scalars.count
+                    && (isIdentifier(scalars[index])
+                        || (scalars[index] == "." && index + 1 < scalars.count && isIdentifierStart(scalars[index + 1])))
+                {
                     index += 1
                 }
-                let word = String(characters[start..<index])
+                let word = slice(start..<index)
                 tokens.append(Token(kind: keywords.contains(word) ? .keyword(word) : .path(word), offset: start, length: index - start))
                 continue
             }
-            let pair = index + 1 < characters.count ? String(characters[index...index + 1]) : ""
-            if ["==", "!=", "<=", ">="].contains(pair) {
+            let pair = index + 1 < scalars.count ? slice(index..<index + 2) : ""
+            if pair == "==" || pair == "!=" || pair == "<=" || pair == ">=" {
                 tokens.append(Token(kind: .symbol(pair), offset: start, length: 2))
                 index += 2
                 continue
             }
-            if ["&&", "||"].contains(pair) {
+            if pair == "&&" || pair == "||" {
                 let word = pair == "&&" ? "and" : "or"
                 return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'\(pair)' is not an operator here; write '\(word)'"))
             }
-            if "<>()[],".contains(c) {
+            if "<>()[],".unicodeScalars.contains(c) {
                 tokens.append(Token(kind: .symbol(String(c)), offset: start, length: 1))
                 index += 1
                 continue

@@ -25,7 +25,22 @@ struct DocumentBuilder {
         var items: [Node] = []
         var entries: [Node.Entry] = []
         var pendingKey: Node?
-        var keys: [String: SourcePosition] = [:]
+        /// Keys seen so far: a list while the mapping is small (cheaper than hashing), a dictionary beyond.
+        var smallKeys: [(String, SourcePosition)] = []
+        var keys: [String: SourcePosition]?
+
+        /// The position of an earlier equal key, after recording this one.
+        func firstPosition(of key: String, at position: SourcePosition) -> SourcePosition? {
+            if keys == nil {
+                if let earlier = smallKeys.first(where: { $0.0 == key }) { return earlier.1 }
+                smallKeys.append((key, position))
+                if smallKeys.count > 16 { keys = Dictionary(smallKeys, uniquingKeysWith: { first, _ in first }) }
+                return nil
+            }
+            if let earlier = keys?[key] { return earlier }
+            keys?[key] = position
+            return nil
+        }
 
         init(isMapping: Bool, header: Header) {
             self.isMapping = isMapping
@@ -183,12 +198,10 @@ struct DocumentBuilder {
             frame.pendingKey = nil
         } else {
             if let text = node.scalar, !(text == "<<" && node.style == .plain) {
-                if let first = frame.keys[text] {
+                if let first = frame.firstPosition(of: text, at: node.position) {
                     sink.report(
                         .duplicateKey, node,
                         "key '\(text)' is already defined at \(first.line):\(first.column); YAML keeps only one of them")
-                } else {
-                    frame.keys[text] = node.position
                 }
             }
             frame.pendingKey = node

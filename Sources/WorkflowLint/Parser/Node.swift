@@ -101,7 +101,7 @@ public struct Node: Sendable {
 
     public var integer: Int? {
         guard style == .plain, let text = scalar, ScalarType.of(plain: text) == .integer else { return nil }
-        return Int(text.replacingOccurrences(of: "_", with: ""))
+        return Int(text.contains("_") ? text.replacingOccurrences(of: "_", with: "") : text)
     }
 
     public var bool: Bool? {
@@ -109,11 +109,13 @@ public struct Node: Sendable {
         return text.lowercased() == "true"
     }
 
-    /// The position of the character at `offset` in a scalar's value. Exact for single-line scalars (plain and quoted,
-    /// counting the quotes and escapes) and for literal blocks; other multi-line scalars fall back to the node's start.
+    /// The position of the Unicode scalar at `offset` in a scalar's value (libyaml's columns count scalars). Exact for
+    /// single-line scalars (plain and quoted, counting the quotes and escapes) and for literal blocks; other
+    /// multi-line scalars fall back to the node's start.
     public func position(ofCharacter offset: Int, sourceLine: (Int) -> String? = { _ in nil }) -> SourcePosition {
         guard case .scalar(let text, let style) = content else { return position }
-        let prefix = text.prefix(offset)
+        let scalars = text.unicodeScalars
+        let prefix = scalars.prefix(offset)
         if position.line == end.line {
             // Measured back from the end mark, so that an anchor or tag before the scalar does not shift it.
             let extraBefore: Int
@@ -122,14 +124,14 @@ public struct Node: Sendable {
             case .plain:
                 (extraBefore, extraTotal) = (0, 0)
             case .singleQuoted:
-                (extraBefore, extraTotal) = (1 + prefix.count { $0 == "'" }, 2 + text.count { $0 == "'" })
+                (extraBefore, extraTotal) = (1 + prefix.count { $0 == "'" }, 2 + scalars.count { $0 == "'" })
             case .doubleQuoted:
-                let escaped: (Character) -> Bool = { $0 == "\"" || $0 == "\\" }
-                (extraBefore, extraTotal) = (1 + prefix.count(where: escaped), 2 + text.count(where: escaped))
+                let escaped: (Unicode.Scalar) -> Bool = { $0 == "\"" || $0 == "\\" }
+                (extraBefore, extraTotal) = (1 + prefix.count(where: escaped), 2 + scalars.count(where: escaped))
             case .literal, .folded:
                 return position
             }
-            let startColumn = end.column - text.count - extraTotal
+            let startColumn = end.column - scalars.count - extraTotal
             return SourcePosition(line: position.line, column: startColumn + extraBefore + prefix.count)
         }
         if style == .literal {

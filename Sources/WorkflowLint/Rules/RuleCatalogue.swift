@@ -20,13 +20,14 @@ public struct RuleExample: Sendable {
         var positions: [SourcePosition] = []
         var line = 1
         var column = 1
-        for character in code {
-            if character == Self.marker {
+        // Columns count Unicode scalars, as libyaml does.
+        for scalar in code.unicodeScalars {
+            if scalar == "↓" {
                 positions.append(SourcePosition(line: line, column: column))
                 continue
             }
-            source.append(character)
-            if character == "\n" {
+            source.unicodeScalars.append(scalar)
+            if scalar == "\n" {
                 line += 1
                 column = 1
             } else {

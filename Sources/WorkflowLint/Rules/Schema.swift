@@ -45,9 +45,10 @@ public enum WorkflowSchema {
     /// `crm.automations.lead_intake`: at least two snake_case parts joined by dots.
     static func isDottedPath(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || byte == 0x5F }
         return parts.count >= 2 && parts.allSatisfy { part in
-            guard let first = part.first, first.isASCII, first.isLetter || first == "_" else { return false }
-            return part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            guard let first = part.utf8.first, isLetter(first) else { return false }
+            return part.utf8.allSatisfy { isLetter($0) || (0x30...0x39).contains($0) }
         }
     }
 }
