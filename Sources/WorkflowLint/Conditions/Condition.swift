@@ -66,56 +66,69 @@ public enum ConditionChecker {
 
     static let keywords: Set<String> = ["and", "or", "not", "in", "true", "false", "null"]
 
-    /// Offsets count Unicode scalars, as libyaml counts columns.
+    /// Works on UTF-8 bytes; offsets count Unicode scalars, as libyaml counts columns.
     static func tokenize(_ text: String) -> Result<[Token], ConditionProblem> {
-        let scalars = Array(text.unicodeScalars)
+        let bytes = Array(text.utf8)
+        // Byte index → scalar index; the identity for ASCII text (nearly every condition).
+        var scalarIndex: [Int]? = nil
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            var map: [Int] = []
+            map.reserveCapacity(bytes.count + 1)
+            var count = 0
+            for byte in bytes {
+                map.append(count)
+                if byte & 0xC0 != 0x80 { count += 1 }
+            }
+            map.append(count)
+            scalarIndex = map
+        }
+        func offset(_ byteIndex: Int) -> Int { scalarIndex?[byteIndex] ?? byteIndex }
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        func isIdentifierStart(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F }
+        func isIdentifier(_ c: UInt8) -> Bool { isIdentifierStart(c) || isDigit(c) }
+        func slice(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func token(_ kind: TokenKind, _ range: Range<Int>) -> Token {
+            Token(kind: kind, offset: offset(range.lowerBound), length: offset(range.upperBound) - offset(range.lowerBound))
+        }
+        func failure(_ at: Int, _ message: String) -> Result<[Token], ConditionProblem> {
+            .failure(ConditionProblem(kind: .syntax, offset: offset(at), message: message))
+        }
         var tokens: [Token] = []
         var index = 0
-        func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
-        func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-            (c.value >= 0x61 && c.value <= 0x7A) || (c.value >= 0x41 && c.value <= 0x5A) || c == "_"
-        }
-        func isIdentifier(_ c: Unicode.Scalar) -> Bool { isIdentifierStart(c) || isDigit(c) }
-        func slice(_ range: Range<Int>) -> String {
-            var result = ""
-            result.unicodeScalars.append(contentsOf: scalars[range])
-            return result
-        }
-        while index < scalars.count {
-            let c = scalars[index]
+        while index < bytes.count {
+            let c = bytes[index]
             let start = index
-            if c == " " || c == "\t" || c == "\n" || c == "\r" {
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
                 index += 1
                 continue
             }
             let negative =
-                c == "-" && index + 1 < scalars.count && isDigit(scalars[index + 1])
+                c == UInt8(ascii: "-") && index + 1 < bytes.count && isDigit(bytes[index + 1])
                 && !(tokens.last.map(endsOperand) ?? false)
             if isDigit(c) || negative {
                 index += 1
-                while index < scalars.count && (isDigit(scalars[index]) || scalars[index] == "." || scalars[index] == "_") {
+                while index < bytes.count && (isDigit(bytes[index]) || bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "_")) {
                     index += 1
                 }
                 var literal = slice(start..<index)
                 if literal.contains("_") { literal.removeAll { $0 == "_" } }
                 guard let value = Double(literal), !literal.hasSuffix(".") else {
-                    return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'\(literal)' is not a number"))
+                    return failure(start, "'\(literal)' is not a number")
                 }
-                if index < scalars.count && isIdentifierStart(scalars[index]) {
-                    return .failure(
-                        ConditionProblem(kind: .syntax, offset: start, message: "'\(slice(start..<index + 1))…' is not a number or a field"))
+                if index < bytes.count && isIdentifierStart(bytes[index]) {
+                    return failure(start, "'\(slice(start..<index + 1))…' is not a number or a field")
                 }
-                tokens.append(Token(kind: .number(value), offset: start, length: index - start))
+                tokens.append(token(.number(value), start..<index))
                 continue
             }
-            if c == "\"" || c == "'" {
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                 index += 1
-                var value = ""
+                var value: [UInt8] = []
                 var closed = false
-                while index < scalars.count {
-                    let d = scalars[index]
-                    if d == "\\" && index + 1 < scalars.count {
-                        value.unicodeScalars.append(scalars[index + 1])
+                while index < bytes.count {
+                    let d = bytes[index]
+                    if d == UInt8(ascii: "\\") && index + 1 < bytes.count {
+                        value.append(bytes[index + 1])
                         index += 2
                         continue
                     }
@@ -124,47 +137,45 @@ public enum ConditionChecker {
                         closed = true
                         break
                     }
-                    value.unicodeScalars.append(d)
+                    value.append(d)
                 }
                 guard closed else {
-                    return .failure(ConditionProblem(kind: .syntax, offset: start, message: "string starting here is not closed with \(c)"))
+                    return failure(start, "string starting here is not closed with \(Unicode.Scalar(c))")
                 }
-                tokens.append(Token(kind: .string(value), offset: start, length: index - start))
+                tokens.append(token(.string(String(decoding: value, as: UTF8.self)), start..<index))
                 continue
             }
             if isIdentifierStart(c) {
-                while index < scalars.count
-                    && (isIdentifier(scalars[index])
-                        || (scalars[index] == "." && index + 1 < scalars.count && isIdentifierStart(scalars[index + 1])))
+                while index < bytes.count
+                    && (isIdentifier(bytes[index])
+                        || (bytes[index] == UInt8(ascii: ".") && index + 1 < bytes.count && isIdentifierStart(bytes[index + 1])))
                 {
                     index += 1
                 }
                 let word = slice(start..<index)
-                tokens.append(Token(kind: keywords.contains(word) ? .keyword(word) : .path(word), offset: start, length: index - start))
+                tokens.append(token(keywords.contains(word) ? .keyword(word) : .path(word), start..<index))
                 continue
             }
-            let pair = index + 1 < scalars.count ? slice(index..<index + 2) : ""
-            if pair == "==" || pair == "!=" || pair == "<=" || pair == ">=" {
-                tokens.append(Token(kind: .symbol(pair), offset: start, length: 2))
+            let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+            if next == UInt8(ascii: "=") && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")) {
+                tokens.append(token(.symbol(slice(index..<index + 2)), index..<index + 2))
                 index += 2
                 continue
             }
-            if pair == "&&" || pair == "||" {
-                let word = pair == "&&" ? "and" : "or"
-                return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'\(pair)' is not an operator here; write '\(word)'"))
+            if (c == UInt8(ascii: "&") && next == c) || (c == UInt8(ascii: "|") && next == c) {
+                let pair = slice(index..<index + 2)
+                return failure(start, "'\(pair)' is not an operator here; write '\(pair == "&&" ? "and" : "or")'")
             }
-            if "<>()[],".unicodeScalars.contains(c) {
-                tokens.append(Token(kind: .symbol(String(c)), offset: start, length: 1))
+            if "<>()[],".utf8.contains(c) {
+                tokens.append(token(.symbol(String(Unicode.Scalar(c))), index..<index + 1))
                 index += 1
                 continue
             }
-            if c == "=" {
-                return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'=' is not an operator; write '==' to compare"))
-            }
-            if c == "!" {
-                return .failure(ConditionProblem(kind: .syntax, offset: start, message: "'!' is not an operator here; write 'not' or '!='"))
-            }
-            return .failure(ConditionProblem(kind: .syntax, offset: start, message: "unexpected character '\(c)'"))
+            if c == UInt8(ascii: "=") { return failure(start, "'=' is not an operator; write '==' to compare") }
+            if c == UInt8(ascii: "!") { return failure(start, "'!' is not an operator here; write 'not' or '!='") }
+            var end = index + 1
+            while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
+            return failure(start, "unexpected character '\(slice(index..<end))'")
         }
         return .success(tokens)
     }

@@ -62,6 +62,7 @@ extension Checker {
             sink.report(.type, node, "actions must list at least one action")
         }
         var ids: [String: Node] = [:]
+        ids.reserveCapacity(actions.count)
         for action in actions {
             checkAction(action, trigger: trigger, ids: &ids)
         }
@@ -89,6 +90,7 @@ extension Checker {
         let allowed = WorkflowSchema.commonActionKeys + (spec.map { $0.required + $0.optional } ?? [])
         let what = typeName.map { "a \($0) action" } ?? "an action"
         var values: [String: Node] = [:]
+        values.reserveCapacity(entries.count)
         for entry in entries {
             guard let key = entry.key.scalar else { continue }
             if allowed.contains(key) {
