@@ -51,7 +51,6 @@ struct DocumentBuilder {
     private struct Header {
         var start: SourcePosition
         var anchor: String?
-        var tag: String?
         var weight: Int
     }
 
@@ -94,21 +93,19 @@ struct DocumentBuilder {
                         return root
                     }
                 case .alias(let name):
-                    complete(alias(name, at: start, sink: &sink), sink: &sink)
-                case .scalar(let value, let anchor, let tag, let style):
-                    let node = Node(
-                        content: .scalar(value, style), position: start, end: Self.position(event.end), anchor: anchor,
-                        tag: tag, via: nil, weight: 1)
-                    complete(node, sink: &sink)
-                case .sequenceStart(let anchor, let tag):
-                    let header = Header(start: start, anchor: anchor, tag: tag, weight: 1)
+                    complete(alias(name, at: start, sink: &sink), anchor: nil, sink: &sink)
+                case .scalar(let value, let anchor, _, let style):
+                    let node = Node(content: .scalar(value, style), position: start, end: Self.position(event.end), via: nil, weight: 1)
+                    complete(node, anchor: anchor, sink: &sink)
+                case .sequenceStart(let anchor, _):
+                    let header = Header(start: start, anchor: anchor, weight: 1)
                     guard open(Frame(isMapping: false, header: header), sink: &sink) else { return nil }
-                case .mappingStart(let anchor, let tag):
-                    let header = Header(start: start, anchor: anchor, tag: tag, weight: 1)
+                case .mappingStart(let anchor, _):
+                    let header = Header(start: start, anchor: anchor, weight: 1)
                     guard open(Frame(isMapping: true, header: header), sink: &sink) else { return nil }
                 case .sequenceEnd, .mappingEnd:
-                    guard let node = close(end: Self.position(event.end), sink: &sink) else { continue }
-                    complete(node, sink: &sink)
+                    guard let (node, anchor) = close(end: Self.position(event.end), sink: &sink) else { continue }
+                    complete(node, anchor: anchor, sink: &sink)
                 }
                 builtNodes += 1
                 if builtNodes > limits.maximumNodes {
@@ -135,19 +132,17 @@ struct DocumentBuilder {
         return true
     }
 
-    private mutating func close(end: SourcePosition, sink: inout FindingSink) -> Node? {
+    private mutating func close(end: SourcePosition, sink: inout FindingSink) -> (Node, String?)? {
         guard let frame = stack.popLast() else { return nil }
         let header = frame.header
         if let anchor = header.anchor { openAnchors[anchor] = nil }
         let content: Node.Content =
             frame.isMapping ? .mapping(Self.applyingMergeKeys(frame.entries, sink: &sink)) : .sequence(frame.items)
-        return Node(
-            content: content, position: header.start, end: end, anchor: header.anchor, tag: header.tag, via: nil,
-            weight: header.weight)
+        return (Node(content: content, position: header.start, end: end, via: nil, weight: header.weight), header.anchor)
     }
 
     private mutating func alias(_ name: String, at position: SourcePosition, sink: inout FindingSink) -> Node {
-        let invalid = Node(content: .invalid, position: position, end: position, anchor: nil, tag: nil, via: nil, weight: 1)
+        let invalid = Node(content: .invalid, position: position, end: position, via: nil, weight: 1)
         if let start = openAnchors[name] {
             sink.report(
                 .aliasLimit, at: position,
@@ -177,8 +172,8 @@ struct DocumentBuilder {
     }
 
     /// Adds a finished node to the collection being built, or makes it the document's root.
-    private mutating func complete(_ node: Node, sink: inout FindingSink) {
-        if let anchor = node.anchor, node.via == nil {
+    private mutating func complete(_ node: Node, anchor: String?, sink: inout FindingSink) {
+        if let anchor {
             if let earlier = anchors[anchor], !earlier.used {
                 sink.report(
                     .unusedAnchor, at: earlier.node.position,

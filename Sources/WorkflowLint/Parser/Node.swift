@@ -2,11 +2,27 @@ import RGCore
 import YAMLEvents
 
 /// The alias a node was reached through: problems inside it are reported at the anchor and at this use.
-public struct AliasUse: Sendable, Hashable {
-    public var name: String
-    public var position: SourcePosition
+/// A class, so that every node under the alias shares one (nodes are copied often; this keeps them small).
+public final class AliasUse: Sendable, Hashable {
+    public let name: String
+    public let position: SourcePosition
     /// Where the anchor `&name` is defined.
-    public var anchorPosition: SourcePosition
+    public let anchorPosition: SourcePosition
+
+    public init(name: String, position: SourcePosition, anchorPosition: SourcePosition) {
+        self.name = name
+        self.position = position
+        self.anchorPosition = anchorPosition
+    }
+
+    public static func == (lhs: AliasUse, rhs: AliasUse) -> Bool {
+        (lhs.name, lhs.position, lhs.anchorPosition) == (rhs.name, rhs.position, rhs.anchorPosition)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(position)
+    }
 }
 
 /// A YAML node with the positions libyaml gave it. Aliases are resolved (sharing storage, never copied out),
@@ -30,8 +46,6 @@ public struct Node: Sendable {
     public var position: SourcePosition
     /// Just after the node's last character.
     public var end: SourcePosition
-    public var anchor: String?
-    public var tag: String?
     public var via: AliasUse?
     /// Nodes in this subtree, aliases counted as often as they are used (saturating): bounds every walk.
     public var weight: Int
