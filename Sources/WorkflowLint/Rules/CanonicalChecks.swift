@@ -89,7 +89,7 @@ extension Checker {
         // With an unknown type, only the common keys are checked: its parameters cannot be known.
         let allowed = WorkflowSchema.commonActionKeys + (spec.map { $0.required + $0.optional } ?? [])
         let what = typeName.map { "a \($0) action" } ?? "an action"
-        var values: [String: Node] = [:]
+        var values = FieldValues()
         values.reserveCapacity(entries.count)
         for entry in entries {
             guard let key = entry.key.scalar else { continue }

@@ -43,8 +43,9 @@ struct Checker {
     // MARK: Shared checks
 
     /// Reports keys outside `allowed` (with "did you mean") and missing `required` keys; returns the values by key.
-    mutating func fields(_ node: Node, _ entries: [Node.Entry], allowed: [String], required: [String], what: String) -> [String: Node] {
-        var values: [String: Node] = [:]
+    mutating func fields(_ node: Node, _ entries: [Node.Entry], allowed: [String], required: [String], what: String) -> FieldValues {
+        var values = FieldValues()
+        values.reserveCapacity(entries.count)
         for entry in entries {
             guard let key = entry.key.scalar else {
                 sink.report(.type, entry.key, "keys of \(what) are plain names, found \(entry.key.typeName)")
@@ -154,4 +155,20 @@ struct Checker {
     func position(in node: Node, character offset: Int) -> SourcePosition {
         node.position(ofCharacter: offset) { SourceText.line($0, in: source) }
     }
+}
+
+/// A mapping's values by key. Mappings here have a dozen keys at most: a list searched in order beats hashing.
+struct FieldValues {
+    private var pairs: [(key: String, node: Node)] = []
+
+    /// Reading finds the key's value; writing keeps the first value of a key (duplicates are reported elsewhere).
+    subscript(key: String) -> Node? {
+        get { pairs.first { $0.key == key }?.node }
+        set {
+            guard let newValue, !pairs.contains(where: { $0.key == key }) else { return }
+            pairs.append((key, newValue))
+        }
+    }
+
+    mutating func reserveCapacity(_ count: Int) { pairs.reserveCapacity(count) }
 }
