@@ -93,7 +93,8 @@ public final class YAMLEventParser {
         guard !finished else { return nil }
         guard initialized else {
             finished = true
-            throw YAMLSyntaxError(message: "cannot set up the YAML parser (out of memory)", mark: YAMLMark(line: 1, column: 1))
+            throw YAMLSyntaxError(
+                message: "cannot set up the YAML parser (out of memory)", mark: YAMLMark(line: 1, column: 1))
         }
         var event = yaml_event_t()
         guard yaml_parser_parse(parser, &event) != 0 else {
@@ -173,7 +174,8 @@ public final class YAMLEventParser {
             }
             mark = Self.mark(atByteOffset: offset, in: bytes)
             if state.problem_value >= 0 && state.problem_value <= 0xFF && message.contains("octet") {
-                message += " (byte 0x\(String(state.problem_value, radix: 16, uppercase: true)) at offset \(state.problem_offset))"
+                message +=
+                    " (byte 0x\(String(state.problem_value, radix: 16, uppercase: true)) at offset \(state.problem_offset))"
             }
         }
         if state.error != YAML_READER_ERROR, let context = state.context.map({ String(cString: $0) }) {

@@ -52,20 +52,28 @@ import Testing
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !errReader.isFinished { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// A template library with the ids the shipped workflows use (the templates work lands them later).
     static func templateLibrary() -> String {
         let directory = NSTemporaryDirectory() + "rg-crm-cli-" + UUID().uuidString
         let ids = [
-            "email": ["lead_welcome", "lead_followup_reminder", "proposal_sent", "proposal_reminder", "proposal_last_call", "event_thank_you", "event_review_request"],
+            "email": [
+                "lead_welcome", "lead_followup_reminder", "proposal_sent", "proposal_reminder", "proposal_last_call",
+                "event_thank_you", "event_review_request",
+            ],
             "whatsapp": ["lead_confirmation", "proposal_nudge", "event_feedback"],
             "teams": ["new_lead_alert", "director_review", "event_debrief"],
         ]
         for (channel, names) in ids {
-            try! FileManager.default.createDirectory(atPath: "\(directory)/\(channel)", withIntermediateDirectories: true)
-            for name in names { _ = FileManager.default.createFile(atPath: "\(directory)/\(channel)/\(name).md", contents: Data()) }
+            try! FileManager.default.createDirectory(
+                atPath: "\(directory)/\(channel)", withIntermediateDirectories: true)
+            for name in names {
+                _ = FileManager.default.createFile(atPath: "\(directory)/\(channel)/\(name).md", contents: Data())
+            }
         }
         return directory
     }
@@ -73,7 +81,9 @@ import Testing
     static func scratch(_ files: [String: String]) -> String {
         let directory = NSTemporaryDirectory() + "rg-crm-cli-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for (name, text) in files { _ = FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data(text.utf8)) }
+        for (name, text) in files {
+            _ = FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data(text.utf8))
+        }
         return directory
     }
 
@@ -96,7 +106,9 @@ import Testing
     @Test func shippedWorkflowsAreCleanWithTenantMrdj() throws {
         let library = Self.templateLibrary()
         defer { try? FileManager.default.removeItem(atPath: library) }
-        guard let result = try Self.run(["lint", "--tenant", "mrdj", "--templates", library, "--strict"]) else { return }
+        guard let result = try Self.run(["lint", "--tenant", "mrdj", "--templates", library, "--strict"]) else {
+            return
+        }
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
@@ -107,7 +119,10 @@ import Testing
         guard let result = try Self.run(["lint", directory + "/proposal_followup.yaml"]) else { return }
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines[0] == "\(directory)/proposal_followup.yaml:12:56: error: '>' compares a number with a string (remove the quotes to compare numbers) [condition-type]")
+        #expect(
+            lines[0]
+                == "\(directory)/proposal_followup.yaml:12:56: error: '>' compares a number with a string (remove the quotes to compare numbers) [condition-type]"
+        )
         #expect(lines[1] == "    when: contact.first_name == \"Zoë\" and deal.value > \"5000\"")
         #expect(lines[2] == String(repeating: " ", count: 55) + "^")
         #expect(!result.stdout.contains("\u{1B}"), "no colour when not on a terminal")
@@ -133,7 +148,8 @@ import Testing
     @Test func usageAndReadErrorsExitTwoAndTheRestIsStillLinted() throws {
         let directory = Self.scratch(["proposal_followup.yaml": Self.broken])
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        guard let result = try Self.run(["lint", directory + "/nope.yaml", directory + "/proposal_followup.yaml"]) else { return }
+        guard let result = try Self.run(["lint", directory + "/nope.yaml", directory + "/proposal_followup.yaml"])
+        else { return }
         #expect(result.status == 2)
         #expect(result.stderr.contains("nope.yaml: no such file"))
         #expect(result.stdout.contains("[condition-type]"))
@@ -150,14 +166,20 @@ import Testing
         _ = FileManager.default.createFile(atPath: big, contents: Data(repeating: 0x61, count: 50 << 20))
         defer { try? FileManager.default.removeItem(atPath: big) }
         var laughs = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-        for level in 1...9 { laughs += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        for level in 1...9 {
+            laughs +=
+                "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
+        }
         let directory = Self.scratch([
-            "empty.yaml": "", "garbage.yaml": String(decoding: (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }, as: UTF8.self),
+            "empty.yaml": "",
+            "garbage.yaml": String(decoding: (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }, as: UTF8.self),
             "cycle.yaml": "a: &a [*a]\n", "laughs.yaml": laughs, "nested.yaml": String(repeating: "[", count: 10_000),
             "keys.yaml": String(repeating: "k: 1\n", count: 100_000),
         ])
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = FileManager.default.createFile(atPath: directory + "/utf8.yaml", contents: Data([0x61, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]))
+        _ = FileManager.default.createFile(
+            atPath: directory + "/utf8.yaml", contents: Data([0x61, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]))
         for name in ["empty", "garbage", "cycle", "laughs", "nested", "keys", "utf8"] {
             let result = try Self.run(["lint", "\(directory)/\(name).yaml"])
             #expect(result?.status == 1, "\(name): \(result?.stderr ?? "")")
@@ -203,7 +225,9 @@ import Testing
         #expect(written?.stderr.contains("lints clean with --tenant mrdj") == true)
         #expect(try Self.run(["lint", "--strict", "--tenant", "mrdj", "--templates", library, file])?.status == 0)
 
-        let partial = try Self.run(["workflows", "upgrade", directory + "/lead_intake.yaml", "--tenant", "mrdj", "--templates", library])
+        let partial = try Self.run([
+            "workflows", "upgrade", directory + "/lead_intake.yaml", "--tenant", "mrdj", "--templates", library,
+        ])
         #expect(partial?.status == 1)
         #expect(partial?.stderr.contains("fill in fallback_owner") == true)
     }

@@ -10,7 +10,7 @@ import Testing
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return await WorkflowLinter.lint(paths: [path])
     }
 
@@ -29,7 +29,8 @@ import Testing
     }
 
     @Test func invalidUTF8IsReportedAtItsCharacter() async {
-        let report = await Self.lintFile(Array("workflow: lead_intake\nname: Oriënt".utf8) + [0xC3, 0x28] + Array("\n".utf8))
+        let report = await Self.lintFile(
+            Array("workflow: lead_intake\nname: Oriënt".utf8) + [0xC3, 0x28] + Array("\n".utf8))
         #expect(report.diagnostics.map { "\($0.line):\($0.column) \($0.rule)" } == ["2:13 syntax"])
         #expect(report.diagnostics.first?.message.contains("UTF-8") == true)
     }
@@ -58,7 +59,9 @@ import Testing
         #expect(Fixtures.lint("a: &a [*a]\n").contains { $0.rule == "alias-limit" })
         var laughs = "blocks:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
         for level in 1...30 {
-            laughs += "  l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+            laughs +=
+                "  l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
         }
         laughs += "actions: [*l30]\n"
         let clock = ContinuousClock()
@@ -88,10 +91,15 @@ import Testing
 
     /// Random and mutated workflows, for a bounded time: every run ends, findings have sane positions and rules.
     @Test func fuzzMutatedWorkflows() throws {
-        let seeds = try ["lead_intake", "proposal_followup", "post_event_care"].map {
-            Array(try String(contentsOfFile: Fixtures.path("automation/workflows/\($0).yaml"), encoding: .utf8).utf8)
-        } + RuleCatalogue.all.flatMap { $0.triggering + $0.nonTriggering }.map { Array($0.parsed.source.utf8) }
-        let tokens: [[UInt8]] = ["*", "&a ", "<<: ", "- ", ": ", "\n", "  ", "{", "}", "[", "]", "\"", "'", "#", "|", ">", "€", "ë", "\u{0}", "when: (", " and ", "deal.value > \"5\"", "*capture_lead", "&capture_lead"].map { Array($0.utf8) }
+        let seeds =
+            try ["lead_intake", "proposal_followup", "post_event_care"].map {
+                Array(
+                    try String(contentsOfFile: Fixtures.path("automation/workflows/\($0).yaml"), encoding: .utf8).utf8)
+            } + RuleCatalogue.all.flatMap { $0.triggering + $0.nonTriggering }.map { Array($0.parsed.source.utf8) }
+        let tokens: [[UInt8]] = [
+            "*", "&a ", "<<: ", "- ", ": ", "\n", "  ", "{", "}", "[", "]", "\"", "'", "#", "|", ">", "€", "ë", "\u{0}",
+            "when: (", " and ", "deal.value > \"5\"", "*capture_lead", "&capture_lead",
+        ].map { Array($0.utf8) }
         let ruleIDs = Set(RuleID.allCases.map(\.rawValue))
         var generator = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
         let clock = ContinuousClock()
@@ -111,7 +119,9 @@ import Testing
                 }
             }
             if runs % 10 == 0 {
-                bytes = (0..<Int.random(in: 0...300, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                bytes = (0..<Int.random(in: 0...300, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
             }
             let lineCount = bytes.count { $0 == 0x0A } + 1
             for finding in Fixtures.lint(String(decoding: bytes, as: UTF8.self)) {

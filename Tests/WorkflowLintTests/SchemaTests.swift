@@ -9,7 +9,9 @@ import Testing
     @Test func shippedWorkflowsAndPassingExamplesValidate() throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var files = ["lead_intake", "proposal_followup", "post_event_care"].map { Fixtures.path("automation/workflows/\($0).yaml") }
+        var files = ["lead_intake", "proposal_followup", "post_event_care"].map {
+            Fixtures.path("automation/workflows/\($0).yaml")
+        }
         for (index, example) in RuleCatalogue.all.flatMap(\.nonTriggering).enumerated() {
             let path = "\(directory)/example\(index).yaml"
             Fixtures.write(example.parsed.source, to: path)
@@ -31,7 +33,9 @@ import Testing
                 print(path, "invalid" if errors else "valid", [e.message for e in errors[:2]])
             """
         let (status, output) = try Process.run(
-            "/usr/bin/env", ["python3", "-c", script, Fixtures.path("schemas/workflow.schema.json")] + files + [directory + "/bad.yaml"])
+            "/usr/bin/env",
+            ["python3", "-c", script, Fixtures.path("schemas/workflow.schema.json")] + files + [directory + "/bad.yaml"]
+        )
         if status == 3 {
             if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("cannot validate: \(output)") }
             return

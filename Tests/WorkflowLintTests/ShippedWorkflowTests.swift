@@ -11,7 +11,8 @@ import Testing
     static let shipped = ["lead_intake", "post_event_care", "proposal_followup"]
 
     static func tenant(templates: String) throws -> TenantContext {
-        try TenantContext.load(slug: "mrdj", configDirectory: Fixtures.path("configs/tenants"), templateDirectory: templates)
+        try TenantContext.load(
+            slug: "mrdj", configDirectory: Fixtures.path("configs/tenants"), templateDirectory: templates)
     }
 
     @Test func theThreeWorkflowsAreShipped() {
@@ -23,18 +24,24 @@ import Testing
     @Test func cleanWithTenantMrdjAgainstTheAgreedTemplateIDs() async throws {
         let library = Fixtures.templateLibrary(Fixtures.shippedTemplateIDs)
         defer { try? FileManager.default.removeItem(atPath: library) }
-        let report = await WorkflowLinter.lint(paths: [Self.workflowsDirectory], tenant: try Self.tenant(templates: library))
+        let report = await WorkflowLinter.lint(
+            paths: [Self.workflowsDirectory], tenant: try Self.tenant(templates: library))
         #expect(report.filesChecked == 3)
         #expect(report.unreadable.isEmpty)
-        #expect(report.diagnostics.isEmpty, "\(report.diagnostics.map { "\($0.file):\($0.line):\($0.column) \($0.message)" })")
+        #expect(
+            report.diagnostics.isEmpty,
+            "\(report.diagnostics.map { "\($0.file):\($0.line):\($0.column) \($0.message)" })")
         #expect(report.exitCode(strict: true) == .clean)
     }
 
     @Test func cleanWithTenantMrdjAgainstTheRealTemplateLibraryWhenItExists() async throws {
         let real = Fixtures.path(TemplateLibrary.defaultDirectory)
         guard FileManager.default.fileExists(atPath: real) else { return }
-        let report = await WorkflowLinter.lint(paths: [Self.workflowsDirectory], tenant: try Self.tenant(templates: real))
-        #expect(report.diagnostics.isEmpty, "\(report.diagnostics.map { "\($0.file):\($0.line):\($0.column) \($0.message)" })")
+        let report = await WorkflowLinter.lint(
+            paths: [Self.workflowsDirectory], tenant: try Self.tenant(templates: real))
+        #expect(
+            report.diagnostics.isEmpty,
+            "\(report.diagnostics.map { "\($0.file):\($0.line):\($0.column) \($0.message)" })")
     }
 
     /// Without the templates they use, the shipped workflows fail: the check above is not vacuous.
@@ -45,10 +52,12 @@ import Testing
                 partial[channel] = ids.filter { $0 != id }
                 let library = Fixtures.templateLibrary(partial)
                 defer { try? FileManager.default.removeItem(atPath: library) }
-                let report = await WorkflowLinter.lint(paths: [Self.workflowsDirectory], tenant: try Self.tenant(templates: library))
+                let report = await WorkflowLinter.lint(
+                    paths: [Self.workflowsDirectory], tenant: try Self.tenant(templates: library))
                 // Once, or twice when the template is used in a building block (at the anchor and at the alias).
                 #expect(!report.diagnostics.isEmpty, "\(channel)/\(id)")
-                #expect(report.diagnostics.allSatisfy { $0.rule == "unknown-template" && $0.message.contains("'\(id)'") })
+                #expect(
+                    report.diagnostics.allSatisfy { $0.rule == "unknown-template" && $0.message.contains("'\(id)'") })
             }
         }
     }
@@ -56,7 +65,9 @@ import Testing
     @Test func theSeedsBranchAndTheBuildingBlocksAreUsed() throws {
         let text = try String(contentsOfFile: Self.workflowsDirectory + "/proposal_followup.yaml", encoding: .utf8)
         #expect(text.contains("when: deal.value > 5000"))
-        let all = try Self.shipped.map { try String(contentsOfFile: Self.workflowsDirectory + "/\($0).yaml", encoding: .utf8) }.joined()
+        let all = try Self.shipped.map {
+            try String(contentsOfFile: Self.workflowsDirectory + "/\($0).yaml", encoding: .utf8)
+        }.joined()
         for block in ["capture_lead", "nurture_sequence", "deal_escalation", "post_event_feedback"] {
             #expect(all.contains("&\(block)") && all.contains("*\(block)"), "\(block)")
         }
@@ -68,11 +79,16 @@ import Testing
         let library = Fixtures.templateLibrary(Fixtures.shippedTemplateIDs)
         defer { try? FileManager.default.removeItem(atPath: library) }
         let text = try String(contentsOfFile: Self.workflowsDirectory + "/proposal_followup.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "      when: deal.value > 5000\n    - id: director_review_task", with: "      when: deal.value > \"5000\"\n    - id: director_review_task")
-        let findings = WorkflowLinter.lint(Array(text.utf8), path: "proposal_followup.yaml", tenant: try Self.tenant(templates: library))
+            .replacingOccurrences(
+                of: "      when: deal.value > 5000\n    - id: director_review_task",
+                with: "      when: deal.value > \"5000\"\n    - id: director_review_task")
+        let findings = WorkflowLinter.lint(
+            Array(text.utf8), path: "proposal_followup.yaml", tenant: try Self.tenant(templates: library))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let line = try #require(lines.firstIndex { $0.contains("\"5000\"") }) + 1
         let aliasLine = try #require(lines.firstIndex { $0 == "  - *deal_escalation" }) + 1
-        #expect(Fixtures.describe(findings).sorted() == ["\(aliasLine):5 condition-type", "\(line):26 condition-type"].sorted())
+        #expect(
+            Fixtures.describe(findings).sorted()
+                == ["\(aliasLine):5 condition-type", "\(line):26 condition-type"].sorted())
     }
 }

@@ -11,10 +11,11 @@ import Testing
             return nil
         }
         #expect(scalars.map(\.0) == ["a", "1", "b", "x", "y"])
-        #expect(scalars.map(\.2) == [
-            YAMLMark(line: 1, column: 1), YAMLMark(line: 1, column: 4), YAMLMark(line: 2, column: 1),
-            YAMLMark(line: 2, column: 5), YAMLMark(line: 2, column: 8),
-        ])
+        #expect(
+            scalars.map(\.2) == [
+                YAMLMark(line: 1, column: 1), YAMLMark(line: 1, column: 4), YAMLMark(line: 2, column: 1),
+                YAMLMark(line: 2, column: 5), YAMLMark(line: 2, column: 8),
+            ])
         #expect(scalars[4].1 == .singleQuoted)
         #expect(events.first?.kind == .streamStart)
         #expect(events.last?.kind == .streamEnd)
@@ -58,7 +59,9 @@ import Testing
 
     @Test func copiesAnchorsAliasesAndTags() {
         let (events, _) = YAMLEventParser.events(Array("a: &x !!str v\nb: *x\n".utf8))
-        #expect(events.contains { $0.kind == .scalar(value: "v", anchor: "x", tag: "tag:yaml.org,2002:str", style: .plain) })
+        #expect(
+            events.contains { $0.kind == .scalar(value: "v", anchor: "x", tag: "tag:yaml.org,2002:str", style: .plain) }
+        )
         #expect(events.contains { $0.kind == .alias(anchor: "x") && $0.start == YAMLMark(line: 2, column: 4) })
     }
 
@@ -68,7 +71,9 @@ import Testing
         #expect(error == nil && events.count == 20_004)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {
-            let garbage = (0..<Int.random(in: 0...512, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let garbage = (0..<Int.random(in: 0...512, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
             _ = YAMLEventParser.events(garbage)
         }
     }

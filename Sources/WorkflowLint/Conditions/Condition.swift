@@ -18,7 +18,9 @@ public enum ConditionChecker {
     /// Checks `text` against the fields of a trigger (nil: fields are not checked, only syntax and literals).
     public static func check(_ text: String, fields: [String: ValueType]?, trigger: String?) -> [ConditionProblem] {
         guard text.utf8.count <= maximumLength * 4, text.unicodeScalars.count <= maximumLength else {
-            return [ConditionProblem(kind: .syntax, offset: 0, message: "condition longer than \(maximumLength) characters")]
+            return [
+                ConditionProblem(kind: .syntax, offset: 0, message: "condition longer than \(maximumLength) characters")
+            ]
         }
         var tokens: [Token] = []
         switch tokenize(text) {
@@ -30,11 +32,15 @@ public enum ConditionChecker {
             let result = try parser.expression(depth: 0)
             if parser.index < tokens.count {
                 let token = tokens[parser.index]
-                throw ConditionProblem(kind: .syntax, offset: token.offset, message: "unexpected \(token.describe) after a complete condition")
+                throw ConditionProblem(
+                    kind: .syntax, offset: token.offset,
+                    message: "unexpected \(token.describe) after a complete condition")
             }
             if result.type != .bool && result.type != .unknown {
                 parser.problems.append(
-                    ConditionProblem(kind: .type, offset: result.offset, message: "a condition must be true or false, this is \(result.type)"))
+                    ConditionProblem(
+                        kind: .type, offset: result.offset,
+                        message: "a condition must be true or false, this is \(result.type)"))
             }
         } catch {
             parser.problems.append(error)
@@ -88,7 +94,9 @@ public enum ConditionChecker {
         func isIdentifier(_ c: UInt8) -> Bool { isIdentifierStart(c) || isDigit(c) }
         func slice(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
         func token(_ kind: TokenKind, _ range: Range<Int>) -> Token {
-            Token(kind: kind, offset: offset(range.lowerBound), length: offset(range.upperBound) - offset(range.lowerBound))
+            Token(
+                kind: kind, offset: offset(range.lowerBound),
+                length: offset(range.upperBound) - offset(range.lowerBound))
         }
         func failure(_ at: Int, _ message: String) -> Result<[Token], ConditionProblem> {
             .failure(ConditionProblem(kind: .syntax, offset: offset(at), message: message))
@@ -107,7 +115,9 @@ public enum ConditionChecker {
                 && !(tokens.last.map(endsOperand) ?? false)
             if isDigit(c) || negative {
                 index += 1
-                while index < bytes.count && (isDigit(bytes[index]) || bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "_")) {
+                while index < bytes.count
+                    && (isDigit(bytes[index]) || bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "_"))
+                {
                     index += 1
                 }
                 var literal = slice(start..<index)
@@ -148,7 +158,8 @@ public enum ConditionChecker {
             if isIdentifierStart(c) {
                 while index < bytes.count
                     && (isIdentifier(bytes[index])
-                        || (bytes[index] == UInt8(ascii: ".") && index + 1 < bytes.count && isIdentifierStart(bytes[index + 1])))
+                        || (bytes[index] == UInt8(ascii: ".") && index + 1 < bytes.count
+                            && isIdentifierStart(bytes[index + 1])))
                 {
                     index += 1
                 }
@@ -157,7 +168,10 @@ public enum ConditionChecker {
                 continue
             }
             let next = index + 1 < bytes.count ? bytes[index + 1] : 0
-            if next == UInt8(ascii: "=") && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")) {
+            if next == UInt8(ascii: "=")
+                && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<")
+                    || c == UInt8(ascii: ">"))
+            {
                 tokens.append(token(.symbol(slice(index..<index + 2)), index..<index + 2))
                 index += 2
                 continue
@@ -227,14 +241,18 @@ public enum ConditionChecker {
 
         func unexpected(_ expected: String) -> ConditionProblem {
             guard let token = current else {
-                return ConditionProblem(kind: .syntax, offset: length, message: "condition ends where \(expected) was expected")
+                return ConditionProblem(
+                    kind: .syntax, offset: length, message: "condition ends where \(expected) was expected")
             }
-            return ConditionProblem(kind: .syntax, offset: token.offset, message: "expected \(expected), found \(token.describe)")
+            return ConditionProblem(
+                kind: .syntax, offset: token.offset, message: "expected \(expected), found \(token.describe)")
         }
 
         mutating func expression(depth: Int) throws(ConditionProblem) -> Typed {
             guard depth < ConditionChecker.maximumDepth else {
-                throw ConditionProblem(kind: .syntax, offset: current?.offset ?? length, message: "condition nested deeper than \(ConditionChecker.maximumDepth) levels")
+                throw ConditionProblem(
+                    kind: .syntax, offset: current?.offset ?? length,
+                    message: "condition nested deeper than \(ConditionChecker.maximumDepth) levels")
             }
             var left = try conjunction(depth: depth)
             while isKeyword("or") {
@@ -257,7 +275,10 @@ public enum ConditionChecker {
 
         mutating func logical(_ left: Typed, _ right: Typed, _ word: String) -> Typed {
             for operand in [left, right] where operand.type != .bool && operand.type != .unknown {
-                problems.append(ConditionProblem(kind: .type, offset: operand.offset, message: "'\(word)' needs true or false on both sides, this is \(operand.type)"))
+                problems.append(
+                    ConditionProblem(
+                        kind: .type, offset: operand.offset,
+                        message: "'\(word)' needs true or false on both sides, this is \(operand.type)"))
             }
             return Typed(type: .bool, offset: left.offset, isLiteral: false)
         }
@@ -267,11 +288,16 @@ public enum ConditionChecker {
                 let offset = current!.offset
                 index += 1
                 guard depth + 1 < ConditionChecker.maximumDepth else {
-                    throw ConditionProblem(kind: .syntax, offset: offset, message: "condition nested deeper than \(ConditionChecker.maximumDepth) levels")
+                    throw ConditionProblem(
+                        kind: .syntax, offset: offset,
+                        message: "condition nested deeper than \(ConditionChecker.maximumDepth) levels")
                 }
                 let operand = try negation(depth: depth + 1)
                 if operand.type != .bool && operand.type != .unknown {
-                    problems.append(ConditionProblem(kind: .type, offset: operand.offset, message: "'not' needs true or false, this is \(operand.type)"))
+                    problems.append(
+                        ConditionProblem(
+                            kind: .type, offset: operand.offset,
+                            message: "'not' needs true or false, this is \(operand.type)"))
                 }
                 return Typed(type: .bool, offset: offset, isLiteral: false)
             }
@@ -293,13 +319,21 @@ public enum ConditionChecker {
             }
             if isKeyword("in") {
                 index += 1
-                guard isSymbol("[") else { throw unexpected("a list like [\"a\", \"b\"] after '\(negated ? "not in" : "in")'") }
+                guard isSymbol("[") else {
+                    throw unexpected("a list like [\"a\", \"b\"] after '\(negated ? "not in" : "in")'")
+                }
                 let list = try primary(depth: depth)
                 if left.type == .list {
-                    problems.append(ConditionProblem(kind: .type, offset: left.offset, message: "'in' needs a single value on its left, this is a list"))
+                    problems.append(
+                        ConditionProblem(
+                            kind: .type, offset: left.offset,
+                            message: "'in' needs a single value on its left, this is a list"))
                 } else if left.type != .unknown {
                     for (type, offset) in list.elementTypes where type != left.type && type != .null {
-                        problems.append(ConditionProblem(kind: .type, offset: offset, message: "list item is \(type), but the value on the left of 'in' is \(left.type)"))
+                        problems.append(
+                            ConditionProblem(
+                                kind: .type, offset: offset,
+                                message: "list item is \(type), but the value on the left of 'in' is \(left.type)"))
                     }
                 }
                 return Typed(type: .bool, offset: left.offset, isLiteral: false)
@@ -315,18 +349,31 @@ public enum ConditionChecker {
             if ["<", "<=", ">", ">="].contains(op) {
                 if left.type == right.type && (left.type == .number || left.type == .string) { return }
                 if other.type == .number || other.type == .string {
-                    problems.append(ConditionProblem(kind: .type, offset: blamed.offset, message: "'\(op)' compares \(other.type) with \(blamed.type)\(Self.hint(blamed, other.type))"))
+                    problems.append(
+                        ConditionProblem(
+                            kind: .type, offset: blamed.offset,
+                            message:
+                                "'\(op)' compares \(other.type) with \(blamed.type)\(Self.hint(blamed, other.type))"))
                 } else {
-                    problems.append(ConditionProblem(kind: .type, offset: other.offset, message: "'\(op)' needs numbers or strings, this is \(other.type)"))
+                    problems.append(
+                        ConditionProblem(
+                            kind: .type, offset: other.offset,
+                            message: "'\(op)' needs numbers or strings, this is \(other.type)"))
                 }
                 return
             }
             if left.type == right.type || left.type == .null || right.type == .null { return }
-            problems.append(ConditionProblem(kind: .type, offset: blamed.offset, message: "'\(op)' compares \(other.type) with \(blamed.type); they are never equal\(Self.hint(blamed, other.type))"))
+            problems.append(
+                ConditionProblem(
+                    kind: .type, offset: blamed.offset,
+                    message:
+                        "'\(op)' compares \(other.type) with \(blamed.type); they are never equal\(Self.hint(blamed, other.type))"
+                ))
         }
 
         static func hint(_ value: Typed, _ wanted: ValueType) -> String {
-            value.isLiteral && value.type == .string && wanted == .number ? " (remove the quotes to compare numbers)" : ""
+            value.isLiteral && value.type == .string && wanted == .number
+                ? " (remove the quotes to compare numbers)" : ""
         }
 
         mutating func primary(depth: Int) throws(ConditionProblem) -> Typed {
@@ -359,7 +406,9 @@ public enum ConditionChecker {
                 while !isSymbol("]") {
                     let element = try primary(depth: depth + 1)
                     if element.type == .list {
-                        problems.append(ConditionProblem(kind: .type, offset: element.offset, message: "lists cannot contain lists"))
+                        problems.append(
+                            ConditionProblem(kind: .type, offset: element.offset, message: "lists cannot contain lists")
+                        )
                     }
                     elements.append((element.type, element.offset))
                     if isSymbol(",") {
@@ -386,7 +435,9 @@ public enum ConditionChecker {
             } else if let trigger {
                 message += " for trigger '\(trigger)'"
             }
-            if let suggestion = Suggestion.closest(to: path, in: available) { message += " (did you mean '\(suggestion)'?)" }
+            if let suggestion = Suggestion.closest(to: path, in: available) {
+                message += " (did you mean '\(suggestion)'?)"
+            }
             problems.append(ConditionProblem(kind: .unknownField, offset: offset, message: message))
             return .unknown
         }

@@ -88,14 +88,18 @@ struct DocumentBuilder {
                 case .documentStart:
                     documents += 1
                     if documents > 1 {
-                        sink.report(.syntax, at: start, "a workflow file holds one YAML document; the rest of the file is ignored")
+                        sink.report(
+                            .syntax, at: start,
+                            "a workflow file holds one YAML document; the rest of the file is ignored")
                         reportUnusedAnchors(&sink)
                         return root
                     }
                 case .alias(let name):
                     complete(alias(name, at: start, sink: &sink), anchor: nil, sink: &sink)
                 case .scalar(let value, let anchor, _, let style):
-                    let node = Node(content: .scalar(value, style), position: start, end: Self.position(event.end), via: nil, weight: 1)
+                    let node = Node(
+                        content: .scalar(value, style), position: start, end: Self.position(event.end), via: nil,
+                        weight: 1)
                     complete(node, anchor: anchor, sink: &sink)
                 case .sequenceStart(let anchor, _):
                     let header = Header(start: start, anchor: anchor, weight: 1)
@@ -109,7 +113,9 @@ struct DocumentBuilder {
                 }
                 builtNodes += 1
                 if builtNodes > limits.maximumNodes {
-                    sink.report(.syntax, at: start, "more than \(limits.maximumNodes) YAML nodes; the file is not checked further")
+                    sink.report(
+                        .syntax, at: start,
+                        "more than \(limits.maximumNodes) YAML nodes; the file is not checked further")
                     return nil
                 }
             }
@@ -124,7 +130,9 @@ struct DocumentBuilder {
     private mutating func open(_ frame: Frame, sink: inout FindingSink) -> Bool {
         let header = frame.header
         guard stack.count < limits.maximumDepth else {
-            sink.report(.syntax, at: header.start, "nested deeper than \(limits.maximumDepth) levels; the file is not checked further")
+            sink.report(
+                .syntax, at: header.start,
+                "nested deeper than \(limits.maximumDepth) levels; the file is not checked further")
             return false
         }
         if let anchor = header.anchor { openAnchors[anchor] = header.start }
@@ -138,7 +146,9 @@ struct DocumentBuilder {
         if let anchor = header.anchor { openAnchors[anchor] = nil }
         let content: Node.Content =
             frame.isMapping ? .mapping(Self.applyingMergeKeys(frame.entries, sink: &sink)) : .sequence(frame.items)
-        return (Node(content: content, position: header.start, end: end, via: nil, weight: header.weight), header.anchor)
+        return (
+            Node(content: content, position: header.start, end: end, via: nil, weight: header.weight), header.anchor
+        )
     }
 
     private mutating func alias(_ name: String, at position: SourcePosition, sink: inout FindingSink) -> Node {
@@ -146,7 +156,8 @@ struct DocumentBuilder {
         if let start = openAnchors[name] {
             sink.report(
                 .aliasLimit, at: position,
-                "alias '*\(name)' refers to the node that contains it (anchor at \(start.line):\(start.column)): a cycle, not expanded")
+                "alias '*\(name)' refers to the node that contains it (anchor at \(start.line):\(start.column)): a cycle, not expanded"
+            )
             usedWhileOpen.insert(name)
             return invalid
         }
@@ -162,7 +173,8 @@ struct DocumentBuilder {
                 aliasLimitReported = true
                 sink.report(
                     .aliasLimit, at: position,
-                    "aliases expand to more than \(limits.maximumExpandedNodes) nodes (a \"billion laughs\" document?); '*\(name)' and later aliases are not expanded")
+                    "aliases expand to more than \(limits.maximumExpandedNodes) nodes (a \"billion laughs\" document?); '*\(name)' and later aliases are not expanded"
+                )
             }
             return invalid
         }
@@ -177,7 +189,8 @@ struct DocumentBuilder {
             if let earlier = anchors[anchor], !earlier.used {
                 sink.report(
                     .unusedAnchor, at: earlier.node.position,
-                    "anchor '&\(anchor)' is redefined at \(node.position.line):\(node.position.column) before it is used")
+                    "anchor '&\(anchor)' is redefined at \(node.position.line):\(node.position.column) before it is used"
+                )
             }
             anchors[anchor] = AnchorDefinition(node: node, used: usedWhileOpen.remove(anchor) != nil)
         }
@@ -196,7 +209,8 @@ struct DocumentBuilder {
                 if let first = frame.firstPosition(of: text, at: node.position) {
                     sink.report(
                         .duplicateKey, node,
-                        "key '\(text)' is already defined at \(first.line):\(first.column); YAML keeps only one of them")
+                        "key '\(text)' is already defined at \(first.line):\(first.column); YAML keeps only one of them"
+                    )
                 }
             }
             frame.pendingKey = node
@@ -217,7 +231,9 @@ struct DocumentBuilder {
             case .sequence: sources = merge.value.items ?? []
             case .invalid: continue
             case .scalar:
-                sink.report(.type, merge.value, "a merge key '<<' takes an alias of a mapping or a list of them, found \(merge.value.typeName)")
+                sink.report(
+                    .type, merge.value,
+                    "a merge key '<<' takes an alias of a mapping or a list of them, found \(merge.value.typeName)")
                 continue
             }
             for source in sources {

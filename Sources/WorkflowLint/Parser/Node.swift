@@ -172,7 +172,9 @@ public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
         default: break
         }
         var bytes = Substring(text).utf8[...]
-        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            bytes = bytes.dropFirst()
+        }
         guard !bytes.isEmpty else { return .string }
         if bytes.starts(with: "0x".utf8) || bytes.starts(with: "0o".utf8) {
             return bytes.count > 2 && bytes.dropFirst(2).allSatisfy(isHexDigit) ? .integer : .string

@@ -3,9 +3,12 @@ import RGCore
 extension Checker {
     mutating func checkCanonical(_ root: Node, _ entries: [Node.Entry]) {
         let values = fields(
-            root, entries, allowed: WorkflowSchema.topLevelKeys, required: WorkflowSchema.requiredKeys, what: "the workflow")
+            root, entries, allowed: WorkflowSchema.topLevelKeys, required: WorkflowSchema.requiredKeys,
+            what: "the workflow")
         if let id = identifier(values["workflow"], "workflow"), let node = values["workflow"], id != fileStem {
-            sink.report(.workflowIDMismatch, node, "workflow '\(id)' is in a file named '\(fileStem)'; the id and the file name must be equal")
+            sink.report(
+                .workflowIDMismatch, node,
+                "workflow '\(id)' is in a file named '\(fileStem)'; the id and the file name must be equal")
         }
         _ = integer(values["version"], "version", in: 1...1_000_000)
         _ = string(values["description"], "description")
@@ -18,7 +21,9 @@ extension Checker {
         owner(values["fallback_owner"], "fallback_owner")
         retry(values["retry"])
         if let blocks = values["blocks"], blocks.entries == nil {
-            sink.report(.type, blocks, "blocks must be a mapping of building blocks (name: &anchor …), found \(blocks.typeName)")
+            sink.report(
+                .type, blocks, "blocks must be a mapping of building blocks (name: &anchor …), found \(blocks.typeName)"
+            )
         }
         if let metadata = values["metadata"], metadata.entries == nil {
             sink.report(.type, metadata, "metadata must be a mapping, found \(metadata.typeName)")
@@ -34,7 +39,9 @@ extension Checker {
         if text.hasPrefix("deal.stage.") {
             hint = " (did you mean 'deal.stage.changed'? name the stage in entry_stage)"
         }
-        sink.report(.unknownTrigger, node, "unknown trigger '\(text)'\(hint); known: \(CRMConfig.triggers.joined(separator: ", "))")
+        sink.report(
+            .unknownTrigger, node,
+            "unknown trigger '\(text)'\(hint); known: \(CRMConfig.triggers.joined(separator: ", "))")
         return nil
     }
 
@@ -82,7 +89,9 @@ extension Checker {
             } else {
                 let known = WorkflowSchema.actionTypes.keys.sorted()
                 let hint = Suggestion.closest(to: text, in: known).map { " (did you mean '\($0)'?)" } ?? ""
-                sink.report(.unknownActionType, typeNode, "unknown action type '\(text)'\(hint); known: \(known.joined(separator: ", "))")
+                sink.report(
+                    .unknownActionType, typeNode,
+                    "unknown action type '\(text)'\(hint); known: \(known.joined(separator: ", "))")
             }
         }
         let spec = typeName.flatMap { WorkflowSchema.actionTypes[$0] }
@@ -106,7 +115,10 @@ extension Checker {
         if let idNode = values["id"], let id = identifier(idNode, "action id") {
             if let first = ids[id] {
                 let place = first.via?.position ?? first.position
-                sink.report(.duplicateActionID, idNode, "action id '\(id)' is already used at \(place.line):\(place.column); ids must be unique in a workflow")
+                sink.report(
+                    .duplicateActionID, idNode,
+                    "action id '\(id)' is already used at \(place.line):\(place.column); ids must be unique in a workflow"
+                )
             } else {
                 ids[id] = idNode
             }
@@ -125,7 +137,10 @@ extension Checker {
             if let provider = values["provider"], let text = string(provider, "provider"),
                 !WorkflowSchema.emailProviders.contains(text)
             {
-                sink.report(.type, provider, "provider '\(text)' is not supported; e-mail goes through \(WorkflowSchema.emailProviders.joined(separator: ", "))")
+                sink.report(
+                    .type, provider,
+                    "provider '\(text)' is not supported; e-mail goes through \(WorkflowSchema.emailProviders.joined(separator: ", "))"
+                )
             }
         case "teams":
             if values["message"] == nil && values["template"] == nil {
@@ -133,10 +148,14 @@ extension Checker {
             }
             _ = string(values["message"], "message")
             template(values["template"], channel: "teams")
-            if let node = values["webhook"], let name = identifier(node, "webhook"), let tenant, !tenant.webhooks.contains(name) {
+            if let node = values["webhook"], let name = identifier(node, "webhook"), let tenant,
+                !tenant.webhooks.contains(name)
+            {
                 let hint = Suggestion.closest(to: name, in: tenant.webhooks).map { " (did you mean '\($0)'?)" } ?? ""
                 let known = tenant.webhooks.isEmpty ? "none" : tenant.webhooks.joined(separator: ", ")
-                sink.report(.unknownWebhook, node, "tenant '\(tenant.slug)' defines no webhook '\(name)'\(hint); defined: \(known)")
+                sink.report(
+                    .unknownWebhook, node,
+                    "tenant '\(tenant.slug)' defines no webhook '\(name)'\(hint); defined: \(known)")
             }
         case "task":
             _ = string(values["title"], "title")

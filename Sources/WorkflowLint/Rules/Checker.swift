@@ -19,21 +19,29 @@ struct Checker {
         guard let root else {
             // No document and no syntax error: the file is empty (or only comments).
             if sink.diagnostics.isEmpty {
-                sink.report(.missingKey, at: SourcePosition(line: 1, column: 1), "the file is empty: a workflow needs \(WorkflowSchema.requiredKeys.joined(separator: ", "))")
+                sink.report(
+                    .missingKey, at: SourcePosition(line: 1, column: 1),
+                    "the file is empty: a workflow needs \(WorkflowSchema.requiredKeys.joined(separator: ", "))")
             }
             return
         }
         guard let entries = root.entries else {
             if case .invalid = root.content { return }
             if root.scalar == nil || root.scalarType != .null {
-                sink.report(.type, root, "a workflow file holds a mapping (workflow:, trigger:, actions:, …), found \(root.typeName)")
+                sink.report(
+                    .type, root,
+                    "a workflow file holds a mapping (workflow:, trigger:, actions:, …), found \(root.typeName)")
             } else {
-                sink.report(.missingKey, root, "the file is empty: a workflow needs \(WorkflowSchema.requiredKeys.joined(separator: ", "))")
+                sink.report(
+                    .missingKey, root,
+                    "the file is empty: a workflow needs \(WorkflowSchema.requiredKeys.joined(separator: ", "))")
             }
             return
         }
         let keys = Set(entries.compactMap { $0.key.scalar })
-        if !keys.contains("workflow") && (keys.contains("id") || keys.contains("triggers") || keys.contains("entrypoint")) {
+        if !keys.contains("workflow")
+            && (keys.contains("id") || keys.contains("triggers") || keys.contains("entrypoint"))
+        {
             checkLegacy(root, entries)
         } else {
             checkCanonical(root, entries)
@@ -43,7 +51,9 @@ struct Checker {
     // MARK: Shared checks
 
     /// Reports keys outside `allowed` (with "did you mean") and missing `required` keys; returns the values by key.
-    mutating func fields(_ node: Node, _ entries: [Node.Entry], allowed: [String], required: [String], what: String) -> FieldValues {
+    mutating func fields(_ node: Node, _ entries: [Node.Entry], allowed: [String], required: [String], what: String)
+        -> FieldValues
+    {
         var values = FieldValues()
         values.reserveCapacity(entries.count)
         for entry in entries {
@@ -74,11 +84,16 @@ struct Checker {
         return text
     }
 
-    mutating func number(_ node: Node?, _ what: String, minimum: Double, inclusive: Bool, maximum: Double = .infinity) -> Double? {
+    mutating func number(_ node: Node?, _ what: String, minimum: Double, inclusive: Bool, maximum: Double = .infinity)
+        -> Double?
+    {
         guard let node else { return nil }
         if case .invalid = node.content { return nil }
         guard let value = node.number, value.isFinite else {
-            sink.report(.type, node, "\(what) must be a number, found \(node.typeName)\(node.scalarType == .string && node.style != .plain ? " (remove the quotes)" : "")")
+            sink.report(
+                .type, node,
+                "\(what) must be a number, found \(node.typeName)\(node.scalarType == .string && node.style != .plain ? " (remove the quotes)" : "")"
+            )
             return nil
         }
         let aboveMinimum = inclusive ? value >= minimum : value > minimum
@@ -99,7 +114,8 @@ struct Checker {
             return nil
         }
         guard range.contains(value) else {
-            sink.report(.type, node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(value)")
+            sink.report(
+                .type, node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(value)")
             return nil
         }
         return value
@@ -119,25 +135,33 @@ struct Checker {
         guard let node, let text = string(node, what) else { return }
         if WorkflowSchema.roles.contains(text) || WorkflowSchema.isEmail(text) { return }
         let hint = Suggestion.closest(to: text, in: WorkflowSchema.roles).map { " (did you mean '\($0)'?)" } ?? ""
-        sink.report(.type, node, "\(what) '\(text)' is neither a role (\(WorkflowSchema.roles.joined(separator: ", "))) nor an e-mail address\(hint)")
+        sink.report(
+            .type, node,
+            "\(what) '\(text)' is neither a role (\(WorkflowSchema.roles.joined(separator: ", "))) nor an e-mail address\(hint)"
+        )
     }
 
     mutating func dottedPath(_ node: Node?, _ what: String) {
         guard let node, let text = string(node, what) else { return }
         if !WorkflowSchema.isDottedPath(text) {
-            sink.report(.type, node, "\(what) '\(text)' must be the dotted path of a function, like crm.automations.lead_intake")
+            sink.report(
+                .type, node, "\(what) '\(text)' must be the dotted path of a function, like crm.automations.lead_intake"
+            )
         }
     }
 
     mutating func retry(_ node: Node?) {
         guard let node else { return }
         guard let entries = node.entries else {
-            sink.report(.type, node, "retry must be a mapping (max_attempts, initial_interval, backoff_factor), found \(node.typeName)")
+            sink.report(
+                .type, node,
+                "retry must be a mapping (max_attempts, initial_interval, backoff_factor), found \(node.typeName)")
             return
         }
         let values = fields(node, entries, allowed: WorkflowSchema.retryKeys, required: [], what: "retry")
         _ = integer(values["max_attempts"], "retry.max_attempts", in: 1...20)
-        _ = number(values["initial_interval"], "retry.initial_interval (seconds)", minimum: 0, inclusive: false, maximum: 3600)
+        _ = number(
+            values["initial_interval"], "retry.initial_interval (seconds)", minimum: 0, inclusive: false, maximum: 3600)
         _ = number(values["backoff_factor"], "retry.backoff_factor", minimum: 1, inclusive: true, maximum: 10)
     }
 
@@ -147,7 +171,8 @@ struct Checker {
         guard !tenant.templates.contains(id, channel: channel) else { return }
         let candidates = Array(tenant.templates.ids[channel] ?? [])
         let hint = Suggestion.closest(to: id, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
-        sink.report(.unknownTemplate, node, "no \(channel) template '\(id)' in \(tenant.templates.directory)/\(channel)\(hint)")
+        sink.report(
+            .unknownTemplate, node, "no \(channel) template '\(id)' in \(tenant.templates.directory)/\(channel)\(hint)")
     }
 
     // MARK: Positions inside strings

@@ -6,13 +6,16 @@ extension Checker {
         let anchor = entries.first { $0.key.scalar == "id" }?.key ?? root
         sink.report(
             .legacyFormat, anchor,
-            "legacy workflow format (id, triggers, entrypoint, retry, metadata); convert it with 'rg-crm workflows upgrade \(fileStem).yaml --tenant SLUG'")
+            "legacy workflow format (id, triggers, entrypoint, retry, metadata); convert it with 'rg-crm workflows upgrade \(fileStem).yaml --tenant SLUG'"
+        )
         let values = fields(
             root, entries, allowed: WorkflowSchema.legacyKeys, required: WorkflowSchema.legacyRequiredKeys,
             what: "the legacy workflow")
         let id = identifier(values["id"], "id")
         if let id, let node = values["id"], id != fileStem {
-            sink.report(.workflowIDMismatch, node, "workflow '\(id)' is in a file named '\(fileStem)'; the id and the file name must be equal")
+            sink.report(
+                .workflowIDMismatch, node,
+                "workflow '\(id)' is in a file named '\(fileStem)'; the id and the file name must be equal")
         }
         _ = string(values["name"], "name")
         _ = string(values["description"], "description")
@@ -39,7 +42,8 @@ extension Checker {
             let mapped = tenant.stages.compactMap { stage in stage.automation.map { "\(stage.key) → \($0)" } }
             sink.report(
                 .unknownStage, node,
-                "no stage of tenant '\(tenant.slug)' runs workflow '\(id)' (stage automations: \(mapped.isEmpty ? "none" : mapped.joined(separator: ", ")))")
+                "no stage of tenant '\(tenant.slug)' runs workflow '\(id)' (stage automations: \(mapped.isEmpty ? "none" : mapped.joined(separator: ", ")))"
+            )
         }
     }
 
@@ -47,11 +51,15 @@ extension Checker {
         guard let text = string(node, "trigger") else { return }
         if ["lead.created", "payment.received", "event.completed"].contains(text) { return }
         if text.hasPrefix("deal.stage."), Identifier.isValid(String(text.dropFirst("deal.stage.".count))) { return }
-        let hint = Suggestion.closest(to: text, in: ["lead.created", "payment.received", "event.completed", "deal.stage.changed"])
+        let hint =
+            Suggestion.closest(
+                to: text, in: ["lead.created", "payment.received", "event.completed", "deal.stage.changed"]
+            )
             .map { " (did you mean '\($0)'?)" } ?? ""
         sink.report(
             .unknownTrigger, node,
-            "unknown trigger '\(text)'\(hint); known families: \(WorkflowSchema.legacyTriggerFamilies.joined(separator: ", "))")
+            "unknown trigger '\(text)'\(hint); known families: \(WorkflowSchema.legacyTriggerFamilies.joined(separator: ", "))"
+        )
     }
 
     /// Keys named `<channel>_template` (or `template`) anywhere in metadata name a template of the library.
@@ -66,7 +74,8 @@ extension Checker {
                     } else if let id = string(entry.value, key), let tenant,
                         !TemplateLibrary.channels.contains(where: { tenant.templates.contains(id, channel: $0) })
                     {
-                        sink.report(.unknownTemplate, entry.value, "no template '\(id)' in \(tenant.templates.directory)")
+                        sink.report(
+                            .unknownTemplate, entry.value, "no template '\(id)' in \(tenant.templates.directory)")
                     }
                 } else {
                     templateReferences(in: entry.value, depth: depth + 1)

@@ -69,8 +69,11 @@ public enum RuleCatalogue {
                 stages: [
                     StageConfig(key: "nieuwe_lead", name: "Nieuwe Lead", slaHours: 4, automation: "lead_intake"),
                     StageConfig(key: "orientatie_gesprek", name: "Oriëntatie Gesprek", slaHours: 48),
-                    StageConfig(key: "offerte_uitgebracht", name: "Offerte Uitgebracht", slaHours: 72, automation: "proposal_followup"),
-                    StageConfig(key: "event_uitgevoerd", name: "Event Uitgevoerd", slaHours: 24, automation: "post_event_care"),
+                    StageConfig(
+                        key: "offerte_uitgebracht", name: "Offerte Uitgebracht", slaHours: 72,
+                        automation: "proposal_followup"),
+                    StageConfig(
+                        key: "event_uitgevoerd", name: "Event Uitgevoerd", slaHours: 24, automation: "post_event_care"),
                 ])
         ],
         webhooks: ["teams_operations", "teams_sales"],
@@ -99,12 +102,14 @@ public enum RuleCatalogue {
     static func rule(
         _ id: RuleID, _ summary: String, triggering: [RuleExample], nonTriggering: [RuleExample] = [RuleExample(clean)]
     ) -> RuleSpec {
-        RuleSpec(id: id, summary: summary, severity: severity(of: id), triggering: triggering, nonTriggering: nonTriggering)
+        RuleSpec(
+            id: id, summary: summary, severity: severity(of: id), triggering: triggering, nonTriggering: nonTriggering)
     }
 
     public static let all: [RuleSpec] = [
         rule(
-            .syntax, "The file is YAML that libyaml can parse (its own error, at its position), one document, not nested too deeply.",
+            .syntax,
+            "The file is YAML that libyaml can parse (its own error, at its position), one document, not nested too deeply.",
             triggering: [
                 RuleExample(
                     """
@@ -161,7 +166,8 @@ public enum RuleCatalogue {
                     """)
             ]),
         rule(
-            .missingKey, "The workflow has workflow, version, trigger, entry_stage, sla_hours, fallback_owner and actions; every action an id and a type.",
+            .missingKey,
+            "The workflow has workflow, version, trigger, entry_stage, sla_hours, fallback_owner and actions; every action an id and a type.",
             triggering: [
                 RuleExample(
                     """
@@ -177,7 +183,8 @@ public enum RuleCatalogue {
                     """)
             ]),
         rule(
-            .type, "Each value has its type and range: snake_case ids, integer version, sla_hours > 0, after_hours ≥ 0, owners as roles or e-mail addresses.",
+            .type,
+            "Each value has its type and range: snake_case ids, integer version, sla_hours > 0, after_hours ≥ 0, owners as roles or e-mail addresses.",
             triggering: [
                 RuleExample(
                     """
@@ -213,7 +220,8 @@ public enum RuleCatalogue {
                     """)
             ]),
         rule(
-            .unknownTrigger, "The trigger is lead.created, deal.stage.changed, payment.received or event.completed (legacy: a known family).",
+            .unknownTrigger,
+            "The trigger is lead.created, deal.stage.changed, payment.received or event.completed (legacy: a known family).",
             triggering: [
                 RuleExample(clean.replacingOccurrences(of: "trigger: lead.created", with: "trigger: ↓lead.create")),
                 RuleExample(
@@ -232,7 +240,8 @@ public enum RuleCatalogue {
                 RuleExample(clean.replacingOccurrences(of: "type: email", with: "type: ↓mail"))
             ]),
         rule(
-            .missingParam, "An action has its type's required parameters (template, webhook, title, hours, to, entrypoint).",
+            .missingParam,
+            "An action has its type's required parameters (template, webhook, title, hours, to, entrypoint).",
             triggering: [
                 RuleExample(
                     clean + """
@@ -346,29 +355,31 @@ public enum RuleCatalogue {
                     """)
             ]),
         rule(
-            .aliasLimit, "Aliases are expanded within a bound: an alias bomb (\"billion laughs\") or an alias cycle is reported, never expanded.",
+            .aliasLimit,
+            "Aliases are expanded within a bound: an alias bomb (\"billion laughs\") or an alias cycle is reported, never expanded.",
             triggering: [
                 RuleExample(
                     clean + """
-                    blocks:
-                      a: &a [x, x, x, x, x, x, x, x, x, x]
-                      b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
-                      c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
-                      d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
-                      e: &e [↓*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
-                      f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+                        blocks:
+                          a: &a [x, x, x, x, x, x, x, x, x, x]
+                          b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+                          c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+                          d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+                          e: &e [↓*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+                          f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
 
-                    """),
+                        """),
                 RuleExample(
                     clean + """
-                    blocks:
-                      loop: &loop
-                        - ↓*loop
+                        blocks:
+                          loop: &loop
+                            - ↓*loop
 
-                    """),
+                        """),
             ]),
         rule(
-            .conditionSyntax, "A condition (when:) parses: comparisons, in [list], and, or, not, parentheses, literals and field paths.",
+            .conditionSyntax,
+            "A condition (when:) parses: comparisons, in [list], and, or, not, parentheses, literals and field paths.",
             triggering: [
                 RuleExample(
                     clean + """
@@ -388,7 +399,8 @@ public enum RuleCatalogue {
                         """)
             ]),
         rule(
-            .unknownField, "A condition reads only the fields its trigger provides (lead.* and contact.* on lead.created, …).",
+            .unknownField,
+            "A condition reads only the fields its trigger provides (lead.* and contact.* on lead.created, …).",
             triggering: [
                 RuleExample(
                     clean + """
@@ -397,7 +409,8 @@ public enum RuleCatalogue {
                         """)
             ]),
         rule(
-            .conditionType, "A condition compares values of the same type and combines booleans (deal.value > \"5000\" compares a number with a string).",
+            .conditionType,
+            "A condition compares values of the same type and combines booleans (deal.value > \"5000\" compares a number with a string).",
             triggering: [
                 RuleExample(
                     """
@@ -439,7 +452,8 @@ public enum RuleCatalogue {
                     """, file: "automation/workflows/proposal_followup.yaml")
             ]),
         rule(
-            .unknownStage, "entry_stage and advance_stage name a stage of the tenant's pipeline by key (legacy: a stage runs the workflow).",
+            .unknownStage,
+            "entry_stage and advance_stage name a stage of the tenant's pipeline by key (legacy: a stage runs the workflow).",
             triggering: [
                 RuleExample(
                     clean.replacingOccurrences(of: "entry_stage: nieuwe_lead", with: "entry_stage: ↓Nieuwe Lead") + """
@@ -498,7 +512,8 @@ public enum RuleCatalogue {
                 RuleExample(clean.replacingOccurrences(of: "workflow: lead_intake", with: "workflow: ↓lead_intak"))
             ]),
         rule(
-            .legacyFormat, "The file is in the drafts' legacy shape (id, triggers, entrypoint): upgrade it with rg-crm workflows upgrade.",
+            .legacyFormat,
+            "The file is in the drafts' legacy shape (id, triggers, entrypoint): upgrade it with rg-crm workflows upgrade.",
             triggering: [
                 RuleExample(
                     """

@@ -60,7 +60,9 @@ struct FindingSink {
             report(rule, at: place, message)
             return
         }
-        report(rule, at: place, "\(message) (used through alias '*\(via.name)' at \(via.position.line):\(via.position.column))")
+        report(
+            rule, at: place,
+            "\(message) (used through alias '*\(via.name)' at \(via.position.line):\(via.position.column))")
         report(rule, at: via.position, "\(message) (in anchor '&\(via.name)' at \(place.line):\(place.column))")
     }
 

@@ -1,6 +1,8 @@
 /// The canonical workflow format (docs/workflows.md): keys, action types and their parameters.
 public enum WorkflowSchema {
-    public static let requiredKeys = ["workflow", "version", "trigger", "entry_stage", "sla_hours", "fallback_owner", "actions"]
+    public static let requiredKeys = [
+        "workflow", "version", "trigger", "entry_stage", "sla_hours", "fallback_owner", "actions",
+    ]
     public static let optionalKeys = ["name", "description", "blocks", "retry", "metadata"]
     public static var topLevelKeys: [String] { requiredKeys + optionalKeys }
 
@@ -37,7 +39,8 @@ public enum WorkflowSchema {
 
     static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix(".")
         else { return false }
         return !text.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "," })
     }
@@ -45,10 +48,13 @@ public enum WorkflowSchema {
     /// `crm.automations.lead_intake`: at least two snake_case parts joined by dots.
     static func isDottedPath(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || byte == 0x5F }
-        return parts.count >= 2 && parts.allSatisfy { part in
-            guard let first = part.utf8.first, isLetter(first) else { return false }
-            return part.utf8.allSatisfy { isLetter($0) || (0x30...0x39).contains($0) }
+        func isLetter(_ byte: UInt8) -> Bool {
+            (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || byte == 0x5F
         }
+        return parts.count >= 2
+            && parts.allSatisfy { part in
+                guard let first = part.utf8.first, isLetter(first) else { return false }
+                return part.utf8.allSatisfy { isLetter($0) || (0x30...0x39).contains($0) }
+            }
     }
 }

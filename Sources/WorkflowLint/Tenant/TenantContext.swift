@@ -18,13 +18,16 @@ public struct TemplateLibrary: Sendable, Equatable {
     public static func load(directory: String = defaultDirectory) throws(LintSetupError) -> TemplateLibrary {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw LintSetupError("no template library at \(directory) (pass --templates DIR, or add automation/templates/<channel>/<id>.<ext>)")
+            throw LintSetupError(
+                "no template library at \(directory) (pass --templates DIR, or add automation/templates/<channel>/<id>.<ext>)"
+            )
         }
         var ids: [String: Set<String>] = [:]
         for channel in channels {
             let folder = (directory as NSString).appendingPathComponent(channel)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            ids[channel] = Set(names.filter { !$0.hasPrefix(".") }.compactMap { $0.split(separator: ".").first.map(String.init) })
+            ids[channel] = Set(
+                names.filter { !$0.hasPrefix(".") }.compactMap { $0.split(separator: ".").first.map(String.init) })
         }
         return TemplateLibrary(directory: directory, ids: ids)
     }
@@ -71,7 +74,8 @@ public struct TenantContext: Sendable, Equatable {
     /// Why a value is not a stage, with the best hint.
     func unknownStageMessage(_ value: String) -> String {
         if let byName = stages.first(where: { $0.name == value || $0.name.lowercased() == value.lowercased() }) {
-            return "'\(value)' is the display name of stage '\(byName.key)'; name stages by key (entry_stage: \(byName.key))"
+            return
+                "'\(value)' is the display name of stage '\(byName.key)'; name stages by key (entry_stage: \(byName.key))"
         }
         let hint = Suggestion.closest(to: value, in: stages.map(\.key)).map { " (did you mean '\($0)'?)" } ?? ""
         return "tenant '\(slug)' has no stage '\(value)'\(hint)"

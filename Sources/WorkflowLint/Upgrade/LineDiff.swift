@@ -47,7 +47,8 @@ public enum LineDiff {
             let oldStart = before.filter { $0.0 != "+" }.count + 1
             let newStart = before.filter { $0.0 != "-" }.count + 1
             let hunk = operations[start..<end]
-            output += "@@ -\(oldStart),\(hunk.filter { $0.0 != "+" }.count) +\(newStart),\(hunk.filter { $0.0 != "-" }.count) @@\n"
+            output +=
+                "@@ -\(oldStart),\(hunk.filter { $0.0 != "+" }.count) +\(newStart),\(hunk.filter { $0.0 != "-" }.count) @@\n"
             for (mark, line) in hunk { output += "\(mark)\(line)\n" }
             index += 1
         }

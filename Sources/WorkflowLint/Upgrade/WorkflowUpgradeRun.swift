@@ -42,10 +42,14 @@ public struct WorkflowUpgradeRun: Sendable {
             !upgrade.missing.contains { finding.message.hasPrefix($0.key) || finding.message.contains("'\($0.key)'") }
         }
         for finding in findings {
-            notes.append("\(path):\(finding.line):\(finding.column): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]")
+            notes.append(
+                "\(path):\(finding.line):\(finding.column): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]"
+            )
         }
         let clean = upgrade.missing.isEmpty && !findings.contains { $0.severity == .error }
-        notes.insert("\(path): \(verb)\(clean ? ", lints clean" + (tenant.map { " with --tenant \($0.slug)" } ?? "") : "")", at: 0)
+        notes.insert(
+            "\(path): \(verb)\(clean ? ", lints clean" + (tenant.map { " with --tenant \($0.slug)" } ?? "") : "")",
+            at: 0)
         return WorkflowUpgradeRun(output: output, notes: notes, exitCode: clean ? 0 : 1)
     }
 }

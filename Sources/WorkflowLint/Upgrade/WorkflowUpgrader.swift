@@ -23,9 +23,11 @@ public enum WorkflowUpgrader {
 
         public var description: String {
             switch self {
-            case .notLegacy(let path): "\(path) is not in the legacy format (it has no id/triggers/entrypoint, or already has workflow:); nothing to upgrade"
+            case .notLegacy(let path):
+                "\(path) is not in the legacy format (it has no id/triggers/entrypoint, or already has workflow:); nothing to upgrade"
             case .invalid(let path, let findings):
-                "\(path) cannot be upgraded until its YAML is fixed: " + findings.map { "\($0.line):\($0.column): \($0.message)" }.joined(separator: "; ")
+                "\(path) cannot be upgraded until its YAML is fixed: "
+                    + findings.map { "\($0.line):\($0.column): \($0.message)" }.joined(separator: "; ")
             }
         }
     }
@@ -49,7 +51,8 @@ public enum WorkflowUpgrader {
         }
 
         let id = values["id"]?.scalar
-        output.append(("workflow", id.map { .scalar($0, plain: true) } ?? fillIn("workflow", "the legacy file has no id")))
+        output.append(
+            ("workflow", id.map { .scalar($0, plain: true) } ?? fillIn("workflow", "the legacy file has no id")))
         output.append(("version", .scalar("1", plain: true)))
         if let name = values["name"] { output.append(("name", YAMLWriter.Value(name))) }
         if let description = values["description"] { output.append(("description", YAMLWriter.Value(description))) }
@@ -59,23 +62,44 @@ public enum WorkflowUpgrader {
         if triggers.count == 1, CRMConfig.triggers.contains(triggers[0]) {
             output.append(("trigger", .scalar(triggers[0], plain: true)))
         } else if triggers.isEmpty {
-            output.append(("trigger", fillIn("trigger", "the legacy file lists no triggers; one of \(CRMConfig.triggers.joined(separator: ", "))")))
+            output.append(
+                (
+                    "trigger",
+                    fillIn(
+                        "trigger",
+                        "the legacy file lists no triggers; one of \(CRMConfig.triggers.joined(separator: ", "))")
+                ))
         } else {
-            output.append((
-                "trigger",
-                fillIn("trigger", "the legacy triggers \(legacyTriggers.joined(separator: ", ")) do not map to one of \(CRMConfig.triggers.joined(separator: ", "))")
-            ))
+            output.append(
+                (
+                    "trigger",
+                    fillIn(
+                        "trigger",
+                        "the legacy triggers \(legacyTriggers.joined(separator: ", ")) do not map to one of \(CRMConfig.triggers.joined(separator: ", "))"
+                    )
+                ))
         }
 
         if let tenant, let id, let stage = tenant.stageRunning(id) {
             output.append(("entry_stage", .scalar(stage.key, plain: true)))
         } else if let tenant {
-            output.append((
-                "entry_stage",
-                fillIn("entry_stage", "no stage of tenant '\(tenant.slug)' runs workflow '\(id ?? "?")'; name the stage key, or set automation: \(id ?? "?") on a stage in crm.json")
-            ))
+            output.append(
+                (
+                    "entry_stage",
+                    fillIn(
+                        "entry_stage",
+                        "no stage of tenant '\(tenant.slug)' runs workflow '\(id ?? "?")'; name the stage key, or set automation: \(id ?? "?") on a stage in crm.json"
+                    )
+                ))
         } else {
-            output.append(("entry_stage", fillIn("entry_stage", "a stage key of the tenant's pipeline (run with --tenant SLUG to take it from the stage that runs this workflow)")))
+            output.append(
+                (
+                    "entry_stage",
+                    fillIn(
+                        "entry_stage",
+                        "a stage key of the tenant's pipeline (run with --tenant SLUG to take it from the stage that runs this workflow)"
+                    )
+                ))
         }
 
         let metadata = values["metadata"]?.entries ?? []
@@ -83,15 +107,25 @@ public enum WorkflowUpgrader {
         if let minutes = metadataValue("sla_minutes")?.number, minutes > 0 {
             output.append(("sla_hours", .scalar((minutes / 60).formattedDecimal, plain: true)))
         } else {
-            output.append(("sla_hours", fillIn("sla_hours", "the legacy file has no metadata.sla_minutes > 0; the hours within which the workflow must act")))
+            output.append(
+                (
+                    "sla_hours",
+                    fillIn(
+                        "sla_hours",
+                        "the legacy file has no metadata.sla_minutes > 0; the hours within which the workflow must act")
+                ))
         }
         if let contact = metadataValue("escalation_contact")?.scalar, !contact.isEmpty {
             output.append(("fallback_owner", .scalar(contact, plain: true)))
         } else {
-            output.append((
-                "fallback_owner",
-                fillIn("fallback_owner", "the legacy file has no metadata.escalation_contact; a role (\(WorkflowSchema.roles.joined(separator: ", "))) or an e-mail address")
-            ))
+            output.append(
+                (
+                    "fallback_owner",
+                    fillIn(
+                        "fallback_owner",
+                        "the legacy file has no metadata.escalation_contact; a role (\(WorkflowSchema.roles.joined(separator: ", "))) or an e-mail address"
+                    )
+                ))
         }
         if let retry = values["retry"] { output.append(("retry", YAMLWriter.Value(retry))) }
 
@@ -101,7 +135,13 @@ public enum WorkflowUpgrader {
         if let entrypoint = values["entrypoint"] {
             action.append(("entrypoint", YAMLWriter.Value(entrypoint)))
         } else {
-            action.append(("entrypoint", fillIn("actions[0].entrypoint", "the legacy file has no entrypoint; the dotted path of the engine's function")))
+            action.append(
+                (
+                    "entrypoint",
+                    fillIn(
+                        "actions[0].entrypoint",
+                        "the legacy file has no entrypoint; the dotted path of the engine's function")
+                ))
         }
         output.append(("actions", .sequence([.mapping(action)])))
 

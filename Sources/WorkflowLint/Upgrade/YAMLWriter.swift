@@ -96,7 +96,9 @@ enum YAMLWriter {
     static func isSafePlain(_ text: String) -> Bool {
         guard let first = text.first, let last = text.last, last != " " else { return false }
         if "-?:,[]{}#&*!|>'\"%@` ".contains(first) { return false }
-        if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") || text.contains("\n") || text.contains("\t") {
+        if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") || text.contains("\n")
+            || text.contains("\t")
+        {
             return false
         }
         return true
@@ -113,7 +115,8 @@ enum YAMLWriter {
             case "\r": output += "\\r"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    output += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
+                    output +=
+                        "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
                 } else {
                     output.unicodeScalars.append(scalar)
                 }

@@ -4,7 +4,8 @@ import WorkflowLint
 
 struct Lint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check automation workflows: YAML, structure, conditions, and a tenant's stages, templates and webhooks.",
+        abstract:
+            "Check automation workflows: YAML, structure, conditions, and a tenant's stages, templates and webhooks.",
         discussion: """
             Without paths, every workflow in automation/workflows is linted. With --tenant, entry stages, \
             webhooks and templates are checked against configs/tenants/SLUG and automation/templates.
@@ -42,7 +43,9 @@ struct Lint: AsyncParsableCommand {
 
     func validate() throws {
         guard OutputFormat(rawValue: format) != nil else {
-            throw ValidationError("unknown format '\(format)'; use one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown format '\(format)'; use one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         if let tenant, !Slug.isValid(tenant) {
             throw ValidationError("'\(tenant)' is not a tenant slug (a-z, 0-9, _; like mrdj)")
@@ -52,16 +55,21 @@ struct Lint: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             if listRules {
-                Terminal.write(RuleCatalogue.all.map { "\($0.id.rawValue)\t\($0.severity.rawValue)\t\($0.summary)" }.joined(separator: "\n") + "\n")
+                Terminal.write(
+                    RuleCatalogue.all.map { "\($0.id.rawValue)\t\($0.severity.rawValue)\t\($0.summary)" }.joined(
+                        separator: "\n") + "\n")
                 return
             }
             let context: TenantContext?
             do {
-                context = try tenant.map { try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates) }
+                context = try tenant.map {
+                    try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates)
+                }
             } catch {
                 throw CommandFailure(String(describing: error), code: ExitCodes.usage)
             }
-            let report = await WorkflowLinter.lint(paths: paths.isEmpty ? [WorkflowLinter.defaultDirectory] : paths, tenant: context)
+            let report = await WorkflowLinter.lint(
+                paths: paths.isEmpty ? [WorkflowLinter.defaultDirectory] : paths, tenant: context)
             let outputFormat = OutputFormat(rawValue: format) ?? .text
             let rendered = outputFormat.formatter.render(
                 report.diagnostics,

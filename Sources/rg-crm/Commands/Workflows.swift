@@ -8,7 +8,8 @@ struct Workflows: ParsableCommand {
 
     struct Upgrade: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rewrite legacy workflow drafts (id, triggers, entrypoint, retry, metadata) in the canonical format.",
+            abstract:
+                "Rewrite legacy workflow drafts (id, triggers, entrypoint, retry, metadata) in the canonical format.",
             discussion: """
                 Nothing is lost: the trigger comes from triggers (deal.stage.* becomes deal.stage.changed), \
                 entry_stage from the stage whose automation runs the workflow (needs --tenant), sla_hours from \
@@ -43,7 +44,9 @@ struct Workflows: ParsableCommand {
             try reportingErrors {
                 let context: TenantContext?
                 do {
-                    context = try tenant.map { try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates) }
+                    context = try tenant.map {
+                        try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates)
+                    }
                 } catch {
                     throw CommandFailure(String(describing: error), code: ExitCodes.usage)
                 }

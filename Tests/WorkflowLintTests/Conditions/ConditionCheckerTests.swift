@@ -46,7 +46,8 @@ import Testing
         #expect(Self.problems("payment.amount > 0 and deal.value > 0", trigger: "payment.received").isEmpty)
         #expect(Self.problems("contact.email == \"x\"", trigger: "payment.received") == ["field@0"])
         #expect(Self.problems("event.guest_count > 100 and contact.gdpr_opt_in", trigger: "event.completed").isEmpty)
-        let message = ConditionChecker.check("lead.sorce == \"x\"", fields: DataModel.fields(for: "lead.created"), trigger: "lead.created")
+        let message = ConditionChecker.check(
+            "lead.sorce == \"x\"", fields: DataModel.fields(for: "lead.created"), trigger: "lead.created")
         #expect(message.first?.message.contains("did you mean 'lead.source'") == true)
     }
 

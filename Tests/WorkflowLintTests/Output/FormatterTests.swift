@@ -1,7 +1,7 @@
 import Foundation
-@testable import RGCore
 import Testing
 
+@testable import RGCore
 @testable import WorkflowLint
 
 /// The report formats (RGCore's formatters) on real lint findings.
@@ -21,7 +21,8 @@ import Testing
         ReportContext(
             toolVersion: "0.1.0", rules: RuleCatalogue.descriptions, colour: colour,
             sourceLine: { file, line in
-                file.hasSuffix("proposal_followup.yaml") ? source.split(separator: "\n").map(String.init)[line - 1] : nil
+                file.hasSuffix("proposal_followup.yaml")
+                    ? source.split(separator: "\n").map(String.init)[line - 1] : nil
             })
     }
 
@@ -34,7 +35,9 @@ import Testing
         // The caret sits under the 27th character although "ë" and "€" take more than one byte.
         #expect(lines[3] == String(repeating: " ", count: 26) + "^")
         #expect(!text.contains("\u{1B}"))
-        #expect(OutputFormat.text.formatter.render(Self.findings, context: Self.context(colour: true)).contains("\u{1B}[1;31merror"))
+        #expect(
+            OutputFormat.text.formatter.render(Self.findings, context: Self.context(colour: true)).contains(
+                "\u{1B}[1;31merror"))
     }
 
     @Test func caretCountsCodePointsAndKeepsTabs() {
@@ -59,8 +62,14 @@ import Testing
         let text = OutputFormat.github.formatter.render(Self.findings, context: Self.context())
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines[0] == "::error file=automation/workflows/proposal_followup.yaml,line=3,col=27,title=condition-type::'>' compares a number with a string, \"quoted\"%0Asecond line 100%25 done")
-        #expect(lines[1] == "::warning file=automation/workflows/a b%2Cc%3Ad.yaml,line=1,col=1,title=legacy-format::legacy workflow format")
+        #expect(
+            lines[0]
+                == "::error file=automation/workflows/proposal_followup.yaml,line=3,col=27,title=condition-type::'>' compares a number with a string, \"quoted\"%0Asecond line 100%25 done"
+        )
+        #expect(
+            lines[1]
+                == "::warning file=automation/workflows/a b%2Cc%3Ad.yaml,line=1,col=1,title=legacy-format::legacy workflow format"
+        )
     }
 
     @Test func sarifListsEveryRuleAndValidatesAgainstTheSchema() throws {
@@ -71,7 +80,10 @@ import Testing
         let rules = try #require(driver["rules"] as? [[String: Any]])
         #expect(rules.compactMap { $0["id"] as? String } == RuleID.allCases.map(\.rawValue))
         let results = try #require(run["results"] as? [[String: Any]])
-        #expect(results.map { $0["ruleIndex"] as? Int } == [RuleID.allCases.firstIndex(of: .conditionType), RuleID.allCases.firstIndex(of: .legacyFormat)])
+        #expect(
+            results.map { $0["ruleIndex"] as? Int } == [
+                RuleID.allCases.firstIndex(of: .conditionType), RuleID.allCases.firstIndex(of: .legacyFormat),
+            ])
         #expect(text.contains("a%20b%2Cc%3Ad.yaml"))
         #expect(try Self.validateSARIF(text) ?? 0 == 0)
         // An empty run is valid too; a log the schema rejects shows the check itself works.
@@ -103,7 +115,9 @@ import Testing
             """
         let (status, output) = try Process.run("/usr/bin/env", ["python3", "-c", script, schema, document])
         if status == 3 || status == 127 {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("SARIF cannot be validated: \(output)") }
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("SARIF cannot be validated: \(output)")
+            }
             return nil
         }
         if expectValid && status != 0 { Issue.record("SARIF does not validate: \(output)") }
@@ -113,7 +127,9 @@ import Testing
 
 extension Process {
     /// Runs a program to completion; returns its exit status and its standard output and error.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil) throws -> (Int32, String) {
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil
+    ) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -22,7 +22,11 @@ import Testing
         let (root, findings) = Self.build("base: &b\n  x: 1\nuse: *b\n")
         #expect(findings.isEmpty)
         let used = try #require(root?["use"])
-        #expect(used.via == AliasUse(name: "b", position: SourcePosition(line: 3, column: 6), anchorPosition: SourcePosition(line: 1, column: 7)))
+        #expect(
+            used.via
+                == AliasUse(
+                    name: "b", position: SourcePosition(line: 3, column: 6),
+                    anchorPosition: SourcePosition(line: 1, column: 7)))
         // A child of an aliased node is reached through the same alias, and keeps its own (anchor-side) position.
         let x = try #require(used["x"])
         #expect(x.via?.name == "b")
@@ -64,7 +68,9 @@ import Testing
     @Test func billionLaughsIsBoundedAndReportedOnce() {
         var text = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
         for level in 1...9 {
-            text += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+            text +=
+                "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
         }
         text += "top: *l9\n"
         let clock = ContinuousClock()
@@ -122,7 +128,9 @@ import Testing
             let node = try #require(root?[key])
             let value = try #require(node.scalar)
             let offset = try #require(value.range(of: token)).lowerBound
-            return node.position(ofCharacter: value.distance(from: value.startIndex, to: offset)) { lines.indices.contains($0 - 1) ? lines[$0 - 1] : nil }
+            return node.position(ofCharacter: value.distance(from: value.startIndex, to: offset)) {
+                lines.indices.contains($0 - 1) ? lines[$0 - 1] : nil
+            }
         }
         #expect(try column("a", of: "x") == SourcePosition(line: 1, column: 10))
         #expect(try column("b", of: "x") == SourcePosition(line: 2, column: 15))

@@ -7,7 +7,9 @@ import Testing
 @Suite struct RuleExampleTests {
     static func lint(_ example: RuleExample) -> (findings: [Diagnostic], expected: [SourcePosition]) {
         let (source, positions) = example.parsed
-        return (WorkflowLinter.lint(Array(source.utf8), path: example.file, tenant: RuleCatalogue.exampleTenant), positions)
+        return (
+            WorkflowLinter.lint(Array(source.utf8), path: example.file, tenant: RuleCatalogue.exampleTenant), positions
+        )
     }
 
     @Test func everyRuleIsDescribedOnceWithExamples() {
@@ -18,7 +20,9 @@ import Testing
             #expect(!rule.nonTriggering.isEmpty, "\(rule.id.rawValue) has no passing example")
             #expect(!rule.summary.isEmpty)
             for example in rule.triggering {
-                #expect(!example.parsed.positions.isEmpty, "\(rule.id.rawValue): a failing example marks its positions with ↓")
+                #expect(
+                    !example.parsed.positions.isEmpty,
+                    "\(rule.id.rawValue): a failing example marks its positions with ↓")
             }
         }
     }
@@ -28,7 +32,9 @@ import Testing
         let rule = RuleCatalogue.all.first { $0.id == id }!
         for example in rule.triggering {
             let (findings, expected) = Self.lint(example)
-            let actual = findings.filter { $0.rule == id.rawValue }.map { SourcePosition(line: $0.line, column: $0.column) }
+            let actual = findings.filter { $0.rule == id.rawValue }.map {
+                SourcePosition(line: $0.line, column: $0.column)
+            }
             #expect(
                 Set(actual) == Set(expected),
                 "\(id.rawValue): expected findings at \(expected.map { "\($0.line):\($0.column)" }), got \(findings.map { "\($0.line):\($0.column) [\($0.rule)] \($0.message)" })"
@@ -44,7 +50,9 @@ import Testing
         let rule = RuleCatalogue.all.first { $0.id == id }!
         for example in rule.nonTriggering {
             let (findings, _) = Self.lint(example)
-            #expect(findings.isEmpty, "\(id.rawValue): \(findings.map { "\($0.line):\($0.column) [\($0.rule)] \($0.message)" })")
+            #expect(
+                findings.isEmpty,
+                "\(id.rawValue): \(findings.map { "\($0.line):\($0.column) [\($0.rule)] \($0.message)" })")
         }
     }
 }

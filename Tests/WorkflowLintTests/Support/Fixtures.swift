@@ -49,7 +49,8 @@ enum Fixtures {
             let folder = (directory as NSString).appendingPathComponent(channel)
             try! FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             for name in names {
-                _ = FileManager.default.createFile(atPath: "\(folder)/\(name).\(channel == "email" ? "mjml" : "md")", contents: Data("x".utf8))
+                _ = FileManager.default.createFile(
+                    atPath: "\(folder)/\(name).\(channel == "email" ? "mjml" : "md")", contents: Data("x".utf8))
             }
         }
         return directory
@@ -61,7 +62,10 @@ enum Fixtures {
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     }
 
-    static func lint(_ text: String, file: String = "automation/workflows/lead_intake.yaml", tenant: TenantContext? = RuleCatalogue.exampleTenant) -> [Diagnostic] {
+    static func lint(
+        _ text: String, file: String = "automation/workflows/lead_intake.yaml",
+        tenant: TenantContext? = RuleCatalogue.exampleTenant
+    ) -> [Diagnostic] {
         WorkflowLinter.lint(Array(text.utf8), path: file, tenant: tenant)
     }
 

@@ -15,7 +15,8 @@ import Testing
 
     static func mrdj() throws -> (TenantContext, String) {
         let library = Fixtures.templateLibrary(Fixtures.shippedTemplateIDs)
-        let tenant = try TenantContext.load(slug: "mrdj", configDirectory: Fixtures.path("configs/tenants"), templateDirectory: library)
+        let tenant = try TenantContext.load(
+            slug: "mrdj", configDirectory: Fixtures.path("configs/tenants"), templateDirectory: library)
         return (tenant, library)
     }
 
@@ -36,7 +37,8 @@ import Testing
             guard let (path, bytes) = Self.draft(name) else { return }
             let findings = WorkflowLinter.lint(bytes, path: path, tenant: tenant)
             // lead_intake's metadata names the template 'lead-welcome'; the library's id is lead_welcome.
-            let expected = name == "lead_intake" ? ["1:1 legacy-format", "19:21 unknown-template"] : ["1:1 legacy-format"]
+            let expected =
+                name == "lead_intake" ? ["1:1 legacy-format", "19:21 unknown-template"] : ["1:1 legacy-format"]
             #expect(Fixtures.describe(findings) == expected, "\(name): \(findings.map(\.message))")
         }
     }
@@ -52,10 +54,12 @@ import Testing
 
             """
         let findings = Fixtures.lint(text, tenant: nil)
-        #expect(Fixtures.describe(findings) == [
-            "1:1 legacy-format", "2:26 unknown-trigger", "2:47 unknown-trigger", "3:13 type", "4:23 type", "4:65 type",
-            "5:25 type", "6:1 unknown-key",
-        ])
+        #expect(
+            Fixtures.describe(findings) == [
+                "1:1 legacy-format", "2:26 unknown-trigger", "2:47 unknown-trigger", "3:13 type", "4:23 type",
+                "4:65 type",
+                "5:25 type", "6:1 unknown-key",
+            ])
     }
 
     @Test func upgradeOfEveryDraftKeepsEverythingAndSaysWhatToFillIn() throws {
@@ -73,7 +77,9 @@ import Testing
                 #expect(upgrade.missing.map(\.key) == ["fallback_owner"])
                 #expect(Fixtures.describe(findings).map { $0.split(separator: " ").last! } == ["type"])
                 #expect(findings[0].message.hasPrefix("fallback_owner"))
-                let filled = upgrade.text.replacingOccurrences(of: #"fallback_owner: ~  # FILL IN:[^\n]*"#, with: "fallback_owner: ROLE_SALES", options: .regularExpression)
+                let filled = upgrade.text.replacingOccurrences(
+                    of: #"fallback_owner: ~  # FILL IN:[^\n]*"#, with: "fallback_owner: ROLE_SALES",
+                    options: .regularExpression)
                 #expect(WorkflowLinter.lint(Array(filled.utf8), path: path, tenant: tenant).isEmpty)
             }
             // Nothing is lost: every scalar of the draft appears in the upgrade (sla_minutes as hours).
@@ -84,7 +90,10 @@ import Testing
             #expect(upgraded["sla_hours"]?.number == sla.map { $0 / 60 })
             let kept = Set(Self.scalars(upgraded))
             // Keys the canonical format renames (their values are checked above or kept under new keys).
-            let renamed = ["id", "triggers", "entrypoint", "sla_minutes", "escalation_contact", original["metadata"]?["sla_minutes"]?.scalar]
+            let renamed = [
+                "id", "triggers", "entrypoint", "sla_minutes", "escalation_contact",
+                original["metadata"]?["sla_minutes"]?.scalar,
+            ]
             for value in Self.scalars(original) where !renamed.contains(value) {
                 #expect(kept.contains(value), "\(name): '\(value)' was lost")
             }
