@@ -1,4 +1,4 @@
-import CYAML
+internal import CYAML
 
 /// A place in the input: 1-based line and column, the column counted in characters (libyaml's own counting).
 public struct YAMLMark: Sendable, Hashable, Comparable, CustomStringConvertible {
