@@ -30,8 +30,8 @@ import Testing
         var stderr: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result? {
-        guard let binary else { return nil }
+    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws -> Result? {
+        guard let binary = executable ?? binary else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -126,6 +126,19 @@ import Testing
         #expect(lines[1] == "    when: contact.first_name == \"Zoë\" and deal.value > \"5000\"")
         #expect(lines[2] == String(repeating: " ", count: 55) + "^")
         #expect(!result.stdout.contains("\u{1B}"), "no colour when not on a terminal")
+    }
+
+    /// Colour only on a terminal (a pseudo-terminal from util-linux `script`), and never with NO_COLOR set.
+    @Test func colourOnATerminalUnlessNoColor() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), let binary = Self.binary else { return }
+        let directory = Self.scratch(["proposal_followup.yaml": Self.broken])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let command = "\(binary) lint \(directory)/proposal_followup.yaml"
+        let coloured = try Self.run(["-qec", command, "/dev/null"], executable: "/usr/bin/script")
+        #expect(coloured?.stdout.contains("\u{1B}[1;31merror\u{1B}[0m") == true)
+        let plain = try Self.run(["-qec", command, "/dev/null"], environment: ["NO_COLOR": "1"], executable: "/usr/bin/script")
+        #expect(plain?.stdout.contains("error: '>' compares") == true)
+        #expect(plain?.stdout.contains("\u{1B}") == false)
     }
 
     @Test func everyFormat() throws {
