@@ -70,7 +70,12 @@ public enum ConditionChecker {
         }
     }
 
-    static let keywords: Set<String> = ["and", "or", "not", "in", "true", "false", "null"]
+    static func isKeyword(_ word: String) -> Bool {
+        switch word {
+        case "and", "or", "not", "in", "true", "false", "null": true
+        default: false
+        }
+    }
 
     /// Works on UTF-8 bytes; offsets count Unicode scalars, as libyaml counts columns.
     static func tokenize(_ text: String) -> Result<[Token], ConditionProblem> {
@@ -164,7 +169,7 @@ public enum ConditionChecker {
                     index += 1
                 }
                 let word = slice(start..<index)
-                tokens.append(token(keywords.contains(word) ? .keyword(word) : .path(word), start..<index))
+                tokens.append(token(isKeyword(word) ? .keyword(word) : .path(word), start..<index))
                 continue
             }
             let next = index + 1 < bytes.count ? bytes[index + 1] : 0

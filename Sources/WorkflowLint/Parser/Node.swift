@@ -165,6 +165,9 @@ public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
     case string, integer, float, bool, null
 
     public static func of(plain text: String) -> ScalarType {
+        // Most plain scalars are words: only these first characters can start a null, bool or number.
+        guard let first = text.utf8.first else { return .null }
+        guard "~nNtTfF.-+0123456789".utf8.contains(first) else { return .string }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE", "false", "False", "FALSE": return .bool
