@@ -4,7 +4,11 @@ import RGCore
 /// `true`/`false`/`null` and field paths. Parsed and type-checked in one pass; every problem carries the character
 /// offset of its token inside the condition text.
 public struct ConditionProblem: Error, Sendable, Hashable {
-    public enum Kind: Sendable, Hashable { case syntax, unknownField, type }
+    public enum Kind: Sendable, Hashable {
+        case syntax, unknownField, type
+        /// A stage field (`to_stage`, `from_stage`, `deal.stage`) compared with a string that is not a stage key.
+        case unknownStage
+    }
     public var kind: Kind
     /// Offset in the condition text, in Unicode scalars (libyaml's columns).
     public var offset: Int
@@ -16,7 +20,13 @@ public enum ConditionChecker {
     static let maximumDepth = 64
 
     /// Checks `text` against the fields of a trigger (nil: fields are not checked, only syntax and literals).
-    public static func check(_ text: String, fields: [String: ValueType]?, trigger: String?) -> [ConditionProblem] {
+    /// Fields whose values are stage keys: string literals compared with them are checked against `stages`.
+    static let stageFields: Set<String> = ["from_stage", "to_stage", "deal.stage"]
+
+    /// `stages`: the tenant's stage keys (nil: not checked).
+    public static func check(
+        _ text: String, fields: [String: ValueType]?, trigger: String?, stages: Set<String>? = nil
+    ) -> [ConditionProblem] {
         guard text.utf8.count <= maximumLength * 4, text.unicodeScalars.count <= maximumLength else {
             return [
                 ConditionProblem(kind: .syntax, offset: 0, message: "condition longer than \(maximumLength) characters")
@@ -28,6 +38,7 @@ public enum ConditionChecker {
         case .failure(let problem): return [problem]
         }
         var parser = Parser(tokens: tokens, fields: fields, trigger: trigger, length: text.unicodeScalars.count)
+        parser.stages = stages
         do throws(ConditionProblem) {
             let result = try parser.expression(depth: 0)
             if parser.index < tokens.count {
@@ -215,6 +226,9 @@ public enum ConditionChecker {
         /// A literal operand (its type is what it is); a field's type comes from the data model.
         var isLiteral: Bool
         var elementTypes: [(ValueType, Int)] = []
+        /// A string literal's text, or a field's path: for the stage check.
+        var text: String? = nil
+        var elementTexts: [(String, Int)] = []
     }
 
     struct Parser {
@@ -224,6 +238,7 @@ public enum ConditionChecker {
         let length: Int
         var index = 0
         var problems: [ConditionProblem] = []
+        var stages: Set<String>?
 
         init(tokens: [Token], fields: [String: ValueType]?, trigger: String?, length: Int) {
             self.tokens = tokens
@@ -315,6 +330,10 @@ public enum ConditionChecker {
                 index += 1
                 let right = try primary(depth: depth)
                 compare(left, op, right)
+                if op == "==" || op == "!=" {
+                    checkStage(left, right)
+                    checkStage(right, left)
+                }
                 return Typed(type: .bool, offset: left.offset, isLiteral: false)
             }
             var negated = false
@@ -328,6 +347,9 @@ public enum ConditionChecker {
                     throw unexpected("a list like [\"a\", \"b\"] after '\(negated ? "not in" : "in")'")
                 }
                 let list = try primary(depth: depth)
+                if let path = left.text, !left.isLiteral, ConditionChecker.stageFields.contains(path) {
+                    for (text, offset) in list.elementTexts { checkStage(path, text, at: offset) }
+                }
                 if left.type == .list {
                     problems.append(
                         ConditionProblem(
@@ -344,6 +366,22 @@ public enum ConditionChecker {
                 return Typed(type: .bool, offset: left.offset, isLiteral: false)
             }
             return left
+        }
+
+        mutating func checkStage(_ field: Typed, _ value: Typed) {
+            guard !field.isLiteral, let path = field.text, ConditionChecker.stageFields.contains(path), value.isLiteral,
+                value.type == .string, let text = value.text
+            else { return }
+            checkStage(path, text, at: value.offset)
+        }
+
+        mutating func checkStage(_ path: String, _ text: String, at offset: Int) {
+            guard let stages, !stages.contains(text) else { return }
+            let hint = Suggestion.closest(to: text, in: Array(stages)).map { " (did you mean '\($0)'?)" } ?? ""
+            problems.append(
+                ConditionProblem(
+                    kind: .unknownStage, offset: offset,
+                    message: "\(path) is compared with '\(text)', which is not a stage key of the pipeline\(hint)"))
         }
 
         mutating func compare(_ left: Typed, _ op: String, _ right: Typed) {
@@ -387,9 +425,9 @@ public enum ConditionChecker {
             case .number:
                 index += 1
                 return Typed(type: .number, offset: token.offset, isLiteral: true)
-            case .string:
+            case .string(let text):
                 index += 1
-                return Typed(type: .string, offset: token.offset, isLiteral: true)
+                return Typed(type: .string, offset: token.offset, isLiteral: true, text: text)
             case .keyword("true"), .keyword("false"):
                 index += 1
                 return Typed(type: .bool, offset: token.offset, isLiteral: true)
@@ -398,7 +436,7 @@ public enum ConditionChecker {
                 return Typed(type: .null, offset: token.offset, isLiteral: true)
             case .path(let path):
                 index += 1
-                return Typed(type: field(path, at: token.offset), offset: token.offset, isLiteral: false)
+                return Typed(type: field(path, at: token.offset), offset: token.offset, isLiteral: false, text: path)
             case .symbol("("):
                 index += 1
                 let inner = try expression(depth: depth + 1)
@@ -408,6 +446,7 @@ public enum ConditionChecker {
             case .symbol("["):
                 index += 1
                 var elements: [(ValueType, Int)] = []
+                var texts: [(String, Int)] = []
                 while !isSymbol("]") {
                     let element = try primary(depth: depth + 1)
                     if element.type == .list {
@@ -416,6 +455,9 @@ public enum ConditionChecker {
                         )
                     }
                     elements.append((element.type, element.offset))
+                    if element.isLiteral, element.type == .string, let text = element.text {
+                        texts.append((text, element.offset))
+                    }
                     if isSymbol(",") {
                         index += 1
                     } else if !isSymbol("]") {
@@ -423,7 +465,8 @@ public enum ConditionChecker {
                     }
                 }
                 index += 1
-                return Typed(type: .list, offset: token.offset, isLiteral: true, elementTypes: elements)
+                return Typed(
+                    type: .list, offset: token.offset, isLiteral: true, elementTypes: elements, elementTexts: texts)
             default:
                 throw unexpected("a value (a field, number, quoted string, true, false or null)")
             }

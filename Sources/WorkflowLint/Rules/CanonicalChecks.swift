@@ -175,12 +175,14 @@ extension Checker {
     mutating func checkCondition(_ node: Node, trigger: String?) {
         guard let text = string(node, "when (a condition)") else { return }
         let fields = trigger.flatMap(DataModel.fields(for:))
-        for problem in ConditionChecker.check(text, fields: fields, trigger: trigger) {
+        let stages = tenant.map { Set($0.stages.map(\.key)) }
+        for problem in ConditionChecker.check(text, fields: fields, trigger: trigger, stages: stages) {
             let rule: RuleID =
                 switch problem.kind {
                 case .syntax: .conditionSyntax
                 case .unknownField: .unknownField
                 case .type: .conditionType
+                case .unknownStage: .unknownStage
                 }
             sink.report(rule, node, problem.message, at: position(in: node, character: problem.offset))
         }

@@ -453,7 +453,7 @@ public enum RuleCatalogue {
             ]),
         rule(
             .unknownStage,
-            "entry_stage and advance_stage name a stage of the tenant's pipeline by key (legacy: a stage runs the workflow).",
+            "entry_stage, advance_stage and stage names in conditions (to_stage, from_stage, deal.stage) are stage keys of the tenant's pipeline (legacy: a stage runs the workflow).",
             triggering: [
                 RuleExample(
                     clean.replacingOccurrences(of: "entry_stage: nieuwe_lead", with: "entry_stage: ↓Nieuwe Lead") + """
@@ -469,6 +469,21 @@ public enum RuleCatalogue {
                     entrypoint: crm.automations.nurture
 
                     """, file: "automation/workflows/nurture.yaml"),
+                RuleExample(
+                    """
+                    workflow: proposal_followup
+                    version: 1
+                    trigger: deal.stage.changed
+                    entry_stage: offerte_uitgebracht
+                    sla_hours: 1
+                    fallback_owner: ROLE_SALES
+                    actions:
+                      - id: reminder
+                        type: email
+                        template: proposal_reminder
+                        when: to_stage == ↓"offerte" or deal.stage in ["nieuwe_lead", ↓"Oriëntatie Gesprek"]
+
+                    """, file: "automation/workflows/proposal_followup.yaml"),
             ]),
         rule(
             .unknownTemplate, "A template exists in the tenant's library (automation/templates/<channel>/<id>.*).",

@@ -12,6 +12,7 @@ import Testing
                 case .syntax: "syntax"
                 case .unknownField: "field"
                 case .type: "type"
+                case .unknownStage: "stage"
                 }
             return "\(kind)@\(problem.offset)"
         }
@@ -77,5 +78,18 @@ import Testing
     @Test func withoutAKnownTriggerOnlySyntaxAndLiteralsAreChecked() {
         #expect(ConditionChecker.check("anything.at_all > 5", fields: nil, trigger: nil).isEmpty)
         #expect(ConditionChecker.check("1 > \"5\"", fields: nil, trigger: nil).count == 1)
+    }
+
+    @Test func stageLiteralsAreCheckedAgainstTheTenantsStages() {
+        let stages: Set<String> = ["nieuwe_lead", "offerte_uitgebracht"]
+        let problems = ConditionChecker.check(
+            "to_stage == \"offerte_uitgebrach\" and \"nieuwe_lead\" != from_stage and deal.stage not in [\"x\", \"nieuwe_lead\"] and deal.currency == \"EUR\"",
+            fields: Self.dealFields, trigger: "deal.stage.changed", stages: stages)
+        #expect(problems.map(\.kind) == [.unknownStage, .unknownStage])
+        #expect(problems.map(\.offset) == [12, 88])
+        #expect(problems[0].message.contains("did you mean 'offerte_uitgebracht'"))
+        #expect(
+            ConditionChecker.check("to_stage == \"offerte\"", fields: Self.dealFields, trigger: "deal.stage.changed")
+                .isEmpty)
     }
 }
