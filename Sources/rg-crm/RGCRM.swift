@@ -13,7 +13,8 @@ struct RGCRM: AsyncParsableCommand {
         version: RGCRMVersion.current,
         subcommands: [Db.self, Lint.self, Workflows.self])
 
-    /// ArgumentParser exits 64 (EX_USAGE) on a usage error; rg-crm promises 2, as its discussion says.
+    /// ArgumentParser exits 64 on a bad command line; rg-crm keeps one code for all bad input: 2.
+    /// Async, so that `lint` can spread files over the cores with a task group.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -23,9 +24,12 @@ struct RGCRM: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                exit(withError: ExitCode(ExitCodes.usage))
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                // One line, like every other error; --help has the usage.
+                let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
+                FileHandle.standardError.write(Data("rg-crm: error: \(line)\n".utf8))
+                Foundation.exit(ExitCodes.usage)
             }
             exit(withError: error)
         }
