@@ -175,8 +175,7 @@ extension Checker {
     mutating func checkCondition(_ node: Node, trigger: String?) {
         guard let text = string(node, "when (a condition)") else { return }
         let fields = trigger.flatMap(DataModel.fields(for:))
-        let stages = tenant.map { Set($0.stages.map(\.key)) }
-        for problem in ConditionChecker.check(text, fields: fields, trigger: trigger, stages: stages) {
+        for problem in ConditionChecker.check(text, fields: fields, trigger: trigger, stages: stageKeys) {
             let rule: RuleID =
                 switch problem.kind {
                 case .syntax: .conditionSyntax

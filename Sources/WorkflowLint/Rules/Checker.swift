@@ -8,9 +8,13 @@ struct Checker {
     /// The file's bytes, for the rare position that needs its text (a condition in a literal block).
     let source: [UInt8]
 
+    /// The tenant's stage keys, built once per file for the conditions' stage check.
+    let stageKeys: Set<String>?
+
     init(sink: FindingSink, tenant: TenantContext?, fileStem: String, source: [UInt8]) {
         self.sink = sink
         self.tenant = tenant
+        self.stageKeys = tenant.map { Set($0.stages.map(\.key)) }
         self.fileStem = fileStem
         self.source = source
     }
