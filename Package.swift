@@ -29,6 +29,7 @@ let package = Package(
         // Thin wrappers: the only modules that import a C library.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        .target(name: "YAMLEvents", dependencies: ["CYAML"]),
 
         // Shared core: tenant config pack, diagnostics, errors, files.
         .target(
@@ -43,12 +44,13 @@ let package = Package(
                 "RGCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(name: "WorkflowLint", dependencies: ["RGCore", "YAMLEvents"]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit", "Postgres", "TemplateCloner",
+                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -60,6 +62,8 @@ let package = Package(
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore"]),
+        .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents"]),
+        .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 @main
-struct RGCRM: ParsableCommand {
+struct RGCRM: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rg-crm",
         abstract: "Onboard and operate RentGuy CRM tenants.",
@@ -18,13 +18,18 @@ struct RGCRM: ParsableCommand {
               rg-crm db status --format json
             """,
         version: RGCRMVersion.current,
-        subcommands: [Config.self, Db.self, Tenant.self, Templates.self])
+        subcommands: [Config.self, Db.self, Lint.self, Tenant.self, Templates.self, Workflows.self])
 
     /// ArgumentParser exits 64 on a bad command line; rg-crm keeps one code for all bad input: 2.
-    static func main() {
+    /// Async, so that `lint` can spread files over the cores with a task group.
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

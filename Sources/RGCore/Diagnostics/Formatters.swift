@@ -17,13 +17,18 @@ public struct TextFormatter: DiagnosticFormatter {
         return output
     }
 
-    /// Spaces up to the column, keeping the line's tabs so the caret lines up in a terminal.
+    /// Spaces up to the column, keeping the line's tabs so the caret lines up in a terminal. Columns count Unicode
+    /// code points (as libyaml does); combining marks take no space on screen, so they get none.
     static func caretPrefix(_ line: String, column: Int) -> String {
         var prefix = ""
-        for character in line.prefix(max(0, column - 1)) {
-            prefix += character == "\t" ? "\t" : " "
+        let scalars = line.unicodeScalars
+        for scalar in scalars.prefix(max(0, column - 1)) {
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark: continue
+            default: prefix += scalar == "\t" ? "\t" : " "
+            }
         }
-        if column - 1 > line.count { prefix += String(repeating: " ", count: column - 1 - line.count) }
+        if column - 1 > scalars.count { prefix += String(repeating: " ", count: column - 1 - scalars.count) }
         return prefix
     }
 
@@ -113,7 +118,17 @@ public struct SARIFFormatter: DiagnosticFormatter {
         let log: JSONValue = .object([
             ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
             ("version", .string("2.1.0")),
-            ("runs", .array([.object([("tool", .object([("driver", driver)])), ("results", .array(results))])])),
+            (
+                "runs",
+                .array([
+                    .object([
+                        ("tool", .object([("driver", driver)])),
+                        // Columns are Unicode code points (libyaml's), not SARIF's default of UTF-16 code units.
+                        ("columnKind", .string("unicodeCodePoints")),
+                        ("results", .array(results)),
+                    ])
+                ])
+            ),
         ])
         return log.serialized(indent: 2) + "\n"
     }

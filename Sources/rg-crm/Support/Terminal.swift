@@ -40,14 +40,31 @@ struct CommandFailure: Error, CustomStringConvertible {
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let exit as ExitCode {
-        throw exit
-    } catch let failure as CommandFailure {
-        Terminal.note("rg-crm: error: \(failure.message)")
-        throw ExitCode(failure.code)
     } catch {
+        throw reported(error)
+    }
+}
+
+/// The same for async command bodies.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        throw reported(error)
+    }
+}
+
+/// Prints an error as one line and turns it into the exit code it stands for.
+private func reported(_ error: any Error) -> ExitCode {
+    switch error {
+    case let exit as ExitCode:
+        return exit
+    case let failure as CommandFailure:
+        Terminal.note("rg-crm: error: \(failure.message)")
+        return ExitCode(failure.code)
+    default:
         Terminal.note("rg-crm: error: \(String(describing: error))")
-        throw ExitCode(ExitCodes.code(for: error))
+        return ExitCode(ExitCodes.code(for: error))
     }
 }
 

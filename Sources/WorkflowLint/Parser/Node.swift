@@ -1,0 +1,231 @@
+import RGCore
+import YAMLEvents
+
+/// The alias a node was reached through: problems inside it are reported at the anchor and at this use.
+/// A class, so that every node under the alias shares one (nodes are copied often; this keeps them small).
+public final class AliasUse: Sendable, Hashable {
+    public let name: String
+    public let position: SourcePosition
+    /// Where the anchor `&name` is defined.
+    public let anchorPosition: SourcePosition
+
+    public init(name: String, position: SourcePosition, anchorPosition: SourcePosition) {
+        self.name = name
+        self.position = position
+        self.anchorPosition = anchorPosition
+    }
+
+    public static func == (lhs: AliasUse, rhs: AliasUse) -> Bool {
+        (lhs.name, lhs.position, lhs.anchorPosition) == (rhs.name, rhs.position, rhs.anchorPosition)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(position)
+    }
+}
+
+/// A YAML node with the positions libyaml gave it. Aliases are resolved (sharing storage, never copied out),
+/// merge keys applied, and every node reached through an alias remembers that alias.
+public struct Node: Sendable {
+    public enum Content: Sendable {
+        case scalar(String, YAMLScalarStyle)
+        case sequence([Node])
+        case mapping([Entry])
+        /// Stands in for what could not be built (an alias past the limit, an undefined alias).
+        case invalid
+    }
+
+    public struct Entry: Sendable {
+        public var key: Node
+        public var value: Node
+    }
+
+    public var content: Content
+    /// Start of the node (the anchor or tag when it has one).
+    public var position: SourcePosition
+    /// Just after the node's last character.
+    public var end: SourcePosition
+    public var via: AliasUse?
+    /// Nodes in this subtree, aliases counted as often as they are used (saturating): bounds every walk.
+    public var weight: Int
+
+    // MARK: Reading
+
+    public var scalar: String? {
+        if case .scalar(let text, _) = content { return text }
+        return nil
+    }
+
+    public var style: YAMLScalarStyle? {
+        if case .scalar(_, let style) = content { return style }
+        return nil
+    }
+
+    /// Items of a sequence, each carrying the alias this sequence was reached through.
+    public var items: [Node]? {
+        guard case .sequence(let items) = content else { return nil }
+        guard let via else { return items }
+        return items.map { $0.inheriting(via) }
+    }
+
+    /// Entries of a mapping, each carrying the alias this mapping was reached through.
+    public var entries: [Entry]? {
+        guard case .mapping(let entries) = content else { return nil }
+        guard let via else { return entries }
+        return entries.map { Entry(key: $0.key.inheriting(via), value: $0.value.inheriting(via)) }
+    }
+
+    /// The value of a scalar key of a mapping.
+    public subscript(key: String) -> Node? {
+        entries?.first { $0.key.scalar == key }?.value
+    }
+
+    func inheriting(_ parentVia: AliasUse) -> Node {
+        guard via == nil else { return self }
+        var copy = self
+        copy.via = parentVia
+        return copy
+    }
+
+    /// The YAML 1.2 core schema type of a scalar: quoted text is always a string.
+    public var scalarType: ScalarType? {
+        guard case .scalar(let text, let style) = content else { return nil }
+        guard style == .plain else { return .string }
+        return ScalarType.of(plain: text)
+    }
+
+    /// What a value is, for messages: "a string", "a list", …
+    public var typeName: String {
+        switch content {
+        case .scalar: scalarType?.description ?? "a scalar"
+        case .sequence: "a list"
+        case .mapping: "a mapping"
+        case .invalid: "nothing"
+        }
+    }
+
+    public var number: Double? {
+        guard style == .plain, let text = scalar else { return nil }
+        switch ScalarType.of(plain: text) {
+        case .integer, .float: return ScalarType.numberValue(text)
+        default: return nil
+        }
+    }
+
+    public var integer: Int? {
+        guard style == .plain, let text = scalar, ScalarType.of(plain: text) == .integer else { return nil }
+        return Int(text.contains("_") ? text.replacingOccurrences(of: "_", with: "") : text)
+    }
+
+    public var bool: Bool? {
+        guard style == .plain, let text = scalar, ScalarType.of(plain: text) == .bool else { return nil }
+        return text.lowercased() == "true"
+    }
+
+    /// The position of the Unicode scalar at `offset` in a scalar's value (libyaml's columns count scalars). Exact for
+    /// single-line scalars (plain and quoted, counting the quotes and escapes) and for literal blocks; other
+    /// multi-line scalars fall back to the node's start.
+    public func position(ofCharacter offset: Int, sourceLine: (Int) -> String? = { _ in nil }) -> SourcePosition {
+        guard case .scalar(let text, let style) = content else { return position }
+        let scalars = text.unicodeScalars
+        let prefix = scalars.prefix(offset)
+        if position.line == end.line {
+            // Measured back from the end mark, so that an anchor or tag before the scalar does not shift it.
+            let extraBefore: Int
+            let extraTotal: Int
+            switch style {
+            case .plain:
+                (extraBefore, extraTotal) = (0, 0)
+            case .singleQuoted:
+                (extraBefore, extraTotal) = (1 + prefix.count { $0 == "'" }, 2 + scalars.count { $0 == "'" })
+            case .doubleQuoted:
+                let escaped: (Unicode.Scalar) -> Bool = { $0 == "\"" || $0 == "\\" }
+                (extraBefore, extraTotal) = (1 + prefix.count(where: escaped), 2 + scalars.count(where: escaped))
+            case .literal, .folded:
+                return position
+            }
+            let startColumn = end.column - scalars.count - extraTotal
+            return SourcePosition(line: position.line, column: startColumn + extraBefore + prefix.count)
+        }
+        if style == .literal {
+            let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
+            let line = position.line + lines.count
+            let column = lines.last.map { $0.count } ?? 0
+            // The block's indentation: the leading spaces of its first content line in the source.
+            let indentation = sourceLine(position.line + 1).map { $0.prefix { $0 == " " }.count } ?? 0
+            return SourcePosition(line: line, column: indentation + column + 1)
+        }
+        return position
+    }
+}
+
+/// The type of a plain scalar in YAML 1.2's core schema.
+public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
+    case string, integer, float, bool, null
+
+    public static func of(plain text: String) -> ScalarType {
+        // Most plain scalars are words: only these first characters can start a null, bool or number.
+        guard let first = text.utf8.first else { return .null }
+        guard "~nNtTfF.-+0123456789".utf8.contains(first) else { return .string }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE", "false", "False", "FALSE": return .bool
+        case ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN": return .float
+        default: break
+        }
+        var bytes = Substring(text).utf8[...]
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            bytes = bytes.dropFirst()
+        }
+        guard !bytes.isEmpty else { return .string }
+        if bytes.starts(with: "0x".utf8) || bytes.starts(with: "0o".utf8) {
+            return bytes.count > 2 && bytes.dropFirst(2).allSatisfy(isHexDigit) ? .integer : .string
+        }
+        var digits = 0
+        var dots = 0
+        var exponent = false
+        var previous: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+            case UInt8(ascii: "."): dots += 1
+            case UInt8(ascii: "e"), UInt8(ascii: "E"):
+                if exponent || digits == 0 { return .string }
+                exponent = true
+            case UInt8(ascii: "-"), UInt8(ascii: "+"):
+                if previous != UInt8(ascii: "e") && previous != UInt8(ascii: "E") { return .string }
+            default: return .string
+            }
+            previous = byte
+        }
+        guard digits > 0, dots <= 1 else { return .string }
+        return dots == 0 && !exponent ? .integer : .float
+    }
+
+    static func numberValue(_ text: String) -> Double? {
+        switch text {
+        case ".inf", ".Inf", ".INF", "+.inf": return .infinity
+        case "-.inf", "-.Inf", "-.INF": return -.infinity
+        case ".nan", ".NaN", ".NAN": return .nan
+        default: break
+        }
+        if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16).map(Double.init) }
+        if text.hasPrefix("0o") { return Int(text.dropFirst(2), radix: 8).map(Double.init) }
+        return Double(text)
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
+    }
+
+    public var description: String {
+        switch self {
+        case .string: "a string"
+        case .integer: "an integer"
+        case .float: "a number"
+        case .bool: "a boolean"
+        case .null: "null"
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import RGCore
+
+/// One file's semantic checks over its node tree. The canonical format and the legacy drafts share the value checks.
+struct Checker {
+    var sink: FindingSink
+    let tenant: TenantContext?
+    let fileStem: String
+    /// The file's bytes, for the rare position that needs its text (a condition in a literal block).
+    let source: [UInt8]
+
+    /// The tenant's stage keys, built once per file for the conditions' stage check.
+    let stageKeys: Set<String>?
+
+    init(sink: FindingSink, tenant: TenantContext?, fileStem: String, source: [UInt8]) {
+        self.sink = sink
+        self.tenant = tenant
+        self.stageKeys = tenant.map { Set($0.stages.map(\.key)) }
+        self.fileStem = fileStem
+        self.source = source
+    }
+
+    mutating func check(_ root: Node?) {
+        guard let root else {
+            // No document and no syntax error: the file is empty (or only comments).
+            if sink.diagnostics.isEmpty {
+                sink.report(
+                    .missingKey, at: SourcePosition(line: 1, column: 1),
+                    "the file is empty: a workflow needs \(WorkflowSchema.requiredKeys.joined(separator: ", "))")
+            }
+            return
+        }
+        guard let entries = root.entries else {
+            if case .invalid = root.content { return }
+            if root.scalar == nil || root.scalarType != .null {
+                sink.report(
+                    .type, root,
+                    "a workflow file holds a mapping (workflow:, trigger:, actions:, …), found \(root.typeName)")
+            } else {
+                sink.report(
+                    .missingKey, root,
+                    "the file is empty: a workflow needs \(WorkflowSchema.requiredKeys.joined(separator: ", "))")
+            }
+            return
+        }
+        let keys = Set(entries.compactMap { $0.key.scalar })
+        if !keys.contains("workflow")
+            && (keys.contains("id") || keys.contains("triggers") || keys.contains("entrypoint"))
+        {
+            checkLegacy(root, entries)
+        } else {
+            checkCanonical(root, entries)
+        }
+    }
+
+    // MARK: Shared checks
+
+    /// Reports keys outside `allowed` (with "did you mean") and missing `required` keys; returns the values by key.
+    mutating func fields(_ node: Node, _ entries: [Node.Entry], allowed: [String], required: [String], what: String)
+        -> FieldValues
+    {
+        var values = FieldValues()
+        values.reserveCapacity(entries.count)
+        for entry in entries {
+            guard let key = entry.key.scalar else {
+                sink.report(.type, entry.key, "keys of \(what) are plain names, found \(entry.key.typeName)")
+                continue
+            }
+            if allowed.contains(key) {
+                if values[key] == nil { values[key] = entry.value }
+            } else {
+                let hint = Suggestion.closest(to: key, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                sink.report(.unknownKey, entry.key, "unknown key '\(key)' in \(what)\(hint)")
+            }
+        }
+        for key in required where values[key] == nil {
+            sink.report(.missingKey, node, "\(what) has no '\(key)'")
+        }
+        return values
+    }
+
+    mutating func string(_ node: Node?, _ what: String) -> String? {
+        guard let node else { return nil }
+        if case .invalid = node.content { return nil }
+        guard let text = node.scalar, node.scalarType == .string else {
+            sink.report(.type, node, "\(what) must be a string, found \(node.typeName)")
+            return nil
+        }
+        return text
+    }
+
+    mutating func number(_ node: Node?, _ what: String, minimum: Double, inclusive: Bool, maximum: Double = .infinity)
+        -> Double?
+    {
+        guard let node else { return nil }
+        if case .invalid = node.content { return nil }
+        guard let value = node.number, value.isFinite else {
+            sink.report(
+                .type, node,
+                "\(what) must be a number, found \(node.typeName)\(node.scalarType == .string && node.style != .plain ? " (remove the quotes)" : "")"
+            )
+            return nil
+        }
+        let aboveMinimum = inclusive ? value >= minimum : value > minimum
+        guard aboveMinimum, value <= maximum else {
+            let lower = inclusive ? "at least \(minimum.formatted)" : "greater than \(minimum.formatted)"
+            let upper = maximum.isFinite ? " and at most \(maximum.formatted)" : ""
+            sink.report(.type, node, "\(what) must be \(lower)\(upper), found \(value.formatted)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func integer(_ node: Node?, _ what: String, in range: ClosedRange<Int>) -> Int? {
+        guard let node else { return nil }
+        if case .invalid = node.content { return nil }
+        guard let value = node.integer else {
+            sink.report(.type, node, "\(what) must be an integer, found \(node.typeName)")
+            return nil
+        }
+        guard range.contains(value) else {
+            sink.report(
+                .type, node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(value)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func identifier(_ node: Node?, _ what: String) -> String? {
+        guard let node, let text = string(node, what) else { return nil }
+        guard Identifier.isValid(text) else {
+            sink.report(.type, node, "\(what) '\(text)' must be snake_case (a-z, 0-9, _; starting with a letter)")
+            return nil
+        }
+        return text
+    }
+
+    /// A role (`ROLE_SALES`, …) or an e-mail address.
+    mutating func owner(_ node: Node?, _ what: String) {
+        guard let node, let text = string(node, what) else { return }
+        if WorkflowSchema.roles.contains(text) || WorkflowSchema.isEmail(text) { return }
+        let hint = Suggestion.closest(to: text, in: WorkflowSchema.roles).map { " (did you mean '\($0)'?)" } ?? ""
+        sink.report(
+            .type, node,
+            "\(what) '\(text)' is neither a role (\(WorkflowSchema.roles.joined(separator: ", "))) nor an e-mail address\(hint)"
+        )
+    }
+
+    mutating func dottedPath(_ node: Node?, _ what: String) {
+        guard let node, let text = string(node, what) else { return }
+        if !WorkflowSchema.isDottedPath(text) {
+            sink.report(
+                .type, node, "\(what) '\(text)' must be the dotted path of a function, like crm.automations.lead_intake"
+            )
+        }
+    }
+
+    mutating func retry(_ node: Node?) {
+        guard let node else { return }
+        guard let entries = node.entries else {
+            sink.report(
+                .type, node,
+                "retry must be a mapping (max_attempts, initial_interval, backoff_factor), found \(node.typeName)")
+            return
+        }
+        let values = fields(node, entries, allowed: WorkflowSchema.retryKeys, required: [], what: "retry")
+        _ = integer(values["max_attempts"], "retry.max_attempts", in: 1...20)
+        _ = number(
+            values["initial_interval"], "retry.initial_interval (seconds)", minimum: 0, inclusive: false, maximum: 3600)
+        _ = number(values["backoff_factor"], "retry.backoff_factor", minimum: 1, inclusive: true, maximum: 10)
+    }
+
+    mutating func template(_ node: Node?, channel: String) {
+        guard let node, let id = string(node, "template") else { return }
+        guard let tenant else { return }
+        guard !tenant.templates.contains(id, channel: channel) else { return }
+        let candidates = Array(tenant.templates.ids[channel] ?? [])
+        let hint = Suggestion.closest(to: id, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+        sink.report(
+            .unknownTemplate, node, "no \(channel) template '\(id)' in \(tenant.templates.directory)/\(channel)\(hint)")
+    }
+
+    // MARK: Positions inside strings
+
+    func position(in node: Node, character offset: Int) -> SourcePosition {
+        node.position(ofCharacter: offset) { SourceText.line($0, in: source) }
+    }
+}
+
+/// A mapping's values by key. Mappings here have a dozen keys at most: a list searched in order beats hashing.
+struct FieldValues {
+    private var pairs: [(key: String, node: Node)] = []
+
+    /// Reading finds the key's value; writing keeps the first value of a key (duplicates are reported elsewhere).
+    subscript(key: String) -> Node? {
+        get { pairs.first { $0.key == key }?.node }
+        set {
+            guard let newValue, !pairs.contains(where: { $0.key == key }) else { return }
+            pairs.append((key, newValue))
+        }
+    }
+
+    mutating func reserveCapacity(_ count: Int) { pairs.reserveCapacity(count) }
+}

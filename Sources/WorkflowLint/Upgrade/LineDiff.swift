@@ -1,0 +1,57 @@
+/// A unified diff of two texts by lines (longest common subsequence), for `--dry-run`.
+public enum LineDiff {
+    public static func unified(old: String, new: String, path: String, context: Int = 3) -> String {
+        let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard a != b else { return "" }
+        var operations: [(Character, String)] = []
+        if a.count * b.count > 4_000_000 {
+            operations = a.map { ("-", $0) } + b.map { ("+", $0) }
+        } else {
+            // lengths[i][j]: the longest common subsequence of a[i...] and b[j...].
+            var lengths = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+            for i in stride(from: a.count - 1, through: 0, by: -1) {
+                for j in stride(from: b.count - 1, through: 0, by: -1) {
+                    lengths[i][j] = a[i] == b[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
+                }
+            }
+            var i = 0
+            var j = 0
+            while i < a.count || j < b.count {
+                if i < a.count && j < b.count && a[i] == b[j] {
+                    operations.append((" ", a[i]))
+                    i += 1
+                    j += 1
+                } else if i < a.count && (j == b.count || lengths[i + 1][j] >= lengths[i][j + 1]) {
+                    operations.append(("-", a[i]))
+                    i += 1
+                } else {
+                    operations.append(("+", b[j]))
+                    j += 1
+                }
+            }
+        }
+        // Hunks: changed lines with `context` unchanged lines around them.
+        let shown = path.hasPrefix("/") ? String(path.dropFirst()) : path
+        var output = "--- a/\(shown)\n+++ b/\(shown)\n"
+        let changed = operations.indices.filter { operations[$0].0 != " " }
+        var index = 0
+        while index < changed.count {
+            let start = max(0, changed[index] - context)
+            var end = min(operations.count, changed[index] + context + 1)
+            while index + 1 < changed.count && changed[index + 1] - context <= end {
+                index += 1
+                end = min(operations.count, changed[index] + context + 1)
+            }
+            let before = operations[..<start]
+            let oldStart = before.filter { $0.0 != "+" }.count + 1
+            let newStart = before.filter { $0.0 != "-" }.count + 1
+            let hunk = operations[start..<end]
+            output +=
+                "@@ -\(oldStart),\(hunk.filter { $0.0 != "+" }.count) +\(newStart),\(hunk.filter { $0.0 != "-" }.count) @@\n"
+            for (mark, line) in hunk { output += "\(mark)\(line)\n" }
+            index += 1
+        }
+        return output
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import RGCore
+import WorkflowLint
+
+struct Lint: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Check automation workflows: YAML, structure, conditions, and a tenant's stages, templates and webhooks.",
+        discussion: """
+            Without paths, every workflow in automation/workflows is linted. With --tenant, entry stages, \
+            webhooks and templates are checked against configs/tenants/SLUG and automation/templates.
+
+            Examples:
+              rg-crm lint --tenant mrdj
+              rg-crm lint automation/workflows/lead_intake.yaml --format github
+              rg-crm lint --format sarif > lint.sarif
+              rg-crm lint --list-rules
+
+            Exit codes: 0 no errors, 1 findings (warnings too with --strict), 2 usage error or a file that cannot be \
+            read (the other files are still linted).
+            """)
+
+    @Argument(help: "Workflow files or folders (default: automation/workflows).")
+    var paths: [String] = []
+
+    @Option(help: "Also check stages, webhooks and templates against this tenant's config pack.")
+    var tenant: String?
+
+    @Option(help: "Report format: text, json, sarif or github.")
+    var format: String = "text"
+
+    @Flag(help: "Fail on warnings too.")
+    var strict = false
+
+    @Flag(help: "List the rules and exit.")
+    var listRules = false
+
+    @Option(help: "The template library checked with --tenant.")
+    var templates: String = TemplateLibrary.defaultDirectory
+
+    @Option(help: "Where tenant config packs live.")
+    var configDirectory: String = ConfigPack.defaultConfigDirectory
+
+    func validate() throws {
+        guard OutputFormat(rawValue: format) != nil else {
+            throw ValidationError(
+                "unknown format '\(format)'; use one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        if let tenant, !Slug.isValid(tenant) {
+            throw ValidationError("'\(tenant)' is not a tenant slug (a-z, 0-9, _; like mrdj)")
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            if listRules {
+                Terminal.write(
+                    RuleCatalogue.all.map { "\($0.id.rawValue)\t\($0.severity.rawValue)\t\($0.summary)" }.joined(
+                        separator: "\n") + "\n")
+                return
+            }
+            let context: TenantContext?
+            do {
+                context = try tenant.map {
+                    try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates)
+                }
+            } catch {
+                throw CommandFailure(String(describing: error), code: ExitCodes.usage)
+            }
+            let report = await WorkflowLinter.lint(
+                paths: paths.isEmpty ? [WorkflowLinter.defaultDirectory] : paths, tenant: context)
+            let outputFormat = OutputFormat(rawValue: format) ?? .text
+            let rendered = outputFormat.formatter.render(
+                report.diagnostics,
+                context: ReportContext(
+                    toolVersion: RGCRMVersion.current, rules: RuleCatalogue.descriptions,
+                    colour: outputFormat == .text && Terminal.useColour(), sourceLine: report.sourceLine))
+            Terminal.write(rendered)
+            for failure in report.unreadable { Terminal.note("rg-crm: error: \(failure.description)") }
+            let code = report.exitCode(strict: strict)
+            if code != .clean { throw ExitCode(code.rawValue) }
+        }
+    }
+}

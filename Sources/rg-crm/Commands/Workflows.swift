@@ -1,0 +1,64 @@
+import ArgumentParser
+import RGCore
+import WorkflowLint
+
+struct Workflows: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Maintain automation workflow files.", subcommands: [Upgrade.self])
+
+    struct Upgrade: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Rewrite legacy workflow drafts (id, triggers, entrypoint, retry, metadata) in the canonical format.",
+            discussion: """
+                Nothing is lost: the trigger comes from triggers (deal.stage.* becomes deal.stage.changed), \
+                entry_stage from the stage whose automation runs the workflow (needs --tenant), sla_hours from \
+                metadata.sla_minutes, fallback_owner from metadata.escalation_contact, the entrypoint becomes an \
+                action of type engine, and the rest of metadata is kept. Values that cannot be derived are written \
+                as `~  # FILL IN: …` and listed.
+
+                Examples:
+                  rg-crm workflows upgrade legacy/proposal_followup.yaml --tenant mrdj --dry-run
+                  rg-crm workflows upgrade legacy/*.yaml --tenant mrdj
+
+                Exit codes: 0 upgraded and lint-clean, 1 values left to fill in or findings, 2 a file that cannot \
+                be read or upgraded.
+                """)
+
+        @Argument(help: "Legacy workflow files.")
+        var paths: [String]
+
+        @Option(help: "Take entry stages from this tenant's pipeline, and lint the result against it.")
+        var tenant: String?
+
+        @Flag(help: "Show the diff; write nothing.")
+        var dryRun = false
+
+        @Option(help: "The template library checked with --tenant.")
+        var templates: String = TemplateLibrary.defaultDirectory
+
+        @Option(help: "Where tenant config packs live.")
+        var configDirectory: String = ConfigPack.defaultConfigDirectory
+
+        func run() throws {
+            try reportingErrors {
+                let context: TenantContext?
+                do {
+                    context = try tenant.map {
+                        try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates)
+                    }
+                } catch {
+                    throw CommandFailure(String(describing: error), code: ExitCodes.usage)
+                }
+                var code = ExitCodes.success
+                for path in paths {
+                    let outcome = WorkflowUpgradeRun.run(path: path, tenant: context, dryRun: dryRun)
+                    Terminal.write(outcome.output)
+                    for line in outcome.notes { Terminal.note(line) }
+                    code = max(code, outcome.exitCode)
+                }
+                if code != ExitCodes.success { throw ExitCode(code) }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import RGCore
+import Testing
+
+@testable import WorkflowLint
+
+@Suite struct DocumentBuilderTests {
+    static func build(_ text: String, limits: ParseLimits = ParseLimits()) -> (Node?, [Diagnostic]) {
+        var sink = FindingSink(file: "f.yaml")
+        let root = DocumentBuilder.build(Array(text.utf8), limits: limits, sink: &sink)
+        return (root, sink.result)
+    }
+
+    @Test func nodesCarryOneBasedPositions() throws {
+        let (root, findings) = Self.build("a: 1\nlist:\n  - x\n  - {k: v}\n")
+        #expect(findings.isEmpty)
+        let list = try #require(root?["list"]?.items)
+        #expect(list[0].position == SourcePosition(line: 3, column: 5))
+        #expect(list[1]["k"]?.position == SourcePosition(line: 4, column: 9))
+    }
+
+    @Test func aliasesShareTheAnchoredNodeAndRememberTheUse() throws {
+        let (root, findings) = Self.build("base: &b\n  x: 1\nuse: *b\n")
+        #expect(findings.isEmpty)
+        let used = try #require(root?["use"])
+        #expect(
+            used.via
+                == AliasUse(
+                    name: "b", position: SourcePosition(line: 3, column: 6),
+                    anchorPosition: SourcePosition(line: 1, column: 7)))
+        // A child of an aliased node is reached through the same alias, and keeps its own (anchor-side) position.
+        let x = try #require(used["x"])
+        #expect(x.via?.name == "b")
+        #expect(x.position == SourcePosition(line: 2, column: 6))
+    }
+
+    @Test func mergeKeysAddKeysTheMappingDoesNotSet() throws {
+        let (root, findings) = Self.build("b: &b {type: email, after_hours: 48}\nuse:\n  <<: *b\n  after_hours: 96\n")
+        #expect(findings.isEmpty)
+        let use = try #require(root?["use"])
+        #expect(use["after_hours"]?.scalar == "96")
+        #expect(use["type"]?.scalar == "email")
+        #expect(use["type"]?.via?.name == "b")
+        #expect(use.entries?.count == 2)
+        let (listRoot, _) = Self.build("a: &a {x: 1}\nb: &b {x: 2, y: 3}\nc:\n  <<: [*a, *b]\n")
+        #expect(listRoot?["c"]?["x"]?.scalar == "1")
+        #expect(listRoot?["c"]?["y"]?.scalar == "3")
+        let (_, bad) = Self.build("c:\n  <<: 5\n")
+        #expect(Fixtures.describe(bad) == ["2:7 type"])
+    }
+
+    @Test func duplicateKeysAreReportedAtTheSecondKey() {
+        let (_, findings) = Self.build("a: 1\nb: 2\na: 3\n")
+        #expect(Fixtures.describe(findings) == ["3:1 duplicate-key"])
+        #expect(findings[0].message.contains("1:1"))
+    }
+
+    @Test func undefinedAndUnusedAnchors() {
+        let (_, findings) = Self.build("a: &unused 1\nb: *nope\n")
+        #expect(Fixtures.describe(findings).sorted() == ["1:4 unused-anchor", "2:4 undefined-alias"])
+        #expect(findings.first { $0.rule == "unused-anchor" }?.severity == .warning)
+    }
+
+    @Test func aliasCycleIsReportedNotExpanded() {
+        let (_, findings) = Self.build("a: &a\n  - *a\n")
+        #expect(Fixtures.describe(findings) == ["2:5 alias-limit"])
+    }
+
+    @Test func billionLaughsIsBoundedAndReportedOnce() {
+        var text = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...9 {
+            text +=
+                "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
+        }
+        text += "top: *l9\n"
+        let (root, findings) = Self.build(text)
+        #expect(findings.filter { $0.rule == "alias-limit" }.count == 1)
+        #expect((root?.weight ?? 0) <= ParseLimits().maximumExpandedNodes + 2_000)
+    }
+
+    @Test func nestingIsBounded() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        let (root, findings) = Self.build(deep)
+        #expect(root == nil)
+        #expect(findings.map(\.rule) == ["syntax"])
+        #expect(findings[0].message.contains("nested deeper than 200"))
+        // Block nesting: 10,000 levels of "- " on one line (indentation grows by two per level).
+        let block = String(repeating: "- ", count: 10_000) + "x\n"
+        let (_, blockFindings) = Self.build(block)
+        #expect(blockFindings.contains { $0.rule == "syntax" })
+    }
+
+    @Test func hundredThousandRepeatedKeysAreReportedWithALimit() {
+        let text = String(repeating: "key: 1\n", count: 100_000)
+        let (_, findings) = Self.build(text)
+        #expect(findings.count == 1001)
+        #expect(findings.last?.message.contains("more findings") == true)
+    }
+
+    @Test func onlyTheFirstDocumentIsAWorkflow() {
+        let (root, findings) = Self.build("a: 1\n---\nb: 2\n")
+        #expect(root?["a"]?.scalar == "1")
+        #expect(Fixtures.describe(findings) == ["2:1 syntax"])
+    }
+
+    @Test func characterPositionsInsideScalars() throws {
+        // Plain, quoted (with escapes), after an anchor, with "€" and "ë" before the token, and in a literal block.
+        let text = """
+            a: Zoë € x > 5
+            b: "Zoë \\"€\\" x"
+            c: 'it''s € x'
+            d: &anchor Zoë x
+            e: |
+              first line
+              Zoë € x
+
+            """
+        let (root, findings) = Self.build(text)
+        #expect(findings.filter { $0.rule != "unused-anchor" }.isEmpty)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func column(_ key: String, of token: String) throws -> SourcePosition {
+            let node = try #require(root?[key])
+            let value = try #require(node.scalar)
+            let offset = try #require(value.range(of: token)).lowerBound
+            return node.position(ofCharacter: value.distance(from: value.startIndex, to: offset)) {
+                lines.indices.contains($0 - 1) ? lines[$0 - 1] : nil
+            }
+        }
+        #expect(try column("a", of: "x") == SourcePosition(line: 1, column: 10))
+        #expect(try column("b", of: "x") == SourcePosition(line: 2, column: 15))
+        #expect(try column("c", of: "x") == SourcePosition(line: 3, column: 13))
+        #expect(try column("d", of: "x") == SourcePosition(line: 4, column: 16))
+        #expect(try column("e", of: "x") == SourcePosition(line: 7, column: 9))
+    }
+}

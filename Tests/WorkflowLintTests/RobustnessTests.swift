@@ -1,0 +1,143 @@
+import Foundation
+import RGCore
+import Testing
+
+@testable import WorkflowLint
+
+/// No input crashes, hangs or grows memory without bound: each gives a finding (exit 1) or a clear error (exit 2).
+@Suite struct RobustnessTests {
+    static func lintFile(_ bytes: [UInt8], name: String = "lead_intake.yaml") async -> LintReport {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/" + name
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return await WorkflowLinter.lint(paths: [path])
+    }
+
+    @Test func emptyFileIsAFinding() async {
+        let report = await Self.lintFile([])
+        #expect(report.diagnostics.map(\.rule) == ["missing-key"])
+        #expect(report.exitCode(strict: false) == .findings)
+    }
+
+    @Test func binaryGarbageIsASyntaxFinding() async {
+        var generator = SeededGenerator(seed: 7)
+        let garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let report = await Self.lintFile(garbage)
+        #expect(report.diagnostics.map(\.rule) == ["syntax"])
+        #expect(report.exitCode(strict: false) == .findings)
+    }
+
+    @Test func invalidUTF8IsReportedAtItsCharacter() async {
+        let report = await Self.lintFile(
+            Array("workflow: lead_intake\nname: Oriënt".utf8) + [0xC3, 0x28] + Array("\n".utf8))
+        #expect(report.diagnostics.map { "\($0.line):\($0.column) \($0.rule)" } == ["2:13 syntax"])
+        #expect(report.diagnostics.first?.message.contains("UTF-8") == true)
+    }
+
+    @Test func fiftyMegabytesIsRefusedBeforeParsing() async {
+        let big = [UInt8](repeating: UInt8(ascii: "a"), count: 50 << 20)
+        let report = await Self.lintFile(big)
+        #expect(report.diagnostics.isEmpty)
+        #expect(report.unreadable.count == 1)
+        #expect(report.unreadable.first?.reason.contains("limit") == true)
+        #expect(report.exitCode(strict: false) == .usage)
+    }
+
+    @Test func tenThousandLevelsOfNesting() async {
+        let flow = String(repeating: "{a: ", count: 10_000) + "1" + String(repeating: "}", count: 10_000)
+        let report = await Self.lintFile(Array(flow.utf8))
+        #expect(report.diagnostics.map(\.rule) == ["syntax"])
+        let block = String(repeating: "- ", count: 10_000) + "x\n"
+        #expect(Fixtures.lint(block).map(\.rule) == ["syntax"])
+    }
+
+    @Test func aliasCycleAndBillionLaughs() {
+        #expect(Fixtures.lint("a: &a [*a]\n").contains { $0.rule == "alias-limit" })
+        var laughs = "blocks:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...30 {
+            laughs +=
+                "  l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
+        }
+        laughs += "actions: [*l30]\n"
+        let findings = Fixtures.lint(laughs)
+        #expect(findings.filter { $0.rule == "alias-limit" }.count == 1)
+    }
+
+    @Test func aKeyRepeatedAHundredThousandTimes() async {
+        let report = await Self.lintFile(Array(String(repeating: "workflow: lead_intake\n", count: 100_000).utf8))
+        #expect(report.diagnostics.count <= 1_100)
+        #expect(report.diagnostics.contains { $0.rule == "duplicate-key" })
+        #expect(report.exitCode(strict: false) == .findings)
+    }
+
+    @Test func unreadableFilesAreReportedAndTheOthersStillLinted() async {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        Fixtures.write("workflow: other\n", to: directory + "/other.yaml")
+        let report = await WorkflowLinter.lint(paths: [directory + "/missing.yaml", directory])
+        #expect(report.unreadable.map(\.path) == [directory + "/missing.yaml"])
+        #expect(report.filesChecked == 1)
+        #expect(report.diagnostics.contains { $0.rule == "missing-key" })
+        #expect(report.exitCode(strict: false) == .usage)
+    }
+
+    /// Random and mutated workflows, for a bounded time: every run ends, findings have sane positions and rules.
+    @Test func fuzzMutatedWorkflows() throws {
+        let seeds =
+            try ["lead_intake", "proposal_followup", "post_event_care"].map {
+                Array(
+                    try String(contentsOfFile: Fixtures.path("automation/workflows/\($0).yaml"), encoding: .utf8).utf8)
+            } + RuleCatalogue.all.flatMap { $0.triggering + $0.nonTriggering }.map { Array($0.parsed.source.utf8) }
+        let tokens: [[UInt8]] = [
+            "*", "&a ", "<<: ", "- ", ": ", "\n", "  ", "{", "}", "[", "]", "\"", "'", "#", "|", ">", "€", "ë", "\u{0}",
+            "when: (", " and ", "deal.value > \"5\"", "*capture_lead", "&capture_lead",
+        ].map { Array($0.utf8) }
+        let ruleIDs = Set(RuleID.allCases.map(\.rawValue))
+        var generator = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(3)
+        var runs = 0
+        while clock.now < deadline {
+            var bytes = seeds.randomElement(using: &generator)!
+            for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                let at = Int.random(in: 0...bytes.count, using: &generator)
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0: bytes.insert(contentsOf: tokens.randomElement(using: &generator)!, at: at)
+                case 1: if at < bytes.count { bytes.remove(at: at) }
+                case 2: if at < bytes.count { bytes[at] = UInt8.random(in: 0...255, using: &generator) }
+                default:
+                    let end = min(bytes.count, at + Int.random(in: 0...40, using: &generator))
+                    bytes.insert(contentsOf: bytes[at..<end], at: Int.random(in: 0...bytes.count, using: &generator))
+                }
+            }
+            if runs % 10 == 0 {
+                bytes = (0..<Int.random(in: 0...300, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            let lineCount = bytes.count { $0 == 0x0A } + 1
+            for finding in Fixtures.lint(String(decoding: bytes, as: UTF8.self)) {
+                #expect(ruleIDs.contains(finding.rule))
+                #expect(finding.line >= 1 && finding.line <= lineCount + 1 && finding.column >= 1, "\(finding)")
+            }
+            _ = WorkflowLinter.lint(bytes, path: "lead_intake.yaml", tenant: RuleCatalogue.exampleTenant)
+            runs += 1
+        }
+        #expect(runs > 50)
+    }
+}
+
+/// SplitMix64: reproducible random input.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
