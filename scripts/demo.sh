@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end on a local default: installs what is missing, starts the throwaway PostgreSQL,
-# builds rg-crm, checks the reference tenant's config pack, applies the CRM schema, seeds Mr. DJ and lists tenants.
+# builds rg-crm, then onboards Mr. DJ: checks its config pack, applies the CRM schema, seeds the tenant, lints its
+# workflows, clones and checks its branded templates (into the git-ignored .rg-crm/demo/), and lists tenants.
 # Safe to run again: a second run applies nothing and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +15,7 @@ set -x
 "$rg" db migrate
 "$rg" db status
 "$rg" db seed --tenant mrdj
+"$rg" lint --tenant mrdj
+"$rg" templates clone --tenant mrdj --to .rg-crm/demo/mrdj/automation
+"$rg" templates check --tenant mrdj --path .rg-crm/demo/mrdj/automation
 "$rg" tenant list

@@ -1,20 +1,6 @@
 import ArgumentParser
 import RGCore
 
-/// Options of every command that works on one tenant's config pack.
-struct TenantOptions: ParsableArguments {
-    @Option(help: "The tenant's slug (^[a-z][a-z0-9_]{1,30}$), its folder under --config-dir.")
-    var tenant: String
-
-    @Option(help: "Folder holding one config pack per tenant.")
-    var configDir: String = ConfigPack.defaultConfigDirectory
-
-    /// The validated slug; checked before any file or server is touched.
-    func slug() throws -> Slug { try Slug(tenant) }
-
-    func load() throws -> ConfigPack { try ConfigPack.load(slug: try slug(), configDirectory: configDir) }
-}
-
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate tenant config packs (tenant.json, crm.json).",
@@ -67,4 +53,3 @@ enum ConfigRules {
     static let config = RuleDescription(id: "config", summary: "A config pack value breaks its schema or rules.", severity: .error)
 }
 
-extension OutputFormat: ExpressibleByArgument {}

@@ -27,7 +27,7 @@ struct Lint: AsyncParsableCommand {
     var tenant: String?
 
     @Option(help: "Report format: text, json, sarif or github.")
-    var format: String = "text"
+    var format: OutputFormat = .text
 
     @Flag(help: "Fail on warnings too.")
     var strict = false
@@ -42,11 +42,6 @@ struct Lint: AsyncParsableCommand {
     var configDirectory: String = ConfigPack.defaultConfigDirectory
 
     func validate() throws {
-        guard OutputFormat(rawValue: format) != nil else {
-            throw ValidationError(
-                "unknown format '\(format)'; use one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
-        }
         if let tenant, !Slug.isValid(tenant) {
             throw ValidationError("'\(tenant)' is not a tenant slug (a-z, 0-9, _; like mrdj)")
         }
@@ -70,7 +65,7 @@ struct Lint: AsyncParsableCommand {
             }
             let report = await WorkflowLinter.lint(
                 paths: paths.isEmpty ? [WorkflowLinter.defaultDirectory] : paths, tenant: context)
-            let outputFormat = OutputFormat(rawValue: format) ?? .text
+            let outputFormat = format
             let rendered = outputFormat.formatter.render(
                 report.diagnostics,
                 context: ReportContext(
@@ -78,6 +73,9 @@ struct Lint: AsyncParsableCommand {
                     colour: outputFormat == .text && Terminal.useColour(), sourceLine: report.sourceLine))
             Terminal.write(rendered)
             for failure in report.unreadable { Terminal.note("rg-crm: error: \(failure.description)") }
+            if outputFormat == .text {
+                Terminal.note(FindingSummary.line(report.diagnostics, subject: "\(report.filesChecked) file(s)", verb: "linted"))
+            }
             let code = report.exitCode(strict: strict)
             if code != .clean { throw ExitCode(code.rawValue) }
         }

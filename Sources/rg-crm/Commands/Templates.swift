@@ -14,26 +14,6 @@ struct Templates: ParsableCommand {
 }
 
 extension Templates {
-    /// Options shared by `clone` and `check` (nested: other commands have tenant options of their own).
-    struct TenantOptions: ParsableArguments {
-        @Option(name: .long, help: "The tenant's slug (its folder under --config-dir).")
-        var tenant: String
-
-        @Option(name: .long, help: "Folder of the tenants' config packs.")
-        var configDir: String = ConfigPack.defaultConfigDirectory
-
-        func validate() throws {
-            do { _ = try Slug(tenant) } catch { throw ValidationError(error.description) }
-        }
-
-        func load() throws -> ConfigPack { try ConfigPack.load(slug: try Slug(tenant), configDirectory: configDir) }
-
-        /// Where a tenant's templates are cloned to by default.
-        var defaultTarget: String { (configDir as NSString).appendingPathComponent(tenant) + "/automation" }
-    }
-}
-
-extension Templates {
     struct Clone: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Clone templates into a tenant, replacing brand tokens; report each file.",
@@ -79,7 +59,7 @@ extension Templates {
                     let selectors = try select.map { text throws(TemplateClonerError) in try Selector(text) }
                     let bundle = try from.map { try TemplateBundles.open($0) } ?? TemplateBundles.openLibrary()
                     let options = CloneOptions(
-                        target: to ?? tenantOptions.defaultTarget, selectors: selectors, dryRun: dryRun, force: force)
+                        target: to ?? tenantOptions.defaultAutomationFolder, selectors: selectors, dryRun: dryRun, force: force)
                     let report = try TemplateCloner.clone(
                         bundle, values: values, tenant: tenantOptions.tenant, options: options)
                     Terminal.write(CloneReportText.render(report, colour: Terminal.useColour()))
@@ -106,7 +86,7 @@ extension Templates {
         var path: String?
 
         @Option(help: "Report format: text, json, sarif or github.")
-        var format: CheckFormat = .text
+        var format: OutputFormat = .text
 
         @Flag(help: "Fail on warnings too.")
         var strict = false
@@ -116,10 +96,9 @@ extension Templates {
                 try withInputErrors {
                     let pack = try tenantOptions.load()
                     return try TemplateChecker.check(
-                        directory: path ?? tenantOptions.defaultTarget, palette: pack.tenant.branding.allowedColors)
+                        directory: path ?? tenantOptions.defaultAutomationFolder, palette: pack.tenant.branding.allowedColors)
                 }
             }
-            let format = format.outputFormat
             // The text format quotes each finding's line: read each file once, not once per finding.
             var sources: [String: [String]] = [:]
             if format == .text {
@@ -139,6 +118,9 @@ extension Templates {
                     return fileLines[line - 1]
                 })
             Terminal.write(format.formatter.render(diagnostics, context: context))
+            if format == .text {
+                Terminal.note(FindingSummary.line(diagnostics, subject: path ?? tenantOptions.defaultAutomationFolder, verb: "checked"))
+            }
             let code = CheckExitCode.forFindings(diagnostics, strict: strict)
             if code != .clean { throw ExitCode(code.rawValue) }
         }
@@ -146,13 +128,6 @@ extension Templates {
 }
 
 extension Templates {
-    /// `--format`'s values. A local wrapper, so that no retroactive conformance of RGCore's `OutputFormat` clashes with
-    /// another command's.
-    enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json, sarif, github
-        var outputFormat: OutputFormat { OutputFormat(rawValue: rawValue) ?? .text }
-    }
-
     /// Bad templates, tokens and bundles are bad input (exit 2); failing to move files into place is an I/O failure (1).
     static func withInputErrors<T>(_ body: () throws -> T) throws -> T {
         do {

@@ -89,3 +89,13 @@ enum ExitCodes {
 enum ListingFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
+
+/// The closing line of a checker's text report, on standard error: `linted 3 file(s): no findings`.
+enum FindingSummary {
+    static func line(_ diagnostics: [Diagnostic], subject: String, verb: String) -> String {
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.filter { $0.severity == .warning }.count
+        let findings = errors + warnings == 0 ? "no findings" : "\(errors) error(s), \(warnings) warning(s)"
+        return "\(verb) \(subject): \(findings)"
+    }
+}
