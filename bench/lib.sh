@@ -8,4 +8,4 @@ rg="$PWD/.build/release/rg-crm"
 base="${DATABASE_URL%/*}"
 
 now() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%d\n", (a[NR/2]+a[NR/2+1])/2}'; }

@@ -269,6 +269,78 @@ import Testing
         }
     }
 
+    @Test func aTenantCalledTenantDoesNotTakeOverTheGroupRoles() throws {
+        try TenantDatabase.with("tenanttenant") { database throws in
+            try migrate(database.url)
+            let configs = try ConfigFixtures.copy(as: "tenant")
+            _ = try seed(database, "mrdj", configs: configs)
+            _ = try seed(database, "tenant", configs: configs)
+            let owner = try Connection(conninfo: database.url)
+            let mine = try addBusiness(owner, slug: "mrdj")
+            let app = try database.connect(as: TenantRoles(prefix: database.rolePrefix, slug: try Slug("mrdj")).app)
+            #expect(try app.query("SELECT DISTINCT tenant_id::text FROM crm.crm_leads").rows == [[mine["tenant"]]])
+            let removed = try TenantDirectory(connection: owner, rolePrefix: database.rolePrefix).remove(try Slug("tenant"))
+            #expect(removed.droppedRoles == ["\(database.rolePrefix)_tenant_app", "\(database.rolePrefix)_tenant_reader"])
+            #expect(try app.query("SELECT count(*) FROM crm.crm_leads").scalar == "1")
+        }
+    }
+
+    @Test func fractionalSLAsReseedUnchangedAndTheDefaultCanMove() throws {
+        try TenantDatabase.with("fraction") { database throws in
+            try migrate(database.url)
+            var configs = try ConfigFixtures.copy(as: "acme") { _, crm in
+                var pipelines = crm["pipelines"] as! [[String: Any]]
+                var stages = pipelines[0]["stages"] as! [[String: Any]]
+                stages[0]["sla_hours"] = 0.25
+                pipelines[0]["stages"] = stages
+                var second = pipelines[0]
+                second["key"] = "wedding_premium"
+                second["name"] = "Wedding Premium"
+                second["is_default"] = false
+                pipelines.append(second)
+                crm["pipelines"] = pipelines
+            }
+            _ = try seed(database, "acme", configs: configs)
+            #expect(try seed(database, "acme", configs: configs).unchanged)
+            // Move the wedding default from wedding_sales to wedding_premium.
+            configs = try ConfigFixtures.copy(as: "acme") { _, crm in
+                var pipelines = crm["pipelines"] as! [[String: Any]]
+                var stages = pipelines[0]["stages"] as! [[String: Any]]
+                stages[0]["sla_hours"] = 0.25
+                pipelines[0]["stages"] = stages
+                pipelines[0]["is_default"] = false
+                var second = pipelines[0]
+                second["key"] = "wedding_premium"
+                second["name"] = "Wedding Premium"
+                second["is_default"] = true
+                pipelines.append(second)
+                crm["pipelines"] = pipelines
+            }
+            let moved = try seed(database, "acme", configs: configs)
+            #expect(moved.changes.contains(SeedChange(kind: .updated, object: "pipeline wedding_premium")))
+            let defaults = try Connection(conninfo: database.url).query(
+                "SELECT key FROM crm.crm_pipelines WHERE is_default AND vertical = 'wedding'")
+            #expect(defaults.rows == [["wedding_premium"]])
+        }
+    }
+
+    @Test func differentTenantsSeedInParallelOnAFreshDatabase() throws {
+        try TenantDatabase.with("parallel") { database throws in
+            try migrate(database.url)
+            let configs = try ConfigFixtures.copy(as: "other")
+            let errors = LockedErrors()
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                do {
+                    _ = try seed(database, index == 0 ? "mrdj" : "other", configs: configs)
+                } catch {
+                    errors.append("\(error)")
+                }
+            }
+            #expect(errors.all.isEmpty)
+            #expect(try Connection(conninfo: database.url).query("SELECT count(*) FROM crm.crm_tenants").scalar == "2")
+        }
+    }
+
     @Test func seedingWithoutTheSchemaSaysToMigrate() throws {
         try TenantDatabase.with("noschema") { database throws in
             #expect { try seed(database, "mrdj") } throws: { "\($0)".contains("run rg-crm db migrate first") }

@@ -56,6 +56,21 @@ import Testing
         #expect(issue.description.contains("/mrdj/crm.json: $.pipelines[0].stages[2].sla_hours: expected a positive number (line "))
     }
 
+    @Test(arguments: [(0.125, "expected hours with at most two decimals"), (1_000_000, "expected at most 999999.99 hours"), (0, "expected a positive number")])
+    func stageHoursFitTheDatabase(hours: Double, message: String) throws {
+        let found = try issues(editing: "crm.json") { object in
+            var root = object as! [String: Any]
+            var pipelines = root["pipelines"] as! [[String: Any]]
+            var stages = pipelines[0]["stages"] as! [[String: Any]]
+            stages[1]["sla_hours"] = hours
+            pipelines[0]["stages"] = stages
+            root["pipelines"] = pipelines
+            object = root
+        }
+        #expect(found.map(\.path) == ["$.pipelines[0].stages[1].sla_hours"])
+        #expect(found.first?.message == message)
+    }
+
     @Test(arguments: [
         ("primary_color", "red", "$.branding.primary_color", "expected a hex colour #rgb or #rrggbb, found \"red\""),
         ("logo_url", "http://mr-dj.nl/logo.svg", "$.branding.logo_url", "expected an https:// URL, found \"http://mr-dj.nl/logo.svg\""),

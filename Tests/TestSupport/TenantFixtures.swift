@@ -3,7 +3,7 @@ import Postgres
 
 /// A migrated database with tenants seeded under a role prefix of its own, so tests on one cluster do not share
 /// roles; its roles are dropped afterwards.
-public struct TenantDatabase {
+public struct TenantDatabase: Sendable {
     public let url: String
     public let rolePrefix: String
 
@@ -37,7 +37,7 @@ public struct TenantDatabase {
     }
 
     private static func rank(_ role: String) -> Int {
-        role.contains("_login_") ? 0 : role.hasSuffix("_tenant_app") || role.hasSuffix("_tenant_reader") ? 2 : 1
+        role.contains("_login_") ? 0 : role.contains("__tenant_") ? 2 : 1
     }
 }
 

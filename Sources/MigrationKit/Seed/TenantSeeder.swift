@@ -56,7 +56,8 @@ public final class TenantSeeder {
         try run("BEGIN")
         do throws(SeedError) {
             guard try run("SELECT to_regclass('crm.crm_tenant_roles') IS NOT NULL").scalar == "t" else { throw SeedError.schemaMissing }
-            // Seeds of one tenant wait for each other; different tenants seed in parallel.
+            // Seeds of one tenant wait for each other; different tenants seed in parallel, except for the moment
+            // they touch the group roles every tenant shares (created once, granted once).
             try run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:\(plan.tenant.slug)"])
             try run("SET CONSTRAINTS ALL DEFERRED")
             let tenantID = try upsertTenant(&changes)
@@ -98,6 +99,7 @@ public final class TenantSeeder {
     // MARK: - Roles and grants
 
     private func ensureRoles(tenantID: String, _ changes: inout [SeedChange]) throws(SeedError) {
+        try run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:group-roles:\(roles.groupApp)"])
         for group in [roles.groupApp, roles.groupReader] where try !roleExists(group) {
             try run("CREATE ROLE \(try quoted(group)) NOLOGIN")
             changes.append(SeedChange(kind: .created, object: "role \(group)"))
@@ -189,7 +191,9 @@ public final class TenantSeeder {
             try run("DELETE FROM crm.crm_pipelines WHERE tenant_id = $1 AND key = $2", [tenantID, row[0]])
             changes.append(SeedChange(kind: .removed, object: "pipeline \(row[0] ?? "")"))
         }
-        for pipeline in plan.pipelines {
+        // Pipelines that stop being a vertical's default go first, so the one-default-per-vertical index never
+        // sees two defaults while the flag moves from one pipeline to another.
+        for pipeline in plan.pipelines.filter({ !$0.isDefault }) + plan.pipelines.filter(\.isDefault) {
             let values: [String?] = [
                 tenantID, pipeline.key, pipeline.name, pipeline.type, pipeline.vertical?.rawValue, Self.number(pipeline.slaResponseHours),
                 pipeline.isDefault ? "true" : "false",
@@ -198,7 +202,7 @@ public final class TenantSeeder {
             if let id = try run(
                 """
                 INSERT INTO crm.crm_pipelines (tenant_id, key, name, type, vertical, sla_response_hours, is_default)
-                VALUES ($1, $2, $3, $4, $5, $6::numeric, $7::boolean) ON CONFLICT (tenant_id, key) DO NOTHING RETURNING id
+                VALUES ($1, $2, $3, $4, $5, $6::numeric(8, 2), $7::boolean) ON CONFLICT (tenant_id, key) DO NOTHING RETURNING id
                 """, values
             ).scalar {
                 changes.append(SeedChange(kind: .created, object: "pipeline \(pipeline.key)"))
@@ -206,9 +210,9 @@ public final class TenantSeeder {
             } else {
                 let updated = try run(
                     """
-                    UPDATE crm.crm_pipelines SET name = $3, type = $4, vertical = $5, sla_response_hours = $6::numeric, is_default = $7::boolean
+                    UPDATE crm.crm_pipelines SET name = $3, type = $4, vertical = $5, sla_response_hours = $6::numeric(8, 2), is_default = $7::boolean
                      WHERE tenant_id = $1 AND key = $2
-                       AND (name, type, vertical, sla_response_hours, is_default) IS DISTINCT FROM ($3, $4, $5, $6::numeric, $7::boolean)
+                       AND (name, type, vertical, sla_response_hours, is_default) IS DISTINCT FROM ($3, $4, $5, $6::numeric(8, 2), $7::boolean)
                     RETURNING id
                     """, values)
                 if !updated.rows.isEmpty { changes.append(SeedChange(kind: .updated, object: "pipeline \(pipeline.key)")) }
@@ -243,7 +247,7 @@ public final class TenantSeeder {
             let created = try run(
                 """
                 INSERT INTO crm.crm_stages (tenant_id, pipeline_id, key, sequence, name, sla_hours, auto_progress_rule, automation_flow)
-                VALUES ($1, $2, $3, $4::integer, $5, $6::numeric, $7::jsonb, $8) ON CONFLICT (tenant_id, pipeline_id, key) DO NOTHING RETURNING id
+                VALUES ($1, $2, $3, $4::integer, $5, $6::numeric(8, 2), $7::jsonb, $8) ON CONFLICT (tenant_id, pipeline_id, key) DO NOTHING RETURNING id
                 """, values)
             if !created.rows.isEmpty {
                 changes.append(SeedChange(kind: .created, object: "stage \(pipeline.key).\(stage.key)"))
@@ -251,10 +255,10 @@ public final class TenantSeeder {
             }
             let updated = try run(
                 """
-                UPDATE crm.crm_stages SET sequence = $4::integer, name = $5, sla_hours = $6::numeric, auto_progress_rule = $7::jsonb, automation_flow = $8
+                UPDATE crm.crm_stages SET sequence = $4::integer, name = $5, sla_hours = $6::numeric(8, 2), auto_progress_rule = $7::jsonb, automation_flow = $8
                  WHERE tenant_id = $1 AND pipeline_id = $2 AND key = $3
                    AND (sequence, name, sla_hours, auto_progress_rule, automation_flow)
-                       IS DISTINCT FROM ($4::integer, $5, $6::numeric, $7::jsonb, $8)
+                       IS DISTINCT FROM ($4::integer, $5, $6::numeric(8, 2), $7::jsonb, $8)
                 RETURNING id
                 """, values)
             if !updated.rows.isEmpty { changes.append(SeedChange(kind: .updated, object: "stage \(pipeline.key).\(stage.key)")) }
@@ -294,6 +298,6 @@ public final class TenantSeeder {
 
     /// Numbers as PostgreSQL reads them: no exponent, no trailing ".0".
     static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.6f", value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
     }
 }

@@ -200,7 +200,7 @@ public struct ConfigPack: Sendable, Equatable {
             }
         }
         let type = reader.string(fields?["type"], "\(path).type", pattern: Identifier.isValid, expected: "a pipeline type in snake_case") ?? "sales"
-        let sla = fields?["sla_response_hours"].map { reader.positiveNumber($0, "\(path).sla_response_hours") } ?? 24
+        let sla = fields?["sla_response_hours"].map { reader.hours($0, "\(path).sla_response_hours") } ?? 24
         let isDefault = reader.bool(fields?["is_default"], "\(path).is_default") ?? false
         var stages: [StageConfig] = []
         var stageKeys: [String: Int] = [:]
@@ -211,7 +211,7 @@ public struct ConfigPack: Sendable, Equatable {
                 required: ["key", "name", "sla_hours"])
             let stageKey = reader.string(stageFields?["key"], "\(stagePath).key", pattern: Identifier.isValid, expected: "a key in snake_case")
             let stageName = reader.string(stageFields?["name"], "\(stagePath).name", pattern: { !$0.isEmpty && $0.count <= 120 }, expected: "a name of 1 to 120 characters")
-            let slaHours = reader.positiveNumber(stageFields?["sla_hours"], "\(stagePath).sla_hours")
+            let slaHours = reader.hours(stageFields?["sla_hours"], "\(stagePath).sla_hours")
             var rule: JSONValue?
             if let ruleNode = stageFields?["auto_progress_rule"] {
                 if ruleNode.members == nil, case .null = ruleNode.value {} else if ruleNode.members == nil {

@@ -67,6 +67,20 @@ struct NodeReader {
         return value
     }
 
+    /// Hours as the database stores them (numeric(8,2)): positive, at most two decimals, below a million.
+    mutating func hours(_ node: JSONNode?, _ path: String) -> Double? {
+        guard let value = positiveNumber(node, path) else { return nil }
+        guard value <= 999_999.99 else {
+            fail(path, node, "expected at most 999999.99 hours")
+            return nil
+        }
+        guard abs(value * 100 - (value * 100).rounded()) < 1e-6 else {
+            fail(path, node, "expected hours with at most two decimals")
+            return nil
+        }
+        return value
+    }
+
     mutating func integer(_ node: JSONNode?, _ path: String, in range: ClosedRange<Int>) -> Int? {
         guard let node else { return nil }
         guard let value = node.number, value == value.rounded(), let integer = Int(exactly: value), range.contains(integer)

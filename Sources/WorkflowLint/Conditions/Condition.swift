@@ -444,6 +444,11 @@ public enum ConditionChecker {
                 index += 1
                 return Typed(type: inner.type, offset: token.offset, isLiteral: false)
             case .symbol("["):
+                guard depth + 1 < ConditionChecker.maximumDepth else {
+                    throw ConditionProblem(
+                        kind: .syntax, offset: token.offset,
+                        message: "condition nested deeper than \(ConditionChecker.maximumDepth) levels")
+                }
                 index += 1
                 var elements: [(ValueType, Int)] = []
                 var texts: [(String, Int)] = []
