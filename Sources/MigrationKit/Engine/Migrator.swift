@@ -143,14 +143,7 @@ public final class Migrator {
     }
 
     func inTransaction(file: String, _ body: () throws(MigrationError) -> Void) throws(MigrationError) {
-        try run("BEGIN")
-        do {
-            try body()
-            try run("COMMIT")
-        } catch {
-            _ = try? connection.execute(script: "ROLLBACK")
-            throw error
-        }
+        try connection.transaction(wrap: MigrationError.database, body)
     }
 
     // MARK: - History
@@ -203,7 +196,7 @@ public final class Migrator {
 
     /// A session-level advisory lock keyed on database, schema and history table: concurrent runs wait
     /// for each other (bounded by `lockTimeoutSeconds`) instead of colliding.
-    private func withMigrationLock<T>(
+    func withMigrationLock<T>(
         progress: (MigrationProgress) -> Void, _ body: () throws(MigrationError) -> T
     ) throws(MigrationError) -> T {
         // If rg-crm dies mid-run, the server notices within a second (even inside a long statement), rolls the

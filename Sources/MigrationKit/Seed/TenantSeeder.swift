@@ -53,8 +53,7 @@ public final class TenantSeeder {
     /// With `dryRun` everything runs and is then rolled back: the report is exactly what a real run would do.
     public func seed(dryRun: Bool = false) throws(SeedError) -> SeedReport {
         var changes: [SeedChange] = []
-        try run("BEGIN")
-        do throws(SeedError) {
+        let tenantID = try connection.transaction(commit: !dryRun, wrap: SeedError.database) { () throws(SeedError) -> String in
             guard try run("SELECT to_regclass('crm.crm_tenant_roles') IS NOT NULL").scalar == "t" else { throw SeedError.schemaMissing }
             // Seeds of one tenant wait for each other; different tenants seed in parallel, except for the moment
             // they touch the group roles every tenant shares (created once, granted once).
@@ -64,12 +63,9 @@ public final class TenantSeeder {
             try ensureRoles(tenantID: tenantID, &changes)
             try syncPipelines(tenantID: tenantID, &changes)
             try upsertSettings(tenantID: tenantID, &changes)
-            try run(dryRun ? "ROLLBACK" : "COMMIT")
-            return SeedReport(tenantID: tenantID, changes: changes, dryRun: dryRun)
-        } catch {
-            _ = try? connection.query("ROLLBACK")
-            throw error
+            return tenantID
         }
+        return SeedReport(tenantID: tenantID, changes: changes, dryRun: dryRun)
     }
 
     // MARK: - Tenant row

@@ -59,8 +59,7 @@ public final class TenantDirectory {
     /// Nothing of any other tenant changes. Removing a tenant that is not there changes nothing.
     public func remove(_ slug: Slug) throws(SeedError) -> RemovalReport {
         let roles = TenantRoles(prefix: rolePrefix, slug: slug)
-        try run("BEGIN")
-        do throws(SeedError) {
+        return try connection.transaction(wrap: SeedError.database) { () throws(SeedError) -> RemovalReport in
             try run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:\(slug)"])
             let summary = try list().first { $0.slug == slug.rawValue }
             var dropped: [String] = []
@@ -69,17 +68,13 @@ public final class TenantDirectory {
             }
             for role in [roles.app, roles.reader] where try run("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]).rows.count == 1 {
                 let quoted: String
-                do { quoted = try connection.quoteIdentifier(role) } catch { throw .database(error) }
+                do throws(PostgresError) { quoted = try connection.quoteIdentifier(role) } catch { throw .database(error) }
                 // A tenant role owns nothing and holds its privileges through its group role, so it drops cleanly;
                 // a privilege granted to it by hand makes this fail, and the transaction undoes the removal.
                 try run("DROP ROLE \(quoted)")
                 dropped.append(role)
             }
-            try run("COMMIT")
             return RemovalReport(existed: summary != nil, rowCounts: summary?.rowCounts ?? [], droppedRoles: dropped)
-        } catch {
-            _ = try? connection.query("ROLLBACK")
-            throw error
         }
     }
 

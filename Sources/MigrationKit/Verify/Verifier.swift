@@ -21,6 +21,13 @@ extension Migrator {
     /// with the live `crm` schema renamed out of the way inside that transaction: no data is touched and
     /// other sessions keep seeing the committed schema.
     public func verify(progress: (Migration) -> Void = { _ in }) throws(MigrationError) -> VerifyReport {
+        // Under the migration lock: a migrate running meanwhile would otherwise see its schema renamed away.
+        try withMigrationLock(progress: { _ in }) { () throws(MigrationError) -> VerifyReport in
+            try verifyHoldingLock(progress: progress)
+        }
+    }
+
+    private func verifyHoldingLock(progress: (Migration) -> Void) throws(MigrationError) -> VerifyReport {
         var findings: [VerifyFinding] = []
         let applied = try appliedMigrations()
         for (row, state) in MigrationPlanner.states(applied: applied, available: migrations) where state != .ok {

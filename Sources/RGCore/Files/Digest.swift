@@ -5,7 +5,12 @@ public enum Digest {
     public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
         var hasher = SHA256()
         hasher.update(data: Array(bytes))
-        return hasher.finalize().map { byte in
+        return hex(hasher.finalize())
+    }
+
+    /// Lowercase hex of a finished digest (for callers that hash in a stream).
+    public static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()

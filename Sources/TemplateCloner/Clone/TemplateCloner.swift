@@ -78,7 +78,7 @@ public enum TemplateCloner {
         }
         if !problems.isEmpty { throw TemplateClonerError.render(problems) }
 
-        let sourceDigest = hex(sourceListing.finalize())
+        let sourceDigest = Digest.hex(sourceListing.finalize())
         var manifestFiles = previous?.files ?? [:]
         for (path, digest) in written { manifestFiles[path] = digest }
         let manifest = CloneManifest(
@@ -128,7 +128,7 @@ public enum TemplateCloner {
             hash.update(data: chunk)
             try sink.write(chunk)
         }
-        guard hex(hash.finalize()) == produced.digest else { throw changed }
+        guard Digest.hex(hash.finalize()) == produced.digest else { throw changed }
     }
 
     /// Streams one entry once, writing nothing: binaries (and oversized text) are only hashed, text is rendered in
@@ -185,7 +185,7 @@ public enum TemplateCloner {
             }
         }
         totalBytes = total
-        let sourceDigest = hex(sourceHash.finalize())
+        let sourceDigest = Digest.hex(sourceHash.finalize())
         if !verbatim
             && (ContentSniffer.looksBinary(prefix: buffered, path: entry.path) || buffered.contains(0)
                 || !ContentSniffer.isUTF8(buffered))
@@ -194,7 +194,7 @@ public enum TemplateCloner {
         }
         if verbatim {
             return Produced(
-                digest: hex(outputHash.finalize()), sourceDigest: sourceDigest, verbatim: true, replacements: 0,
+                digest: Digest.hex(outputHash.finalize()), sourceDigest: sourceDigest, verbatim: true, replacements: 0,
                 text: nil,
                 problems: [], size: count)
         }
@@ -252,12 +252,9 @@ public enum TemplateCloner {
         defer { try? handle.close() }
         var hash = SHA256()
         while let data = try? handle.read(upToCount: 64 << 10), !data.isEmpty { hash.update(data: data) }
-        return hex(hash.finalize())
+        return Digest.hex(hash.finalize())
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-    }
 
     // MARK: - Metadata
 

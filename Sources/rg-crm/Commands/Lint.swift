@@ -38,7 +38,7 @@ struct Lint: AsyncParsableCommand {
     @Option(help: "The template library checked with --tenant.")
     var templates: String = TemplateLibrary.defaultDirectory
 
-    @Option(help: "Where tenant config packs live.")
+    @Option(name: .customLong("config-dir"), help: "Folder holding one config pack per tenant.")
     var configDirectory: String = ConfigPack.defaultConfigDirectory
 
     func validate() throws {

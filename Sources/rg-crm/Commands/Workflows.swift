@@ -37,7 +37,7 @@ struct Workflows: ParsableCommand {
         @Option(help: "The template library checked with --tenant.")
         var templates: String = TemplateLibrary.defaultDirectory
 
-        @Option(help: "Where tenant config packs live.")
+        @Option(name: .customLong("config-dir"), help: "Folder holding one config pack per tenant.")
         var configDirectory: String = ConfigPack.defaultConfigDirectory
 
         func run() throws {
