@@ -115,22 +115,37 @@ struct Staging {
         }
     }
 
+    /// Refuses a path inside the target whose existing folders include a symbolic link or a file: nothing may be
+    /// read or written through a link planted in the target. Checked for every file before anything is judged
+    /// or moved, so such a target fails the clone as a whole.
+    static func refuseLinkedFolders(for relative: String, in target: String) throws {
+        try walkFolders(of: relative, in: target) { _, exists in exists }
+    }
+
     /// Creates the folders of `relative` inside the target, refusing any that is a symbolic link or a file, so
     /// that no file is ever moved outside the target through a link planted there.
     static func prepareFolders(for relative: String, in target: String) throws {
+        try walkFolders(of: relative, in: target) { path, exists in
+            if exists { return true }
+            guard mkdir(path, 0o755) == 0 else {
+                throw TemplateClonerError.io(path: path, reason: "cannot be created: \(String(cString: strerror(errno)))")
+            }
+            return true
+        }
+    }
+
+    /// Visits the folders of `relative` below `target` outermost first; `visit` says whether to go deeper.
+    private static func walkFolders(of relative: String, in target: String, _ visit: (String, Bool) throws -> Bool) throws {
         var path = target
         for part in relative.split(separator: "/").dropLast() {
             path += "/" + part
             var info = stat()
-            if lstat(path, &info) == 0 {
-                guard info.st_mode & S_IFMT == S_IFDIR else {
-                    throw TemplateClonerError.io(
-                        path: path, reason: "is a symbolic link or a file, not a folder; refusing to write through it")
-                }
-            } else if mkdir(path, 0o755) != 0 {
+            let exists = lstat(path, &info) == 0
+            if exists, info.st_mode & S_IFMT != S_IFDIR {
                 throw TemplateClonerError.io(
-                    path: path, reason: "cannot be created: \(String(cString: strerror(errno)))")
+                    path: path, reason: "is a symbolic link or a file, not a folder; refusing to read or write through it")
             }
+            guard try visit(path, exists) else { return }
         }
     }
 

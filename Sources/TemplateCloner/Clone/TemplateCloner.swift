@@ -219,6 +219,7 @@ public enum TemplateCloner {
             forced: false,
             difference: nil)
         let targetPath = target + "/" + path
+        try Staging.refuseLinkedFolders(for: path, in: target)
         var info = stat()
         if lstat(targetPath, &info) != 0 {
             return file

@@ -176,6 +176,29 @@ import Testing
             })
     }
 
+    @Test func aLinkedFolderInTheTargetFailsTheWholeCloneBeforeAnythingIsReadOrMoved() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let target = folder + "/automation"
+        _ = try clone(try Fixtures.libraryBundle(), into: target)
+        // Someone replaces templates/sms with a link to a folder outside the target holding a private file.
+        let outside = folder + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try Fixtures.write("geheim\n", to: outside + "/payment_reminder.txt")
+        try FileManager.default.removeItem(atPath: target + "/templates/sms")
+        try FileManager.default.createSymbolicLink(atPath: target + "/templates/sms", withDestinationPath: outside)
+        let before = try Fixtures.read(target + "/templates/email/lead_welcome.md")
+        var rebranded = try Fixtures.mrdj()
+        rebranded.name = "Mr. DJ Events"
+        #expect { try clone(try Fixtures.libraryBundle(), into: target, tenant: rebranded) } throws: { error in
+            "\(error)".contains("templates/sms: is a symbolic link or a file") && !"\(error)".contains("geheim")
+        }
+        // Nothing moved: the other files still carry the old brand, and the outside file is untouched.
+        #expect(try Fixtures.read(target + "/templates/email/lead_welcome.md") == before)
+        #expect(try Fixtures.read(outside + "/payment_reminder.txt") == "geheim\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == ["payment_reminder.txt"])
+    }
+
     @Test func dryRunWritesNothing() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
