@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RGCore
@@ -50,5 +51,25 @@ import Testing
         let text = value.serialized()
         #expect(text == #"{"naam":"Mr. DJ & Friends \"Live\"\n\u0001","n":3,"x":[true,null,1.5]}"#)
         #expect(try JSONParser.parse(text).plain == value)
+    }
+}
+
+@Suite struct SourceLinesTests {
+    @Test func quotesLinesOfLFAndCRLFFiles() throws {
+        let directory = NSTemporaryDirectory() + "sourcelines-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "a\nbë\nc".write(toFile: directory + "/lf.txt", atomically: true, encoding: .utf8)
+        try "a\r\nbë\r\nc".write(toFile: directory + "/crlf.txt", atomically: true, encoding: .utf8)
+        let diagnostics = ["lf.txt", "crlf.txt"].map {
+            Diagnostic(file: directory + "/" + $0, line: 2, column: 1, severity: .error, rule: "x", message: "m")
+        }
+        let lines = SourceLines(for: diagnostics)
+        for diagnostic in diagnostics {
+            #expect(lines.line(diagnostic.file, 2) == "bë")
+            #expect(lines.line(diagnostic.file, 3) == "c")
+            #expect(lines.line(diagnostic.file, 4) == nil)
+        }
+        #expect(lines.line(directory + "/missing.txt", 1) == nil)
     }
 }

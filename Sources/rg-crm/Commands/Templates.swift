@@ -99,24 +99,10 @@ extension Templates {
                         directory: path ?? tenantOptions.defaultAutomationFolder, palette: pack.tenant.branding.allowedColors)
                 }
             }
-            // The text format quotes each finding's line: read each file once, not once per finding.
-            var sources: [String: [String]] = [:]
-            if format == .text {
-                for file in Set(diagnostics.map(\.file)) {
-                    guard let bytes = try? BoundedFile.read(file, limit: 8 << 20) else { continue }
-                    sources[file] = String(decoding: bytes, as: UTF8.self).split(
-                        separator: "\n", omittingEmptySubsequences: false
-                    ).map(String.init)
-                }
-            }
-            let lines = sources
+            let quotes = format == .text ? SourceLines(for: diagnostics) : SourceLines(for: [])
             let context = ReportContext(
                 toolVersion: RGCRMVersion.current, rules: TemplateChecker.rules,
-                colour: format == .text && Terminal.useColour(),
-                sourceLine: { file, line in
-                    guard let fileLines = lines[file], line >= 1, line <= fileLines.count else { return nil }
-                    return fileLines[line - 1]
-                })
+                colour: format == .text && Terminal.useColour(), sourceLine: quotes.line)
             Terminal.write(format.formatter.render(diagnostics, context: context))
             if format == .text {
                 Terminal.note(FindingSummary.line(diagnostics, subject: path ?? tenantOptions.defaultAutomationFolder, verb: "checked"))
