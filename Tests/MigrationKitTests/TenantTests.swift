@@ -237,6 +237,10 @@ import Testing
             for table in Self.crmTables + Self.views {
                 #expect(try both.query("SELECT count(*) FROM crm.\(table)").scalar == "0", "member of two tenants on \(table)")
             }
+            // A role outside every tenant cannot even ask which tenant a role acts for.
+            try owner.query("CREATE ROLE \(try owner.quoteIdentifier(database.rolePrefix + "_outsider"))")
+            let outsider = try database.connect(as: database.rolePrefix + "_outsider")
+            #expect(throws: PostgresError.self) { try outsider.query("SELECT crm.current_tenant_id($1)", [roles.app]) }
             // A tenant role owns nothing.
             let owned = try owner.query(
                 "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname LIKE $1", [database.rolePrefix + "\\_%"])

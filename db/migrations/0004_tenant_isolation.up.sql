@@ -67,6 +67,9 @@ BEGIN
 END;
 $$;
 
+-- Only the tenant group roles (granted by rg-crm db seed) and the owner may ask which tenant a role acts for.
+REVOKE EXECUTE ON FUNCTION crm.current_tenant_id(name) FROM PUBLIC;
+
 -- Row-level security on every tenant-owned table. Two permissive policies per table:
 --   tenant_isolation (every role): rows of the tenants of the current role, for reading and for writing;
 --   owner_all (the role that applies migrations, which owns the tables): everything, so migrations, seeds and

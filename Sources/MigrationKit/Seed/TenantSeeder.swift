@@ -150,12 +150,16 @@ public final class TenantSeeder {
              GROUP BY role, relname, kind
             UNION ALL
             SELECT g, NULL, 'schema', 'USAGE' FROM unnest(ARRAY[$1, $2]) AS g WHERE NOT has_schema_privilege(g, 'crm', 'USAGE')
+            UNION ALL
+            SELECT g, NULL, 'function', 'EXECUTE' FROM unnest(ARRAY[$1, $2]) AS g
+             WHERE NOT has_function_privilege(g, 'crm.current_tenant_id(name)', 'EXECUTE')
             ORDER BY 1, 2
             """, [roles.groupApp, roles.groupReader])
         for row in missing.rows {
             let role = try quoted(row[0] ?? "")
             switch row[2] {
             case "schema": try run("GRANT USAGE ON SCHEMA crm TO \(role)")
+            case "function": try run("GRANT EXECUTE ON FUNCTION crm.current_tenant_id(name) TO \(role)")
             case "S": try run("GRANT USAGE ON SEQUENCE crm.\(try quoted(row[1] ?? "")) TO \(role)")
             default: try run("GRANT \(row[3] ?? "SELECT") ON crm.\(try quoted(row[1] ?? "")) TO \(role)")
             }
