@@ -51,6 +51,9 @@ extension Templates {
         @Flag(help: "Overwrite files edited by hand since the last clone.")
         var force = false
 
+        @Flag(help: "List unchanged files too.")
+        var verbose = false
+
         func run() throws {
             try reportingErrors {
                 try withInputErrors {
@@ -62,7 +65,7 @@ extension Templates {
                         target: to ?? tenantOptions.defaultAutomationFolder, selectors: selectors, dryRun: dryRun, force: force)
                     let report = try TemplateCloner.clone(
                         bundle, values: values, tenant: tenantOptions.tenant, options: options)
-                    Terminal.write(CloneReportText.render(report, colour: Terminal.useColour()))
+                    Terminal.write(CloneReportText.render(report, colour: Terminal.useColour(), verbose: verbose))
                     if report.hasConflicts { throw ExitCode(ExitCodes.failure) }
                 }
             }
@@ -126,9 +129,10 @@ extension Templates {
 
     /// The clone report as lines a person reads: one per file, conflicts with the lines that differ, then totals.
     enum CloneReportText {
-        static func render(_ report: CloneReport, colour: Bool) -> String {
+        static func render(_ report: CloneReport, colour: Bool, verbose: Bool) -> String {
             var output = ""
-            for file in report.files.sorted(by: { $0.path < $1.path }) {
+            // Unchanged files are only counted unless asked for: a re-run reads as one line.
+            for file in report.files.sorted(by: { $0.path < $1.path }) where verbose || file.status != .unchanged {
                 let word = file.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                 let painted = colour ? "\u{1B}[\(code(file.status))m\(word)\u{1B}[0m" : word
                 var notes: [String] = []
