@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
-        .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore"]),
+        .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents"]),
         .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore"]),
     ],

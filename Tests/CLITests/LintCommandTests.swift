@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `rg-crm lint` and `rg-crm workflows upgrade` as a user runs them: the built binary, its output and exit codes.
@@ -24,37 +25,13 @@ import Testing
         return false
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = CommandResult
 
     static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws -> Result? {
         guard let binary = executable ?? binary else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes concurrently so that a full pipe never blocks the child.
-        nonisolated(unsafe) var errData = Data()
-        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errReader.isFinished { usleep(1000) }
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        var variables: [String: String?] = ["NO_COLOR": nil]
+        for (key, value) in environment { variables[key] = value }
+        return try TestProcess.run(binary, arguments, environment: variables)
     }
 
     /// A template library with the ids the shipped workflows use (the templates work lands them later).

@@ -115,18 +115,20 @@ public struct CommandResult: Sendable {
     }
 }
 
-public enum RGCRMProcess {
-    public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws
-        -> CommandResult
-    {
-        try start(arguments, environment: environment, directory: directory).wait()
+/// Runs programs and captures what they print: the rg-crm binary, python3 for schema checks.
+public enum TestProcess {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String?] = [:], directory: String? = nil
+    ) throws -> CommandResult {
+        try start(executable, arguments, environment: environment, directory: directory).wait()
     }
 
-    public static func start(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws
-        -> RunningCommand
-    {
+    /// `environment` adds or (with nil) removes variables of the test process's own environment.
+    public static func start(
+        _ executable: String, _ arguments: [String], environment: [String: String?] = [:], directory: String? = nil
+    ) throws -> RunningCommand {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? TestPaths.packageRoot.path)
         var env = ProcessInfo.processInfo.environment
@@ -139,6 +141,21 @@ public enum RGCRMProcess {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return RunningCommand(process: process, out: out, err: err)
+    }
+}
+
+/// The rg-crm executable, run as a user would.
+public enum RGCRMProcess {
+    public static func run(_ arguments: [String], environment: [String: String?] = [:], directory: String? = nil) throws
+        -> CommandResult
+    {
+        try TestProcess.run(TestPaths.executable, arguments, environment: environment, directory: directory)
+    }
+
+    public static func start(_ arguments: [String], environment: [String: String?] = [:], directory: String? = nil) throws
+        -> RunningCommand
+    {
+        try TestProcess.start(TestPaths.executable, arguments, environment: environment, directory: directory)
     }
 }
 

@@ -23,8 +23,7 @@ struct Lint: AsyncParsableCommand {
     @Argument(help: "Workflow files or folders (default: automation/workflows).")
     var paths: [String] = []
 
-    @Option(help: "Also check stages, webhooks and templates against this tenant's config pack.")
-    var tenant: String?
+    @OptionGroup var tenantOptions: WorkflowTenantOptions
 
     @Option(help: "Report format: text, json, sarif or github.")
     var format: OutputFormat = .text
@@ -35,18 +34,6 @@ struct Lint: AsyncParsableCommand {
     @Flag(help: "List the rules and exit.")
     var listRules = false
 
-    @Option(help: "The template library checked with --tenant.")
-    var templates: String = TemplateLibrary.defaultDirectory
-
-    @Option(name: .customLong("config-dir"), help: "Folder holding one config pack per tenant.")
-    var configDirectory: String = ConfigPack.defaultConfigDirectory
-
-    func validate() throws {
-        if let tenant, !Slug.isValid(tenant) {
-            throw ValidationError("'\(tenant)' is not a tenant slug (a-z, 0-9, _; like mrdj)")
-        }
-    }
-
     func run() async throws {
         try await reportingErrors {
             if listRules {
@@ -55,14 +42,7 @@ struct Lint: AsyncParsableCommand {
                         separator: "\n") + "\n")
                 return
             }
-            let context: TenantContext?
-            do {
-                context = try tenant.map {
-                    try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates)
-                }
-            } catch {
-                throw CommandFailure(String(describing: error), code: ExitCodes.usage)
-            }
+            let context = try tenantOptions.context()
             let report = await WorkflowLinter.lint(
                 paths: paths.isEmpty ? [WorkflowLinter.defaultDirectory] : paths, tenant: context)
             let outputFormat = format

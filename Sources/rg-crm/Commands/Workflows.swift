@@ -28,28 +28,15 @@ struct Workflows: ParsableCommand {
         @Argument(help: "Legacy workflow files.")
         var paths: [String]
 
-        @Option(help: "Take entry stages from this tenant's pipeline, and lint the result against it.")
-        var tenant: String?
+        /// --tenant: entry stages come from this tenant's pipeline, and the result is linted against it.
+        @OptionGroup var tenantOptions: WorkflowTenantOptions
 
         @Flag(help: "Show the diff; write nothing.")
         var dryRun = false
 
-        @Option(help: "The template library checked with --tenant.")
-        var templates: String = TemplateLibrary.defaultDirectory
-
-        @Option(name: .customLong("config-dir"), help: "Folder holding one config pack per tenant.")
-        var configDirectory: String = ConfigPack.defaultConfigDirectory
-
         func run() throws {
             try reportingErrors {
-                let context: TenantContext?
-                do {
-                    context = try tenant.map {
-                        try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates)
-                    }
-                } catch {
-                    throw CommandFailure(String(describing: error), code: ExitCodes.usage)
-                }
+                let context = try tenantOptions.context()
                 var code = ExitCodes.success
                 for path in paths {
                     let outcome = WorkflowUpgradeRun.run(path: path, tenant: context, dryRun: dryRun)

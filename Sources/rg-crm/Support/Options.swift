@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RGCore
+import WorkflowLint
 
 /// Options of every command that works on one tenant's config pack.
 struct TenantOptions: ParsableArguments {
@@ -21,3 +22,30 @@ struct TenantOptions: ParsableArguments {
 
 /// `--format text|json|sarif|github` of every checker.
 extension OutputFormat: ExpressibleByArgument {}
+
+/// `--tenant`, `--templates` and `--config-dir` of the workflow commands (lint, upgrade): the tenant is optional.
+struct WorkflowTenantOptions: ParsableArguments {
+    @Option(help: "Also check stages, webhooks and templates against this tenant's config pack.")
+    var tenant: String?
+
+    @Option(help: "The template library checked with --tenant.")
+    var templates: String = TemplateLibrary.defaultDirectory
+
+    @Option(name: .customLong("config-dir"), help: "Folder holding one config pack per tenant.")
+    var configDirectory: String = ConfigPack.defaultConfigDirectory
+
+    func validate() throws {
+        if let tenant {
+            do { _ = try Slug(tenant) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    /// The tenant's stages, templates and webhooks, or nil without --tenant; a bad pack is bad input (exit 2).
+    func context() throws -> TenantContext? {
+        do {
+            return try tenant.map { try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates) }
+        } catch {
+            throw CommandFailure(String(describing: error), code: ExitCodes.usage)
+        }
+    }
+}

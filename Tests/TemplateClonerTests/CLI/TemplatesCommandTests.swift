@@ -1,5 +1,6 @@
 import Foundation
 import RGCore
+import TestSupport
 import Testing
 
 @testable import TemplateCloner
@@ -24,24 +25,8 @@ import Testing
 
     func run(_ arguments: [String]) throws -> Run {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build rg-crm first (swift build)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.packageRoot)
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let result = try TestProcess.run(Self.binary, arguments, environment: ["NO_COLOR": "1"], directory: Fixtures.packageRoot)
+        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     @Test func cloneReportsEachFileThenUnchangedThenAConflict() throws {
