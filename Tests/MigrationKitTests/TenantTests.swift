@@ -292,35 +292,28 @@ import Testing
     @Test func fractionalSLAsReseedUnchangedAndTheDefaultCanMove() throws {
         try TenantDatabase.with("fraction") { database throws in
             try migrate(database.url)
-            var configs = try ConfigFixtures.copy(as: "acme") { _, crm in
-                var pipelines = crm["pipelines"] as! [[String: Any]]
-                var stages = pipelines[0]["stages"] as! [[String: Any]]
-                stages[0]["sla_hours"] = 0.25
-                pipelines[0]["stages"] = stages
-                var second = pipelines[0]
-                second["key"] = "wedding_premium"
-                second["name"] = "Wedding Premium"
-                second["is_default"] = false
-                pipelines.append(second)
-                crm["pipelines"] = pipelines
+            // Two wedding pipelines with a quarter-hour SLA; `premiumIsDefault` says which one is the default.
+            func configs(premiumIsDefault: Bool) throws -> String {
+                try ConfigFixtures.copy(as: "acme") { _, crm in
+                    var pipelines = crm["pipelines"] as! [[String: Any]]
+                    var stages = pipelines[0]["stages"] as! [[String: Any]]
+                    stages[0]["sla_hours"] = 0.25
+                    pipelines[0]["stages"] = stages
+                    pipelines[0]["is_default"] = !premiumIsDefault
+                    var premium = pipelines[0]
+                    premium["key"] = "wedding_premium"
+                    premium["name"] = "Wedding Premium"
+                    premium["is_default"] = premiumIsDefault
+                    pipelines.append(premium)
+                    crm["pipelines"] = pipelines
+                }
             }
-            _ = try seed(database, "acme", configs: configs)
-            #expect(try seed(database, "acme", configs: configs).unchanged)
+            let before = try configs(premiumIsDefault: false)
+            _ = try seed(database, "acme", configs: before)
+            #expect(try seed(database, "acme", configs: before).unchanged)
             // Move the wedding default from wedding_sales to wedding_premium.
-            configs = try ConfigFixtures.copy(as: "acme") { _, crm in
-                var pipelines = crm["pipelines"] as! [[String: Any]]
-                var stages = pipelines[0]["stages"] as! [[String: Any]]
-                stages[0]["sla_hours"] = 0.25
-                pipelines[0]["stages"] = stages
-                pipelines[0]["is_default"] = false
-                var second = pipelines[0]
-                second["key"] = "wedding_premium"
-                second["name"] = "Wedding Premium"
-                second["is_default"] = true
-                pipelines.append(second)
-                crm["pipelines"] = pipelines
-            }
-            let moved = try seed(database, "acme", configs: configs)
+            let after = try configs(premiumIsDefault: true)
+            let moved = try seed(database, "acme", configs: after)
             #expect(moved.changes.contains(SeedChange(kind: .updated, object: "pipeline wedding_premium")))
             let defaults = try Connection(conninfo: database.url).query(
                 "SELECT key FROM crm.crm_pipelines WHERE is_default AND vertical = 'wedding'")
