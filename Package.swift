@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents"]),
-        .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore"]),
+        .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

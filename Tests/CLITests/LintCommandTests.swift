@@ -34,27 +34,6 @@ import Testing
         return try TestProcess.run(binary, arguments, environment: variables)
     }
 
-    /// A template library with the ids the shipped workflows use (the templates work lands them later).
-    static func templateLibrary() -> String {
-        let directory = NSTemporaryDirectory() + "rg-crm-cli-" + UUID().uuidString
-        let ids = [
-            "email": [
-                "lead_welcome", "lead_followup_reminder", "proposal_sent", "proposal_reminder", "proposal_last_call",
-                "event_thank_you", "event_review_request",
-            ],
-            "whatsapp": ["lead_confirmation", "proposal_nudge", "event_feedback"],
-            "teams": ["new_lead_alert", "director_review", "event_debrief"],
-        ]
-        for (channel, names) in ids {
-            try! FileManager.default.createDirectory(
-                atPath: "\(directory)/\(channel)", withIntermediateDirectories: true)
-            for name in names {
-                _ = FileManager.default.createFile(atPath: "\(directory)/\(channel)/\(name).md", contents: Data())
-            }
-        }
-        return directory
-    }
-
     static func scratch(_ files: [String: String]) -> String {
         let directory = NSTemporaryDirectory() + "rg-crm-cli-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -81,9 +60,8 @@ import Testing
         """
 
     @Test func shippedWorkflowsAreCleanWithTenantMrdj() throws {
-        let library = Self.templateLibrary()
-        defer { try? FileManager.default.removeItem(atPath: library) }
-        guard let result = try Self.run(["lint", "--tenant", "mrdj", "--templates", library, "--strict"]) else {
+        // Against the real template library in automation/templates.
+        guard let result = try Self.run(["lint", "--tenant", "mrdj", "--strict"]) else {
             return
         }
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -194,29 +172,25 @@ import Testing
 
     @Test func upgradeDryRunShowsTheDiffAndWritesNothing() throws {
         guard Self.haveDrafts else { return }
-        let library = Self.templateLibrary()
         let original = try String(contentsOfFile: Self.drafts + "/proposal_followup.yaml", encoding: .utf8)
         let intake = try String(contentsOfFile: Self.drafts + "/lead_intake.yaml", encoding: .utf8)
         let directory = Self.scratch(["proposal_followup.yaml": original, "lead_intake.yaml": intake])
-        defer {
-            try? FileManager.default.removeItem(atPath: directory)
-            try? FileManager.default.removeItem(atPath: library)
-        }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = directory + "/proposal_followup.yaml"
-        let dry = try Self.run(["workflows", "upgrade", file, "--tenant", "mrdj", "--templates", library, "--dry-run"])
+        let dry = try Self.run(["workflows", "upgrade", file, "--tenant", "mrdj", "--dry-run"])
         #expect(dry?.status == 0)
         #expect(dry?.stdout.contains("-id: proposal_followup\n") == true)
         #expect(dry?.stdout.contains("+workflow: proposal_followup\n") == true)
         #expect(dry?.stdout.contains("+entry_stage: offerte_uitgebracht\n") == true)
         #expect(try String(contentsOfFile: file, encoding: .utf8) == original)
 
-        let written = try Self.run(["workflows", "upgrade", file, "--tenant", "mrdj", "--templates", library])
+        let written = try Self.run(["workflows", "upgrade", file, "--tenant", "mrdj"])
         #expect(written?.status == 0)
         #expect(written?.stderr.contains("lints clean with --tenant mrdj") == true)
-        #expect(try Self.run(["lint", "--strict", "--tenant", "mrdj", "--templates", library, file])?.status == 0)
+        #expect(try Self.run(["lint", "--strict", "--tenant", "mrdj", file])?.status == 0)
 
         let partial = try Self.run([
-            "workflows", "upgrade", directory + "/lead_intake.yaml", "--tenant", "mrdj", "--templates", library,
+            "workflows", "upgrade", directory + "/lead_intake.yaml", "--tenant", "mrdj",
         ])
         #expect(partial?.status == 1)
         #expect(partial?.stderr.contains("fill in fallback_owner") == true)

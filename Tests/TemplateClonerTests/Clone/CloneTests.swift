@@ -1,5 +1,6 @@
 import Foundation
 import RGCore
+import TestSupport
 import Testing
 
 @testable import TemplateCloner
@@ -286,16 +287,10 @@ import Testing
 
     @Test func theLibraryHoldsEveryTemplateTheWorkflowsName() throws {
         // The contract with the workflow linter: automation/templates/CH/ID.<ext>; an e-mail is an .md + .mjml pair.
-        let required: [String: [String]] = [
-            "email": [
-                "lead_welcome", "lead_followup_reminder", "proposal_sent", "proposal_reminder", "proposal_last_call",
-                "event_thank_you",
-                "event_review_request", "corporate_lead_welcome", "festival_lead_welcome",
-            ],
-            "whatsapp": ["lead_confirmation", "proposal_nudge", "event_feedback"],
-            "teams": ["new_lead_alert", "director_review", "event_debrief"],
-            "sms": ["event_day_reminder", "payment_reminder"],
-        ]
+        // The workflows' ids, plus the vertical welcomes and the SMS the library adds.
+        let required = TemplateContract.workflowTemplateIDs.merging(
+            ["email": ["corporate_lead_welcome", "festival_lead_welcome"], "sms": ["event_day_reminder", "payment_reminder"]]
+        ) { $0 + $1 }
         let catalog = try TemplateCatalog.parse(
             try Fixtures.bytes(Fixtures.library + "/catalog.json"), folder: "", file: "catalog.json")
         for (channel, ids) in required {

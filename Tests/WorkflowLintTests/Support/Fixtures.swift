@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import RGCore
 import Testing
 
@@ -26,14 +27,7 @@ enum Fixtures {
     }
 
     /// The template ids the shipped workflows use (the contract with the templates library, issue 4).
-    static let shippedTemplateIDs: [String: [String]] = [
-        "email": [
-            "lead_welcome", "lead_followup_reminder", "proposal_sent", "proposal_reminder", "proposal_last_call",
-            "event_thank_you", "event_review_request",
-        ],
-        "whatsapp": ["lead_confirmation", "proposal_nudge", "event_feedback"],
-        "teams": ["new_lead_alert", "director_review", "event_debrief"],
-    ]
+    static let shippedTemplateIDs = TemplateContract.workflowTemplateIDs
 
     /// A fresh temporary folder, removed by the caller's `defer`.
     static func temporaryDirectory() -> String {
