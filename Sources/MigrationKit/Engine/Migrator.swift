@@ -48,8 +48,9 @@ public final class Migrator {
         throws(MigrationError) -> MigrateReport
     {
         if dryRun {
-            let pending = try MigrationPlanner.pending(applied: try appliedMigrations(), available: migrations, target: target)
-            return MigrateReport(applied: [], version: try appliedMigrations().last?.version ?? 0, plannedSQL: pending)
+            let applied = try appliedMigrations()
+            let pending = try MigrationPlanner.pending(applied: applied, available: migrations, target: target)
+            return MigrateReport(applied: [], version: applied.last?.version ?? 0, plannedSQL: pending)
         }
         return try withMigrationLock(progress: progress) { () throws(MigrationError) -> MigrateReport in
             try ensureHistoryTable()

@@ -48,7 +48,8 @@ extension Migrator {
             let hold = "\(Migrator.schema)_verify_hold_\(getpid())"
             try run("ALTER SCHEMA \(try quoted(Migrator.schema)) RENAME TO \(try quoted(hold))")
         }
-        for migration in migrationsInOrder {
+        // MigrationSource.load returns versions in order.
+        for migration in migrations {
             guard migration.transactional else {
                 skipped.append(migration)
                 continue
@@ -79,10 +80,6 @@ extension Migrator {
             verified.append(migration)
         }
         return VerifyReport(findings: findings, verified: verified, skipped: skipped)
-    }
-
-    private var migrationsInOrder: [Migration] {
-        (try? MigrationPlanner.pending(applied: [], available: migrations, target: nil)) ?? migrations
     }
 
     /// Runs a script inside a savepoint; on failure records a finding and returns nil.
