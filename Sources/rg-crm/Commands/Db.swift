@@ -4,36 +4,6 @@ import MigrationKit
 import Postgres
 import RGCore
 
-/// How to reach PostgreSQL; shared by every command that talks to it.
-struct ConnectionOptions: ParsableArguments {
-    @Option(help: "PostgreSQL URL or connection string; default $DATABASE_URL, then libpq's defaults (PGHOST, PGPORT, PGUSER, .pgpass, the unix socket).")
-    var databaseURL: String?
-
-    func connect() throws -> Connection {
-        try Connection(conninfo: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"])
-    }
-}
-
-/// Options of the migration subcommands.
-struct DatabaseOptions: ParsableArguments {
-    @OptionGroup var connection: ConnectionOptions
-
-    @Option(help: "Folder of NNNN_name.up.sql / .down.sql files.")
-    var migrations: String = MigrationSource.defaultDirectory
-
-    @Option(help: "Seconds to wait for another migration run's lock.")
-    var lockTimeout: Int = 60
-
-    func validate() throws {
-        guard lockTimeout > 0 else { throw ValidationError("--lock-timeout must be a positive number of seconds") }
-    }
-
-    func migrator() throws -> Migrator {
-        let migrations = try MigrationSource.load(directory: migrations)
-        return Migrator(connection: try connection.connect(), migrations: migrations, lockTimeoutSeconds: lockTimeout)
-    }
-}
-
 struct Db: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply, inspect, verify and roll back the CRM schema in PostgreSQL.",

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import MigrationKit
+import Postgres
 import RGCore
 import WorkflowLint
 
@@ -46,6 +48,50 @@ struct WorkflowTenantOptions: ParsableArguments {
             return try tenant.map { try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates) }
         } catch {
             throw CommandFailure(String(describing: error), code: ExitCodes.usage)
+        }
+    }
+}
+
+/// How to reach PostgreSQL; shared by every command that talks to it.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "PostgreSQL URL or connection string; default $DATABASE_URL, then libpq's defaults (PGHOST, PGPORT, PGUSER, .pgpass, the unix socket).")
+    var databaseURL: String?
+
+    func connect() throws -> Connection {
+        try Connection(conninfo: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"])
+    }
+}
+
+/// Options of the migration subcommands.
+struct DatabaseOptions: ParsableArguments {
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Folder of NNNN_name.up.sql / .down.sql files.")
+    var migrations: String = MigrationSource.defaultDirectory
+
+    @Option(help: "Seconds to wait for another migration run's lock.")
+    var lockTimeout: Int = 60
+
+    func validate() throws {
+        guard lockTimeout > 0 else { throw ValidationError("--lock-timeout must be a positive number of seconds") }
+    }
+
+    func migrator() throws -> Migrator {
+        let migrations = try MigrationSource.load(directory: migrations)
+        return Migrator(connection: try connection.connect(), migrations: migrations, lockTimeoutSeconds: lockTimeout)
+    }
+}
+
+/// The role prefix; tests and shared clusters set their own.
+struct RoleOptions: ParsableArguments {
+    @Option(help: "Prefix of the tenant roles (<prefix>_<slug>_app, <prefix>_<slug>_reader); default $RG_CRM_ROLE_PREFIX, then rg.")
+    var rolePrefix: String?
+
+    var prefix: String { rolePrefix ?? ProcessInfo.processInfo.environment["RG_CRM_ROLE_PREFIX"] ?? TenantRoles.defaultPrefix }
+
+    func validate() throws {
+        guard TenantRoles.isValidPrefix(prefix) else {
+            throw ValidationError("role prefix '\(prefix)' must be 1 to 16 lowercase letters, digits or underscores, starting with a letter")
         }
     }
 }
