@@ -35,9 +35,6 @@ public final class Connection {
 
     deinit { PQfinish(handle) }
 
-    /// The server's version as an integer, e.g. 150018.
-    public var serverVersion: Int { Int(PQserverVersion(handle)) }
-
     /// Runs one statement with its values passed as parameters (PQexecParams, text format).
     @discardableResult
     public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
@@ -62,12 +59,6 @@ public final class Connection {
         }
         defer { PQfreemem(escaped) }
         return String(cString: escaped)
-    }
-
-    /// Whether the connection is inside a transaction block.
-    public var inTransaction: Bool {
-        let status = PQtransactionStatus(handle)
-        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
     }
 
     // MARK: - Private

@@ -8,10 +8,6 @@ public struct QueryResult: Sendable {
     /// The first column of the first row, the usual shape of `SELECT count(*)`.
     public var scalar: String? { rows.first?.first ?? nil }
 
-    /// Each row as a dictionary from column name to value.
-    public var records: [[String: String?]] {
-        rows.map { row in Dictionary(uniqueKeysWithValues: zip(columns, row)) }
-    }
 }
 
 /// Where a connection went: what an error message may show. Never the password.
