@@ -1,6 +1,7 @@
 import Foundation
+import Glibc
 
-public struct FileError: Error, Sendable, CustomStringConvertible {
+public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var reason: String
     public init(path: String, reason: String) {
@@ -10,28 +11,47 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(reason)" }
 }
 
-/// Reads files with a size limit, so no input can exhaust memory.
+/// Reads files with a size limit, so no input can exhaust memory: one open, one fstat, reads into one buffer.
 public enum BoundedFile {
     public static func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FileError(path: path, reason: "no such file")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            throw FileError(path: path, reason: code == ENOENT || code == ENOTDIR ? "no such file" : reason(code))
         }
-        guard !isDirectory.boolValue else { throw FileError(path: path, reason: "is a directory, expected a file") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw FileError(path: path, reason: "cannot be read (permission denied?)")
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw FileError(path: path, reason: reason(errno)) }
+        guard status.st_mode & S_IFMT != S_IFDIR else {
+            throw FileError(path: path, reason: "is a directory, expected a file")
         }
-        defer { try? handle.close() }
-        do {
-            let data = try handle.read(upToCount: limit + 1) ?? Data()
-            if data.count > limit {
-                throw FileError(path: path, reason: "larger than the \(limit / 1024) KiB limit for this kind of file")
+        let tooLarge = FileError(path: path, reason: "larger than the \(limit / 1024) KiB limit for this kind of file")
+        // The size is only a hint (pipes report 0, a file may grow while read): read to the end, at most limit + 1.
+        var buffer = [UInt8](repeating: 0, count: min(max(Int(status.st_size) + 1, 4096), limit + 1))
+        var count = 0
+        while true {
+            if count == buffer.count {
+                guard count <= limit else { throw tooLarge }
+                buffer += repeatElement(0, count: min(count, limit + 1 - count))
             }
-            return [UInt8](data)
-        } catch let error as FileError {
-            throw error
-        } catch {
-            throw FileError(path: path, reason: "cannot be read: \(error.localizedDescription)")
+            let got = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, reason: reason(errno))
+            }
+            if got == 0 { break }
+            count += got
+            if count > limit { throw tooLarge }
+        }
+        buffer.removeSubrange(count...)
+        return buffer
+    }
+
+    private static func reason(_ code: Int32) -> String {
+        switch code {
+        case EACCES, EPERM: "cannot be read (permission denied)"
+        case EISDIR: "is a directory, expected a file"
+        default: "cannot be read: \(String(cString: strerror(code)))"
         }
     }
 }
