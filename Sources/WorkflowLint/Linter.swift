@@ -63,38 +63,59 @@ public enum WorkflowLinter {
         }
     }
 
-    /// Files named directly are linted whatever their extension; folders contribute their `*.yaml` and `*.yml`.
+    /// Files named directly are linted whatever their extension; folders contribute their `*.yaml` and `*.yml`,
+    /// subfolders included (linked folders are not followed), in name order.
     public static func collectFiles(_ paths: [String]) -> (files: [String], unreadable: [FileError]) {
         var files: [String] = []
         var unreadable: [FileError] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            var status = stat()
+            guard stat(path, &status) == 0 else {
                 unreadable.append(FileError(path: path, reason: "no such file or folder"))
                 continue
             }
-            guard isDirectory.boolValue else {
+            guard status.st_mode & S_IFMT == S_IFDIR else {
                 files.append(path)
                 continue
             }
-            guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+            var found: [String] = []
+            guard walk(path, relative: "", into: &found) else {
                 unreadable.append(FileError(path: path, reason: "folder cannot be read"))
                 continue
             }
-            var found: [String] = []
-            while let name = enumerator.nextObject() as? String {
-                if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                    found.append((path as NSString).appendingPathComponent(name))
-                }
-            }
-            files += found.sorted()
+            files += found.sorted().map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
         }
         var seen: Set<String> = []
         return (files.filter { seen.insert($0).inserted }, unreadable)
     }
 
+    /// Adds the workflow files under `root/relative` (as paths relative to `root`); false if `root` cannot be read.
+    private static func walk(_ root: String, relative: String, into found: inout [String]) -> Bool {
+        let folder = relative.isEmpty ? root : root + "/" + relative
+        guard let stream = opendir(folder) else { return false }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            let path = relative.isEmpty ? name : relative + "/" + name
+            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                var status = stat()
+                isFolder = lstat(folder + "/" + name, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+            }
+            if isFolder {
+                _ = walk(root, relative: path, into: &found)
+            } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                found.append(path)
+            }
+        }
+        return true
+    }
+
     static func fileStem(_ path: String) -> String {
-        let name = (path as NSString).lastPathComponent
+        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[path.index(after: $0)...]) } ?? path
         for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { return String(name.dropLast(suffix.count)) }
         return name
     }

@@ -1,0 +1,38 @@
+import Foundation
+import RGCore
+import Testing
+
+@testable import WorkflowLint
+
+/// Which files `rg-crm lint PATH…` looks at: named files whatever their extension; in folders, `*.yaml` and `*.yml`
+/// at any depth in name order, linked folders not followed; a missing path reported, the rest still collected.
+@Suite struct CollectFilesTests {
+    @Test func foldersGiveTheirWorkflowFilesAtAnyDepthInNameOrder() throws {
+        let root = NSTemporaryDirectory() + "collect-\(UUID().uuidString)"
+        let outside = NSTemporaryDirectory() + "collect-outside-\(UUID().uuidString)"
+        defer {
+            try? FileManager.default.removeItem(atPath: root)
+            try? FileManager.default.removeItem(atPath: outside)
+        }
+        let manager = FileManager.default
+        for folder in ["\(root)/b", "\(root)/a/deeper", outside] {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        for file in ["z.yaml", "a.yml", "notes.txt", "b/x.yaml", "a/deeper/y.yaml", "a/w.YAML", ".hidden.yaml"] {
+            manager.createFile(atPath: "\(root)/\(file)", contents: Data("workflow: x\n".utf8))
+        }
+        manager.createFile(atPath: "\(outside)/linked.yaml", contents: Data())
+        try manager.createSymbolicLink(atPath: "\(root)/link", withDestinationPath: outside)
+        let named = "\(root)/notes.txt"
+
+        let (files, unreadable) = WorkflowLinter.collectFiles([root + "/", named, "\(root)/missing", root])
+
+        // `root/` and `root` name the same files: each is linted once.
+        #expect(
+            files == [
+                "\(root)/.hidden.yaml", "\(root)/a.yml", "\(root)/a/deeper/y.yaml", "\(root)/b/x.yaml",
+                "\(root)/z.yaml", named,
+            ])
+        #expect(unreadable == [FileError(path: "\(root)/missing", reason: "no such file or folder")])
+    }
+}
