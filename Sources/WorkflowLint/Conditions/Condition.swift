@@ -27,7 +27,8 @@ public enum ConditionChecker {
     public static func check(
         _ text: String, fields: [String: ValueType]?, trigger: String?, stages: Set<String>? = nil
     ) -> [ConditionProblem] {
-        guard text.utf8.count <= maximumLength * 4, text.unicodeScalars.count <= maximumLength else {
+        let length = text.utf8.count <= maximumLength * 4 ? text.unicodeScalars.count : Int.max
+        guard length <= maximumLength else {
             return [
                 ConditionProblem(kind: .syntax, offset: 0, message: "condition longer than \(maximumLength) characters")
             ]
@@ -37,7 +38,7 @@ public enum ConditionChecker {
         case .success(let result): tokens = result
         case .failure(let problem): return [problem]
         }
-        var parser = Parser(tokens: tokens, fields: fields, trigger: trigger, length: text.unicodeScalars.count)
+        var parser = Parser(tokens: tokens, fields: fields, trigger: trigger, length: length)
         parser.stages = stages
         do throws(ConditionProblem) {
             let result = try parser.expression(depth: 0)
@@ -61,8 +62,26 @@ public enum ConditionChecker {
 
     // MARK: Tokens
 
+    enum Keyword: String {
+        case and, or, not, `in`, `true`, `false`, null
+    }
+
+    enum Symbol: String {
+        case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+        case openParenthesis = "(", closeParenthesis = ")", openBracket = "[", closeBracket = "]", comma = ","
+
+        var isComparison: Bool {
+            switch self {
+            case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: true
+            default: false
+            }
+        }
+
+        var isOrdering: Bool { isComparison && self != .equal && self != .notEqual }
+    }
+
     enum TokenKind: Hashable {
-        case number(Double), string(String), path(String), keyword(String), symbol(String)
+        case number(Double), string(String), path(String), keyword(Keyword), symbol(Symbol)
     }
 
     struct Token {
@@ -75,22 +94,19 @@ public enum ConditionChecker {
             case .number(let value): "number \(value.formatted)"
             case .string(let text): "string \"\(text)\""
             case .path(let path): "'\(path)'"
-            case .keyword(let word): "'\(word)'"
-            case .symbol(let symbol): "'\(symbol)'"
+            case .keyword(let word): "'\(word.rawValue)'"
+            case .symbol(let symbol): "'\(symbol.rawValue)'"
             }
-        }
-    }
-
-    static func isKeyword(_ word: String) -> Bool {
-        switch word {
-        case "and", "or", "not", "in", "true", "false", "null": true
-        default: false
         }
     }
 
     /// Works on UTF-8 bytes; offsets count Unicode scalars, as libyaml counts columns.
     static func tokenize(_ text: String) -> Result<[Token], ConditionProblem> {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { tokenize(bytes: $0) }
+    }
+
+    private static func tokenize(bytes: UnsafeBufferPointer<UInt8>) -> Result<[Token], ConditionProblem> {
         // Byte index → scalar index; the identity for ASCII text (nearly every condition).
         var scalarIndex: [Int]? = nil
         if bytes.contains(where: { $0 >= 0x80 }) {
@@ -108,7 +124,9 @@ public enum ConditionChecker {
         func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
         func isIdentifierStart(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F }
         func isIdentifier(_ c: UInt8) -> Bool { isIdentifierStart(c) || isDigit(c) }
-        func slice(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func slice(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        }
         func token(_ kind: TokenKind, _ range: Range<Int>) -> Token {
             Token(
                 kind: kind, offset: offset(range.lowerBound),
@@ -180,7 +198,7 @@ public enum ConditionChecker {
                     index += 1
                 }
                 let word = slice(start..<index)
-                tokens.append(token(isKeyword(word) ? .keyword(word) : .path(word), start..<index))
+                tokens.append(token(Keyword(rawValue: word).map { .keyword($0) } ?? .path(word), start..<index))
                 continue
             }
             let next = index + 1 < bytes.count ? bytes[index + 1] : 0
@@ -188,7 +206,14 @@ public enum ConditionChecker {
                 && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<")
                     || c == UInt8(ascii: ">"))
             {
-                tokens.append(token(.symbol(slice(index..<index + 2)), index..<index + 2))
+                let symbol: Symbol =
+                    switch c {
+                    case UInt8(ascii: "="): .equal
+                    case UInt8(ascii: "!"): .notEqual
+                    case UInt8(ascii: "<"): .lessOrEqual
+                    default: .greaterOrEqual
+                    }
+                tokens.append(token(.symbol(symbol), index..<index + 2))
                 index += 2
                 continue
             }
@@ -196,8 +221,19 @@ public enum ConditionChecker {
                 let pair = slice(index..<index + 2)
                 return failure(start, "'\(pair)' is not an operator here; write '\(pair == "&&" ? "and" : "or")'")
             }
-            if "<>()[],".utf8.contains(c) {
-                tokens.append(token(.symbol(String(Unicode.Scalar(c))), index..<index + 1))
+            let single: Symbol? =
+                switch c {
+                case UInt8(ascii: "<"): .less
+                case UInt8(ascii: ">"): .greater
+                case UInt8(ascii: "("): .openParenthesis
+                case UInt8(ascii: ")"): .closeParenthesis
+                case UInt8(ascii: "["): .openBracket
+                case UInt8(ascii: "]"): .closeBracket
+                case UInt8(ascii: ","): .comma
+                default: nil
+                }
+            if let symbol = single {
+                tokens.append(token(.symbol(symbol), index..<index + 1))
                 index += 1
                 continue
             }
@@ -213,8 +249,8 @@ public enum ConditionChecker {
     private static func endsOperand(_ token: Token) -> Bool {
         switch token.kind {
         case .number, .string, .path: true
-        case .keyword(let word): ["true", "false", "null"].contains(word)
-        case .symbol(let symbol): symbol == ")" || symbol == "]"
+        case .keyword(let word): word == .true || word == .false || word == .null
+        case .symbol(let symbol): symbol == .closeParenthesis || symbol == .closeBracket
         }
     }
 
@@ -249,12 +285,12 @@ public enum ConditionChecker {
 
         var current: Token? { index < tokens.count ? tokens[index] : nil }
 
-        func isKeyword(_ word: String) -> Bool {
+        func isKeyword(_ word: Keyword) -> Bool {
             if case .keyword(word)? = current?.kind { return true }
             return false
         }
 
-        func isSymbol(_ symbol: String) -> Bool {
+        func isSymbol(_ symbol: Symbol) -> Bool {
             if case .symbol(symbol)? = current?.kind { return true }
             return false
         }
@@ -275,36 +311,36 @@ public enum ConditionChecker {
                     message: "condition nested deeper than \(ConditionChecker.maximumDepth) levels")
             }
             var left = try conjunction(depth: depth)
-            while isKeyword("or") {
+            while isKeyword(.or) {
                 index += 1
                 let right = try conjunction(depth: depth)
-                left = logical(left, right, "or")
+                left = logical(left, right, .or)
             }
             return left
         }
 
         mutating func conjunction(depth: Int) throws(ConditionProblem) -> Typed {
             var left = try negation(depth: depth)
-            while isKeyword("and") {
+            while isKeyword(.and) {
                 index += 1
                 let right = try negation(depth: depth)
-                left = logical(left, right, "and")
+                left = logical(left, right, .and)
             }
             return left
         }
 
-        mutating func logical(_ left: Typed, _ right: Typed, _ word: String) -> Typed {
+        mutating func logical(_ left: Typed, _ right: Typed, _ word: Keyword) -> Typed {
             for operand in [left, right] where operand.type != .bool && operand.type != .unknown {
                 problems.append(
                     ConditionProblem(
                         kind: .type, offset: operand.offset,
-                        message: "'\(word)' needs true or false on both sides, this is \(operand.type)"))
+                        message: "'\(word.rawValue)' needs true or false on both sides, this is \(operand.type)"))
             }
             return Typed(type: .bool, offset: left.offset, isLiteral: false)
         }
 
         mutating func negation(depth: Int) throws(ConditionProblem) -> Typed {
-            if isKeyword("not") {
+            if isKeyword(.not) {
                 let offset = current!.offset
                 index += 1
                 guard depth + 1 < ConditionChecker.maximumDepth else {
@@ -326,24 +362,24 @@ public enum ConditionChecker {
 
         mutating func comparison(depth: Int) throws(ConditionProblem) -> Typed {
             let left = try primary(depth: depth)
-            if case .symbol(let op)? = current?.kind, ["==", "!=", "<", "<=", ">", ">="].contains(op) {
+            if case .symbol(let op)? = current?.kind, op.isComparison {
                 index += 1
                 let right = try primary(depth: depth)
                 compare(left, op, right)
-                if op == "==" || op == "!=" {
+                if !op.isOrdering {
                     checkStage(left, right)
                     checkStage(right, left)
                 }
                 return Typed(type: .bool, offset: left.offset, isLiteral: false)
             }
             var negated = false
-            if isKeyword("not"), index + 1 < tokens.count, case .keyword("in") = tokens[index + 1].kind {
+            if isKeyword(.not), index + 1 < tokens.count, case .keyword(.in) = tokens[index + 1].kind {
                 index += 1
                 negated = true
             }
-            if isKeyword("in") {
+            if isKeyword(.in) {
                 index += 1
-                guard isSymbol("[") else {
+                guard isSymbol(.openBracket) else {
                     throw unexpected("a list like [\"a\", \"b\"] after '\(negated ? "not in" : "in")'")
                 }
                 let list = try primary(depth: depth)
@@ -384,12 +420,13 @@ public enum ConditionChecker {
                     message: "\(path) is compared with '\(text)', which is not a stage key of the pipeline\(hint)"))
         }
 
-        mutating func compare(_ left: Typed, _ op: String, _ right: Typed) {
+        mutating func compare(_ left: Typed, _ symbol: Symbol, _ right: Typed) {
+            let op = symbol.rawValue
             guard left.type != .unknown && right.type != .unknown else { return }
             // Blame the literal (the side a person typed by hand), else the right-hand side.
             let blamed = left.isLiteral && !right.isLiteral ? left : right
             let other = blamed.offset == left.offset ? right : left
-            if ["<", "<=", ">", ">="].contains(op) {
+            if symbol.isOrdering {
                 if left.type == right.type && (left.type == .number || left.type == .string) { return }
                 if other.type == .number || other.type == .string {
                     problems.append(
@@ -428,22 +465,22 @@ public enum ConditionChecker {
             case .string(let text):
                 index += 1
                 return Typed(type: .string, offset: token.offset, isLiteral: true, text: text)
-            case .keyword("true"), .keyword("false"):
+            case .keyword(.true), .keyword(.false):
                 index += 1
                 return Typed(type: .bool, offset: token.offset, isLiteral: true)
-            case .keyword("null"):
+            case .keyword(.null):
                 index += 1
                 return Typed(type: .null, offset: token.offset, isLiteral: true)
             case .path(let path):
                 index += 1
                 return Typed(type: field(path, at: token.offset), offset: token.offset, isLiteral: false, text: path)
-            case .symbol("("):
+            case .symbol(.openParenthesis):
                 index += 1
                 let inner = try expression(depth: depth + 1)
-                guard isSymbol(")") else { throw unexpected("')' to close the '(' at character \(token.offset + 1)") }
+                guard isSymbol(.closeParenthesis) else { throw unexpected("')' to close the '(' at character \(token.offset + 1)") }
                 index += 1
                 return Typed(type: inner.type, offset: token.offset, isLiteral: false)
-            case .symbol("["):
+            case .symbol(.openBracket):
                 guard depth + 1 < ConditionChecker.maximumDepth else {
                     throw ConditionProblem(
                         kind: .syntax, offset: token.offset,
@@ -452,7 +489,7 @@ public enum ConditionChecker {
                 index += 1
                 var elements: [(ValueType, Int)] = []
                 var texts: [(String, Int)] = []
-                while !isSymbol("]") {
+                while !isSymbol(.closeBracket) {
                     let element = try primary(depth: depth + 1)
                     if element.type == .list {
                         problems.append(
@@ -463,9 +500,9 @@ public enum ConditionChecker {
                     if element.isLiteral, element.type == .string, let text = element.text {
                         texts.append((text, element.offset))
                     }
-                    if isSymbol(",") {
+                    if isSymbol(.comma) {
                         index += 1
-                    } else if !isSymbol("]") {
+                    } else if !isSymbol(.closeBracket) {
                         throw unexpected("',' or ']' in the list")
                     }
                 }

@@ -25,17 +25,25 @@ struct DocumentBuilder {
         var items: [Node] = []
         var entries: [Node.Entry] = []
         var pendingKey: Node?
-        /// Keys seen so far: a list while the mapping is small (cheaper than hashing), a dictionary beyond.
-        var smallKeys: [(String, SourcePosition)] = []
+        /// Keys seen so far, once the mapping is large: a small one is searched in `entries` (cheaper than hashing).
         var keys: [String: SourcePosition]?
 
-        /// The position of an earlier equal key, after recording this one.
+        /// The position of an earlier equal key (merge keys aside), before this one is added to `entries`.
         func firstPosition(of key: String, at position: SourcePosition) -> SourcePosition? {
             if keys == nil {
-                if let earlier = smallKeys.first(where: { $0.0 == key }) { return earlier.1 }
-                smallKeys.append((key, position))
-                if smallKeys.count > 16 { keys = Dictionary(smallKeys, uniquingKeysWith: { first, _ in first }) }
-                return nil
+                for entry in entries {
+                    if case .scalar(let text, let style) = entry.key.content, text == key, !(text == "<<" && style == .plain) {
+                        return entry.key.position
+                    }
+                }
+                guard entries.count >= 16 else { return nil }
+                var all: [String: SourcePosition] = [:]
+                for entry in entries {
+                    if case .scalar(let text, let style) = entry.key.content, !(text == "<<" && style == .plain) {
+                        all[text] = all[text] ?? entry.key.position
+                    }
+                }
+                keys = all
             }
             if let earlier = keys?[key] { return earlier }
             keys?[key] = position

@@ -167,7 +167,13 @@ public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
     public static func of(plain text: String) -> ScalarType {
         // Most plain scalars are words: only these first characters can start a null, bool or number.
         guard let first = text.utf8.first else { return .null }
-        guard "~nNtTfF.-+0123456789".utf8.contains(first) else { return .string }
+        switch first {
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+            UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            break
+        default: return .string
+        }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE", "false", "False", "FALSE": return .bool

@@ -46,7 +46,7 @@ extension Checker {
     }
 
     mutating func checkStage(_ stage: String, _ node: Node) {
-        guard let tenant, tenant.stage(stage) == nil else { return }
+        guard let tenant, !tenant.hasStage(stage) else { return }
         sink.report(.unknownStage, node, tenant.unknownStageMessage(stage))
     }
 
@@ -83,8 +83,10 @@ extension Checker {
         }
         let typeNode = entries.first { $0.key.scalar == "type" }?.value
         var typeName: String?
+        var spec: WorkflowSchema.ActionType?
         if let typeNode, let text = string(typeNode, "action type") {
-            if WorkflowSchema.actionTypes[text] != nil {
+            spec = WorkflowSchema.actionTypes[text]
+            if spec != nil {
                 typeName = text
             } else {
                 let known = WorkflowSchema.actionTypes.keys.sorted()
@@ -94,9 +96,8 @@ extension Checker {
                     "unknown action type '\(text)'\(hint); known: \(known.joined(separator: ", "))")
             }
         }
-        let spec = typeName.flatMap { WorkflowSchema.actionTypes[$0] }
         // With an unknown type, only the common keys are checked: its parameters cannot be known.
-        let allowed = WorkflowSchema.commonActionKeys + (spec.map { $0.required + $0.optional } ?? [])
+        let allowed = spec?.allowedKeys ?? WorkflowSchema.commonActionKeys
         let what = typeName.map { "a \($0) action" } ?? "an action"
         var values = FieldValues()
         values.reserveCapacity(entries.count)
@@ -175,7 +176,7 @@ extension Checker {
     mutating func checkCondition(_ node: Node, trigger: String?) {
         guard let text = string(node, "when (a condition)") else { return }
         let fields = trigger.flatMap(DataModel.fields(for:))
-        for problem in ConditionChecker.check(text, fields: fields, trigger: trigger, stages: stageKeys) {
+        for problem in ConditionChecker.check(text, fields: fields, trigger: trigger, stages: tenant?.stageKeys) {
             let rule: RuleID =
                 switch problem.kind {
                 case .syntax: .conditionSyntax

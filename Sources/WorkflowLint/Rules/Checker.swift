@@ -8,13 +8,9 @@ struct Checker {
     /// The file's bytes, for the rare position that needs its text (a condition in a literal block).
     let source: [UInt8]
 
-    /// The tenant's stage keys, built once per file for the conditions' stage check.
-    let stageKeys: Set<String>?
-
     init(sink: FindingSink, tenant: TenantContext?, fileStem: String, source: [UInt8]) {
         self.sink = sink
         self.tenant = tenant
-        self.stageKeys = tenant.map { Set($0.stages.map(\.key)) }
         self.fileStem = fileStem
         self.source = source
     }
@@ -42,10 +38,16 @@ struct Checker {
             }
             return
         }
-        let keys = Set(entries.compactMap { $0.key.scalar })
-        if !keys.contains("workflow")
-            && (keys.contains("id") || keys.contains("triggers") || keys.contains("entrypoint"))
-        {
+        var canonical = false
+        var legacy = false
+        for entry in entries {
+            switch entry.key.scalar {
+            case "workflow": canonical = true
+            case "id", "triggers", "entrypoint": legacy = true
+            default: break
+            }
+        }
+        if legacy && !canonical {
             checkLegacy(root, entries)
         } else {
             checkCanonical(root, entries)

@@ -4,17 +4,26 @@ public enum WorkflowSchema {
         "workflow", "version", "trigger", "entry_stage", "sla_hours", "fallback_owner", "actions",
     ]
     public static let optionalKeys = ["name", "description", "blocks", "retry", "metadata"]
-    public static var topLevelKeys: [String] { requiredKeys + optionalKeys }
+    public static let topLevelKeys = requiredKeys + optionalKeys
 
     public static let roles = ["ROLE_SALES", "ROLE_MARKETING", "ROLE_OPERATIONS", "ROLE_DIRECTOR"]
 
     public static let commonActionKeys = ["id", "type", "when", "after_hours", "description"]
 
     public struct ActionType: Sendable {
-        public var required: [String]
-        public var optional: [String]
+        public let required: [String]
+        public let optional: [String]
         /// The template channel of a `template` parameter.
-        public var channel: String?
+        public let channel: String?
+        /// The keys an action of this type may have: the common ones and its parameters.
+        let allowedKeys: [String]
+
+        init(required: [String], optional: [String], channel: String?) {
+            self.required = required
+            self.optional = optional
+            self.channel = channel
+            allowedKeys = WorkflowSchema.commonActionKeys + required + optional
+        }
     }
 
     public static let actionTypes: [String: ActionType] = [
@@ -37,12 +46,28 @@ public enum WorkflowSchema {
     /// Trigger families of the legacy drafts: `deal.stage.*` is a label for a stage, mapped by the pipeline.
     public static let legacyTriggerFamilies = ["lead.created", "deal.stage.*", "payment.received", "event.completed"]
 
+    /// `local@domain.tld`: one `@` with text before it, a dot inside the domain, no spaces or commas.
     static func isEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-            !parts[1].hasSuffix(".")
-        else { return false }
-        return !text.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "," })
+        var at: Int?
+        var lastDot: Int?
+        var count = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "@"):
+                guard at == nil else { return false }
+                at = count
+            case UInt8(ascii: "."):
+                if at != nil { lastDot = count }
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: ","):
+                return false
+            default: break
+            }
+            count += 1
+        }
+        guard let at, at > 0, let lastDot else { return false }
+        // A dot inside the domain: neither its first nor its last character.
+        let domain = text.utf8.dropFirst(at + 1)
+        return domain.first != UInt8(ascii: ".") && lastDot < count - 1
     }
 
     /// `crm.automations.lead_intake`: at least two snake_case parts joined by dots.

@@ -37,16 +37,21 @@ public struct TemplateLibrary: Sendable, Equatable {
 
 /// What `--tenant` adds: the tenant's stages, webhooks and template library.
 public struct TenantContext: Sendable, Equatable {
-    public var slug: String
-    public var pipelines: [PipelineConfig]
-    public var webhooks: [String]
-    public var templates: TemplateLibrary
+    public let slug: String
+    public let pipelines: [PipelineConfig]
+    public let webhooks: [String]
+    public let templates: TemplateLibrary
+    /// Every stage of every pipeline, and their keys: built once, read for every file.
+    let stages: [StageConfig]
+    let stageKeys: Set<String>
 
     public init(slug: String, pipelines: [PipelineConfig], webhooks: [String], templates: TemplateLibrary) {
         self.slug = slug
         self.pipelines = pipelines
         self.webhooks = webhooks
         self.templates = templates
+        stages = pipelines.flatMap(\.stages)
+        stageKeys = Set(stages.map(\.key))
     }
 
     public static func load(
@@ -66,10 +71,8 @@ public struct TenantContext: Sendable, Equatable {
             slug: slug, pipelines: pack.crm.pipelines, webhooks: pack.crm.webhooks.keys.sorted(), templates: templates)
     }
 
-    var stages: [StageConfig] { pipelines.flatMap(\.stages) }
-
     /// Stages are named by key: keys are the stable identity, names are display text that may be renamed.
-    func stage(_ key: String) -> StageConfig? { stages.first { $0.key == key } }
+    func hasStage(_ key: String) -> Bool { stageKeys.contains(key) }
 
     /// Why a value is not a stage, with the best hint.
     func unknownStageMessage(_ value: String) -> String {
