@@ -3,8 +3,7 @@
 pg_env=$(scripts/pg.sh start)
 eval "$pg_env"
 export PGOPTIONS="-c client_min_messages=warning"
-swift build -c release --product rg-crm >/dev/null 2>&1
-rg="$PWD/.build/release/rg-crm"
+rg=$(scripts/build.sh 2>/dev/null)
 base="${DATABASE_URL%/*}"
 
 now() { date +%s%N; }

@@ -112,8 +112,7 @@ lines=$(cat "$OUT"/workflows/*.yaml | wc -l)
 echo "   $COUNT files, $((lines / COUNT)) lines each on average, $(du -sh "$OUT/workflows" | cut -f1)"
 
 echo "== building rg-crm (release)"
-swift build -c release --product rg-crm 2>&1 | tail -1
-RGCRM="$(swift build -c release --show-bin-path)/rg-crm"
+RGCRM=$(scripts/build.sh 2> >(tail -1 >&2))
 
 echo "== compiling the libyaml floor (events only)"
 cat > "$OUT/pull_events.c" <<'C'

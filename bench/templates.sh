@@ -15,8 +15,7 @@ OUT=$ROOT/bench/out
 RUNS=${RUNS:-3}
 mkdir -p "$OUT"
 
-swift build -c release --product rg-crm >/dev/null
-RGCRM=$(swift build -c release --show-bin-path)/rg-crm
+RGCRM=$(scripts/build.sh 2>/dev/null)
 
 if [ ! -x "$OUT/venv/bin/copier" ]; then
     python3 -m venv "$OUT/venv"

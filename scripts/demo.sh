@@ -8,8 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 pg_env=$(scripts/pg.sh start)  # fails the script when the server does not start
 eval "$pg_env"
-swift build -c release --product rg-crm >&2
-rg=".build/release/rg-crm"
+rg=$(scripts/build.sh)
 set -x
 "$rg" config check --tenant mrdj
 "$rg" db migrate
