@@ -3,11 +3,13 @@ import RGCore
 
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "config",
         abstract: "Validate tenant config packs (tenant.json, crm.json).",
         subcommands: [Check.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate a tenant's config pack against its schema and rules.",
             discussion: """
                 Reports every bad value with its file, JSON path and position. Exits 0 when valid, 2 when not.

@@ -6,6 +6,7 @@ import RGCore
 
 struct Db: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "db",
         abstract: "Apply, inspect, verify and roll back the CRM schema in PostgreSQL.",
         discussion: """
             Every db subcommand connects with --database-url, else $DATABASE_URL, else libpq's own defaults,
@@ -17,6 +18,7 @@ struct Db: ParsableCommand {
 extension Db {
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Apply pending migrations, each in its own transaction.",
             discussion: """
                 Holds a PostgreSQL advisory lock for the whole run, so concurrent runs wait for each other.
@@ -59,6 +61,7 @@ extension Db {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show applied and pending migrations.",
             discussion: """
                 JSON shape: {"applied":[{"version","name","checksum","applied_at","checksum_state"}],"pending":[{"version","name"}]}
@@ -86,6 +89,7 @@ extension Db {
 
     struct Rollback: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rollback",
             abstract: "Run down migrations, newest first, each in its own transaction.",
             discussion: """
                 Destructive: the tables a down file drops lose their rows. Without --yes nothing is changed and
@@ -144,6 +148,7 @@ extension Db {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check checksums and prove every down migration undoes its up.",
             discussion: """
                 For every version: up, down, up again, comparing a catalog snapshot (tables, columns and types,

@@ -4,6 +4,7 @@ import WorkflowLint
 
 struct Lint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract:
             "Check automation workflows: YAML, structure, conditions, and a tenant's stages, templates and webhooks.",
         discussion: """

@@ -6,6 +6,7 @@ import RGCore
 extension Db {
     struct Seed: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "seed",
             abstract: "Create or update a tenant: its row, roles, pipelines, stages and settings.",
             discussion: """
                 Validates the config pack first, then in one transaction applies the base seed, the seeds of the tenant's
@@ -48,11 +49,13 @@ extension Db {
 
 struct Tenant: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tenant",
         abstract: "List and offboard tenants in the CRM database.",
         subcommands: [List.self, Remove.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List tenants with their verticals, creation time and row counts.",
             discussion: """
                 Examples:
@@ -76,6 +79,7 @@ struct Tenant: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Offboard a tenant: drop its rows in every CRM table and its roles, in one transaction.",
             discussion: """
                 Destructive and final. --confirm must repeat the slug; without it nothing happens.

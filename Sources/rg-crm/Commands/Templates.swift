@@ -5,6 +5,7 @@ import TemplateCloner
 
 struct Templates: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "templates",
         abstract: "Clone the branded template library into a tenant and check it.",
         discussion: """
             Tokens {{brand.*}} and {{tenant.*}} are filled from configs/tenants/SLUG/tenant.json; \
@@ -16,6 +17,7 @@ struct Templates: ParsableCommand {
 extension Templates {
     struct Clone: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "clone",
             abstract: "Clone templates into a tenant, replacing brand tokens; report each file.",
             discussion: """
                 Each file is reported as created, updated, unchanged or conflict (edited by hand \
@@ -74,6 +76,7 @@ extension Templates {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check cloned templates: palette colours, unresolved tokens, MJML, call to action, https links.",
             discussion: """
                 Examples:

@@ -4,10 +4,12 @@ import WorkflowLint
 
 struct Workflows: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "workflows",
         abstract: "Maintain automation workflow files.", subcommands: [Upgrade.self])
 
     struct Upgrade: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "upgrade",
             abstract:
                 "Rewrite legacy workflow drafts (id, triggers, entrypoint, retry, metadata) in the canonical format.",
             discussion: """
