@@ -57,7 +57,10 @@ public enum WorkflowLinter {
     private static func lintFile(_ path: String, tenant: TenantContext?) -> FileResult {
         do {
             let bytes = try BoundedFile.read(path, limit: maximumFileSize)
-            return .linted(path, lint(bytes, path: path, tenant: tenant), bytes)
+            let diagnostics = lint(bytes, path: path, tenant: tenant)
+            // Only a file with findings keeps its text (for the quoted line): holding every file's bytes until the
+            // end costs memory, and the heap grows a step per file around them.
+            return .linted(path, diagnostics, diagnostics.isEmpty ? [] : bytes)
         } catch {
             return .unreadable(error)
         }

@@ -42,6 +42,8 @@ public enum BoundedFile {
             if got == 0 { break }
             count += got
             if count > limit { throw tooLarge }
+            // A regular file read to its size is done: one read call instead of a second that returns 0.
+            if status.st_mode & S_IFMT == S_IFREG && count == Int(status.st_size) && count > 0 { break }
         }
         buffer.removeSubrange(count...)
         return buffer
