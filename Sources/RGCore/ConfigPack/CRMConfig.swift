@@ -97,8 +97,8 @@ public struct WebhookConfig: Sendable, Equatable {
 /// snake_case identifiers: pipeline and stage keys, workflow ids, webhook names.
 public enum Identifier {
     public static func isValid(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard (1...63).contains(bytes.count), (0x61...0x7A).contains(bytes[0]) else { return false }
+        let bytes = text.utf8
+        guard (1...63).contains(bytes.count), let first = bytes.first, (0x61...0x7A).contains(first) else { return false }
         return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
     }
 }

@@ -136,6 +136,7 @@ public enum ConditionChecker {
             .failure(ConditionProblem(kind: .syntax, offset: offset(at), message: message))
         }
         var tokens: [Token] = []
+        tokens.reserveCapacity(bytes.count / 3)
         var index = 0
         while index < bytes.count {
             let c = bytes[index]
@@ -155,8 +156,8 @@ public enum ConditionChecker {
                     index += 1
                 }
                 var literal = slice(start..<index)
-                if literal.contains("_") { literal.removeAll { $0 == "_" } }
-                guard let value = Double(literal), !literal.hasSuffix(".") else {
+                if bytes[start..<index].contains(UInt8(ascii: "_")) { literal.removeAll { $0 == "_" } }
+                guard let value = ScalarType.decimal(literal), literal.utf8.last != UInt8(ascii: ".") else {
                     return failure(start, "'\(literal)' is not a number")
                 }
                 if index < bytes.count && isIdentifierStart(bytes[index]) {
@@ -198,7 +199,9 @@ public enum ConditionChecker {
                     index += 1
                 }
                 let word = slice(start..<index)
-                tokens.append(token(Keyword(rawValue: word).map { .keyword($0) } ?? .path(word), start..<index))
+                // Keywords are two to five lower-case letters: longer words and paths are fields.
+                let keyword = index - start <= 5 ? Keyword(rawValue: word) : nil
+                tokens.append(token(keyword.map { .keyword($0) } ?? .path(word), start..<index))
                 continue
             }
             let next = index + 1 < bytes.count ? bytes[index + 1] : 0

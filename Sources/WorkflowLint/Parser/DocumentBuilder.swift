@@ -53,6 +53,8 @@ struct DocumentBuilder {
         init(isMapping: Bool, header: Header) {
             self.isMapping = isMapping
             self.header = header
+            // Workflow mappings and lists are short: one allocation up front instead of growing 1, 2, 4, 8.
+            if isMapping { entries.reserveCapacity(8) } else { items.reserveCapacity(4) }
         }
     }
 
@@ -200,7 +202,8 @@ struct DocumentBuilder {
                     "anchor '&\(anchor)' is redefined at \(node.position.line):\(node.position.column) before it is used"
                 )
             }
-            anchors[anchor] = AnchorDefinition(node: node, used: usedWhileOpen.remove(anchor) != nil)
+            let usedInside = !usedWhileOpen.isEmpty && usedWhileOpen.remove(anchor) != nil
+            anchors[anchor] = AnchorDefinition(node: node, used: usedInside)
         }
         guard let frame = stack.last else {
             if root == nil { root = node }
@@ -231,7 +234,8 @@ struct DocumentBuilder {
         let isMerge: (Node.Entry) -> Bool = { $0.key.scalar == "<<" && $0.key.style == .plain }
         guard entries.contains(where: isMerge) else { return entries }
         var result = entries.filter { !isMerge($0) }
-        var keys = Set(result.compactMap { $0.key.scalar })
+        // Keys already set, searched in order: merged mappings are small, and this runs for every merge.
+        var keys = result.compactMap { $0.key.scalar }
         for merge in entries where isMerge(merge) {
             var sources: [Node] = []
             switch merge.value.content {
@@ -251,8 +255,8 @@ struct DocumentBuilder {
                     continue
                 }
                 for entry in sourceEntries {
-                    guard let key = entry.key.scalar, !keys.contains(key) else { continue }
-                    keys.insert(key)
+                    guard let key = entry.key.scalar, !FieldValues.contains(keys, key) else { continue }
+                    keys.append(key)
                     result.append(entry)
                 }
             }

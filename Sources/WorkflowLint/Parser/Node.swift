@@ -165,34 +165,38 @@ public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
     case string, integer, float, bool, null
 
     public static func of(plain text: String) -> ScalarType {
-        // Most plain scalars are words: only these first characters can start a null, bool or number.
-        guard let first = text.utf8.first else { return .null }
+        text.utf8.withContiguousStorageIfAvailable(classify) ?? Array(text.utf8).withUnsafeBufferPointer(classify)
+    }
+
+    private static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> ScalarType {
+        // Most plain scalars are words: only a few first characters can start a null, bool or number.
+        guard let first = bytes.first else { return .null }
         switch first {
-        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
-            UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "~"):
+            return bytes.count == 1 ? .null : .string
+        case UInt8(ascii: "n"), UInt8(ascii: "N"):
+            return bytes.matches("null") || bytes.matches("Null") || bytes.matches("NULL") ? .null : .string
+        case UInt8(ascii: "t"), UInt8(ascii: "T"):
+            return bytes.matches("true") || bytes.matches("True") || bytes.matches("TRUE") ? .bool : .string
+        case UInt8(ascii: "f"), UInt8(ascii: "F"):
+            return bytes.matches("false") || bytes.matches("False") || bytes.matches("FALSE") ? .bool : .string
+        case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             break
-        default: return .string
+        default:
+            return .string
         }
-        switch text {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE", "false", "False", "FALSE": return .bool
-        case ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN": return .float
-        default: break
-        }
-        var bytes = Substring(text).utf8[...]
-        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
-            bytes = bytes.dropFirst()
-        }
-        guard !bytes.isEmpty else { return .string }
-        if bytes.starts(with: "0x".utf8) || bytes.starts(with: "0o".utf8) {
-            return bytes.count > 2 && bytes.dropFirst(2).allSatisfy(isHexDigit) ? .integer : .string
+        if specialFloats.contains(where: { bytes.matches($0) }) { return .float }
+        var rest = bytes[...]
+        if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { rest = rest.dropFirst() }
+        guard !rest.isEmpty else { return .string }
+        if rest.starts(with: "0x".utf8) || rest.starts(with: "0o".utf8) {
+            return rest.count > 2 && rest.dropFirst(2).allSatisfy(isHexDigit) ? .integer : .string
         }
         var digits = 0
         var dots = 0
         var exponent = false
         var previous: UInt8 = 0
-        for byte in bytes {
+        for byte in rest {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
             case UInt8(ascii: "."): dots += 1
@@ -209,6 +213,10 @@ public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
         return dots == 0 && !exponent ? .integer : .float
     }
 
+    private static let specialFloats: [StaticString] = [
+        ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN",
+    ]
+
     static func numberValue(_ text: String) -> Double? {
         switch text {
         case ".inf", ".Inf", ".INF", "+.inf": return .infinity
@@ -218,7 +226,47 @@ public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
         }
         if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16).map(Double.init) }
         if text.hasPrefix("0o") { return Int(text.dropFirst(2), radix: 8).map(Double.init) }
+        return decimal(text)
+    }
+
+    /// `Double(text)`, with a fast exact path for the common case: an optional sign, at most 15 digits and at most
+    /// one '.', no exponent. Such a mantissa and a power of ten up to 10^15 are both exact doubles, so one division
+    /// rounds correctly (Clinger's fast path, as strtod takes it).
+    static func decimal(_ text: String) -> Double? {
+        let fast: Double?? = text.utf8.withContiguousStorageIfAvailable { bytes -> Double? in
+            var index = 0
+            var negative = false
+            if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+                negative = sign == UInt8(ascii: "-")
+                index = 1
+            }
+            var mantissa = 0
+            var digits = 0
+            var scale = -1
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte >= 0x30 && byte <= 0x39 {
+                    mantissa = mantissa * 10 + Int(byte - 0x30)
+                    digits += 1
+                    if scale >= 0 { scale += 1 }
+                } else if byte == UInt8(ascii: ".") && scale < 0 {
+                    scale = 0
+                } else {
+                    return nil
+                }
+                index += 1
+            }
+            guard digits > 0, digits <= 15, scale != 0 else { return nil }
+            let value = Double(mantissa) / powersOfTen[max(scale, 0)]
+            return negative ? -value : value
+        }
+        if let fast = fast, let value = fast { return value }
         return Double(text)
+    }
+
+    /// 10^0 … 10^15, each exact.
+    private static let powersOfTen: [Double] = (0...15).reduce(into: []) { powers, n in
+        powers.append(n == 0 ? 1 : powers[n - 1] * 10)
     }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
@@ -233,5 +281,14 @@ public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
         case .bool: "a boolean"
         case .null: "null"
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these bytes are exactly `literal`'s UTF-8.
+    func matches(_ literal: StaticString) -> Bool {
+        guard count == literal.utf8CodeUnitCount else { return false }
+        let other = UnsafeBufferPointer(start: literal.utf8Start, count: count)
+        return elementsEqual(other)
     }
 }

@@ -85,7 +85,7 @@ extension Checker {
         var typeName: String?
         var spec: WorkflowSchema.ActionType?
         if let typeNode, let text = string(typeNode, "action type") {
-            spec = WorkflowSchema.actionTypes[text]
+            spec = WorkflowSchema.actionType(text)
             if spec != nil {
                 typeName = text
             } else {
@@ -103,7 +103,7 @@ extension Checker {
         values.reserveCapacity(entries.count)
         for entry in entries {
             guard let key = entry.key.scalar else { continue }
-            if allowed.contains(key) {
+            if FieldValues.contains(allowed, key) {
                 if values[key] == nil { values[key] = entry.value }
             } else if spec != nil || typeNode == nil {
                 let hint = Suggestion.closest(to: key, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
@@ -175,7 +175,12 @@ extension Checker {
 
     mutating func checkCondition(_ node: Node, trigger: String?) {
         guard let text = string(node, "when (a condition)") else { return }
-        let fields = trigger.flatMap(DataModel.fields(for:))
+        let fields = trigger.flatMap { trigger in
+            if let (cached, fields) = conditionFields, cached == trigger { return fields }
+            let fields = DataModel.fields(for: trigger)
+            conditionFields = (trigger, fields)
+            return fields
+        }
         for problem in ConditionChecker.check(text, fields: fields, trigger: trigger, stages: tenant?.stageKeys) {
             let rule: RuleID =
                 switch problem.kind {

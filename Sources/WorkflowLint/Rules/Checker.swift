@@ -7,6 +7,8 @@ struct Checker {
     let fileStem: String
     /// The file's bytes, for the rare position that needs its text (a condition in a literal block).
     let source: [UInt8]
+    /// The fields conditions may read under the file's trigger: looked up once, read by every condition.
+    var conditionFields: (trigger: String, fields: [String: ValueType]?)?
 
     init(sink: FindingSink, tenant: TenantContext?, fileStem: String, source: [UInt8]) {
         self.sink = sink
@@ -67,7 +69,7 @@ struct Checker {
                 sink.report(.type, entry.key, "keys of \(what) are plain names, found \(entry.key.typeName)")
                 continue
             }
-            if allowed.contains(key) {
+            if FieldValues.contains(allowed, key) {
                 if values[key] == nil { values[key] = entry.value }
             } else {
                 let hint = Suggestion.closest(to: key, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
@@ -190,16 +192,34 @@ struct Checker {
 
 /// A mapping's values by key. Mappings here have a dozen keys at most: a list searched in order beats hashing.
 struct FieldValues {
-    private var pairs: [(key: String, node: Node)] = []
+    private var keys: [String] = []
+    private var nodes: [Node] = []
 
     /// Reading finds the key's value; writing keeps the first value of a key (duplicates are reported elsewhere).
     subscript(key: String) -> Node? {
-        get { pairs.first { $0.key == key }?.node }
+        get { Self.index(of: key, in: keys).map { nodes[$0] } }
         set {
-            guard let newValue, !pairs.contains(where: { $0.key == key }) else { return }
-            pairs.append((key, newValue))
+            guard let newValue, Self.index(of: key, in: keys) == nil else { return }
+            keys.append(key)
+            nodes.append(newValue)
         }
     }
 
-    mutating func reserveCapacity(_ count: Int) { pairs.reserveCapacity(count) }
+    private static func index(of key: String, in keys: [String]) -> Int? {
+        for index in keys.indices where same(keys[index], key) { return index }
+        return nil
+    }
+
+    /// String equality with the length compared first: most keys differ in length, and that test is inline.
+    @inline(__always) static func same(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.count == rhs.utf8.count && lhs == rhs
+    }
+
+    /// Whether `keys` holds `key`.
+    static func contains(_ keys: [String], _ key: String) -> Bool { keys.contains { same($0, key) } }
+
+    mutating func reserveCapacity(_ count: Int) {
+        keys.reserveCapacity(count)
+        nodes.reserveCapacity(count)
+    }
 }

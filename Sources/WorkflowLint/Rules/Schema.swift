@@ -36,6 +36,13 @@ public enum WorkflowSchema {
         "engine": ActionType(required: ["entrypoint"], optional: [], channel: nil),
     ]
 
+    /// The action type named `name`: seven names, searched in order (cheaper than hashing the name).
+    static func actionType(_ name: String) -> ActionType? {
+        actionTypeList.first { FieldValues.same($0.name, name) }?.type
+    }
+
+    private static let actionTypeList = actionTypes.map { (name: $0.key, type: $0.value) }
+
     public static let emailProviders = ["SendGrid"]
     public static let retryKeys = ["max_attempts", "initial_interval", "backoff_factor"]
 
@@ -72,14 +79,22 @@ public enum WorkflowSchema {
 
     /// `crm.automations.lead_intake`: at least two snake_case parts joined by dots.
     static func isDottedPath(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         func isLetter(_ byte: UInt8) -> Bool {
             (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || byte == 0x5F
         }
-        return parts.count >= 2
-            && parts.allSatisfy { part in
-                guard let first = part.utf8.first, isLetter(first) else { return false }
-                return part.utf8.allSatisfy { isLetter($0) || (0x30...0x39).contains($0) }
+        var parts = 1
+        var atPartStart = true
+        for byte in text.utf8 {
+            if atPartStart {
+                guard isLetter(byte) else { return false }
+                atPartStart = false
+            } else if byte == UInt8(ascii: ".") {
+                parts += 1
+                atPartStart = true
+            } else if !isLetter(byte) && !(0x30...0x39).contains(byte) {
+                return false
             }
+        }
+        return parts >= 2 && !atPartStart
     }
 }

@@ -1,0 +1,43 @@
+import Testing
+
+@testable import WorkflowLint
+
+/// The scalar typing and number parsing that every value check goes through, against the standard library's own.
+@Suite struct ScalarNumberTests {
+    @Test func decimalAgreesWithDoubleOnRandomAndEdgeInputs() {
+        var generator = SystemRandomNumberGenerator()
+        var inputs = [
+            "0", "-0", "+0", "5", "5.", ".5", "-.5", "0.1", "0.2", "0.3", "123456789012345", "1234567890123456",
+            "999999999999999.9", "0.000000000000001", "9007199254740993", "1.5e3", "1e", "--1", "1.2.3", "", "-", ".",
+            "+", "12a", "٣", "1_000",
+        ]
+        for _ in 0..<5_000 {
+            let digits = Int.random(in: 1...17, using: &generator)
+            var text = (0..<digits).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+            if Bool.random(using: &generator) {
+                text.insert(".", at: text.index(text.startIndex, offsetBy: Int.random(in: 0...digits, using: &generator)))
+            }
+            if Bool.random(using: &generator) { text = "-" + text }
+            inputs.append(text)
+        }
+        for text in inputs {
+            let expected = Double(text)
+            let actual = ScalarType.decimal(text)
+            #expect(
+                actual?.bitPattern == expected?.bitPattern, "\(text): \(String(describing: actual)) vs \(String(describing: expected))")
+        }
+    }
+
+    @Test(arguments: [
+        ("", ScalarType.null), ("~", .null), ("null", .null), ("Null", .null), ("NULL", .null), ("nULL", .string),
+        ("nullx", .string), ("~x", .string), ("true", .bool), ("True", .bool), ("TRUE", .bool), ("tRUE", .string),
+        ("false", .bool), ("False", .bool), ("FALSE", .bool), ("fals", .string), ("12", .integer), ("-12", .integer),
+        ("+12", .integer), ("0x1F", .integer), ("0o17", .integer), ("0x", .string), ("1.5", .float), ("1e5", .float),
+        ("1.5e-3", .float), (".inf", .float), ("-.Inf", .float), ("+.inf", .float), (".NaN", .float), (".nan", .float),
+        ("-.nan", .string), (".", .string), ("-", .string), ("1.2.3", .string), ("1-2", .string), ("lead", .string),
+        ("€5", .string), ("5€", .string),
+    ])
+    func plainScalarsAreTypedAsYAMLsCoreSchemaSays(text: String, type: ScalarType) {
+        #expect(ScalarType.of(plain: text) == type)
+    }
+}
