@@ -40,6 +40,21 @@ import Testing
         #expect(error?.message == "nesting deeper than 512 levels")
     }
 
+    /// 100,000 keys in one object (a 1 MiB config can hold that many) parse in linear time, and a duplicate is found
+    /// both among the first keys and far past them.
+    @Test func manyKeysStayLinearAndDuplicatesAreFoundAtAnySize() throws {
+        let keys = (0..<100_000).map { "\"k\($0)\": \($0)" }
+        let root = try JSONParser.parse("{" + keys.joined(separator: ",") + "}")
+        #expect(root.members?.count == 100_000)
+        #expect(root["k99999"]?.number == 99_999)
+
+        for (count, repeated) in [(5, 3), (40, 3), (40, 30), (100_000, 77_777)] {
+            let text = "{" + (0..<count).map { "\"k\($0)\": 0" }.joined(separator: ",") + ", \"k\(repeated)\": 1}"
+            let error = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(text) }
+            #expect(error?.message.hasPrefix("duplicate key \"k\(repeated)\" (first at 1:") == true, "\(count) keys")
+        }
+    }
+
     @Test func invalidUTF8IsAnErrorNotACrash() {
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse([0x22, 0xFF, 0xFE, 0x22]) }
     }
