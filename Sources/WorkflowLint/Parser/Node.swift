@@ -124,9 +124,10 @@ public struct Node: Sendable {
     }
 
     /// The position of the Unicode scalar at `offset` in a scalar's value (libyaml's columns count scalars). Exact for
-    /// single-line scalars (plain and quoted, counting the quotes and escapes) and for literal blocks; other
-    /// multi-line scalars fall back to the node's start.
-    public func position(ofCharacter offset: Int, sourceLine: (Int) -> String? = { _ in nil }) -> SourcePosition {
+    /// single-line scalars (plain and quoted, counting the quotes and escapes) and, given the file's `source`, for
+    /// multi-line ones: plain and quoted scalars folded over lines, literal and folded blocks. A multi-line
+    /// double-quoted scalar with escapes, or one without `source`, falls back to the node's start.
+    public func position(ofCharacter offset: Int, source: [UInt8]? = nil) -> SourcePosition {
         guard case .scalar(let text, let style) = content else { return position }
         let scalars = text.unicodeScalars
         let prefix = scalars.prefix(offset)
@@ -148,15 +149,74 @@ public struct Node: Sendable {
             let startColumn = end.column - scalars.count - extraTotal
             return SourcePosition(line: position.line, column: startColumn + extraBefore + prefix.count)
         }
-        if style == .literal {
-            let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
-            let line = position.line + lines.count
-            let column = lines.last.map { $0.count } ?? 0
-            // The block's indentation: the leading spaces of its first content line in the source.
-            let indentation = sourceLine(position.line + 1).map { $0.prefix { $0 == " " }.count } ?? 0
-            return SourcePosition(line: line, column: indentation + column + 1)
+        guard let source else { return position }
+        return Self.aligned(offset, value: scalars, style: style, from: position, to: end, in: source) ?? position
+    }
+
+    /// Walks the source text of a multi-line scalar alongside its value: equal characters pair up; a line break with
+    /// the indentation after it (and trailing spaces before it) is what folding turned into one space, or dropped.
+    /// Nil when the two cannot be paired (an escape sequence).
+    private static func aligned(
+        _ offset: Int, value: String.UnicodeScalarView, style: YAMLScalarStyle, from start: SourcePosition,
+        to end: SourcePosition, in source: [UInt8]
+    ) -> SourcePosition? {
+        var text: [(scalar: Unicode.Scalar, position: SourcePosition)] = []
+        var line = 1
+        var column = 1
+        for scalar in String(decoding: source, as: UTF8.self).unicodeScalars {
+            let here = SourcePosition(line: line, column: column)
+            if here >= end { break }
+            if here >= start { text.append((scalar, here)) }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
-        return position
+        func isBlank(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" }
+        var index = 0
+        // An anchor or tag before the scalar: `&name`, `!tag`.
+        while index < text.count, text[index].scalar == "&" || text[index].scalar == "!" {
+            while index < text.count, !isBlank(text[index].scalar) { index += 1 }
+            while index < text.count, isBlank(text[index].scalar) { index += 1 }
+        }
+        switch style {
+        case .singleQuoted, .doubleQuoted:
+            guard index < text.count, text[index].scalar == (style == .singleQuoted ? "'" : "\"") else { return nil }
+            index += 1
+        case .literal, .folded:
+            // The header (`|`, `>-`, `|2`, …) ends its line.
+            while index < text.count, text[index].scalar != "\n" { index += 1 }
+            index += 1
+        case .plain:
+            break
+        }
+        var position = 0
+        for wanted in value {
+            guard position <= offset else { break }
+            while true {
+                guard index < text.count else { return nil }
+                let scalar = text[index].scalar
+                if style == .doubleQuoted && scalar == "\\" { return nil }
+                if wanted == scalar {
+                    if position == offset { return text[index].position }
+                    // `''` in a single-quoted scalar is one quote.
+                    index += style == .singleQuoted && scalar == "'" ? 2 : 1
+                    break
+                }
+                guard isBlank(scalar) else { return nil }
+                if wanted == " " && (scalar == "\n" || scalar == "\r") {
+                    // A fold: the line break and the next line's indentation became this one space.
+                    while index < text.count, isBlank(text[index].scalar) { index += 1 }
+                    if position == offset { return nil }
+                    break
+                }
+                index += 1  // indentation, or spaces folding dropped
+            }
+            position += 1
+        }
+        return nil
     }
 }
 

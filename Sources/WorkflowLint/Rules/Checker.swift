@@ -186,7 +186,7 @@ struct Checker {
     // MARK: Positions inside strings
 
     func position(in node: Node, character offset: Int) -> SourcePosition {
-        node.position(ofCharacter: offset) { SourceText.line($0, in: source) }
+        node.position(ofCharacter: offset, source: source)
     }
 }
 

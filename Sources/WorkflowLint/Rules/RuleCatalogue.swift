@@ -406,7 +406,21 @@ public enum RuleCatalogue {
                     clean + """
                             when: ↓lead.sorce == "website" or ↓deal.value > 5000
 
-                        """)
+                        """),
+                // A condition folded over lines, plain or as a `>` block, is pointed at on the line of the token.
+                RuleExample(
+                    clean + """
+                            when: lead.source == "website" and
+                              lead.score > 10 and ↓contact.gdpr_optin
+                          - id: follow_up
+                            type: wait
+                            hours: 24
+                            when: >
+                              lead.score > 10 and
+
+                              ↓lead.bron == "beurs"
+
+                        """),
             ]),
         rule(
             .conditionType,

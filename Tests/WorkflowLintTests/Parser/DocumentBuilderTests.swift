@@ -117,19 +117,62 @@ import Testing
             """
         let (root, findings) = Self.build(text)
         #expect(findings.filter { $0.rule != "unused-anchor" }.isEmpty)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         func column(_ key: String, of token: String) throws -> SourcePosition {
             let node = try #require(root?[key])
             let value = try #require(node.scalar)
             let offset = try #require(value.range(of: token)).lowerBound
-            return node.position(ofCharacter: value.distance(from: value.startIndex, to: offset)) {
-                lines.indices.contains($0 - 1) ? lines[$0 - 1] : nil
-            }
+            return node.position(
+                ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: Array(text.utf8))
         }
         #expect(try column("a", of: "x") == SourcePosition(line: 1, column: 10))
         #expect(try column("b", of: "x") == SourcePosition(line: 2, column: 15))
         #expect(try column("c", of: "x") == SourcePosition(line: 3, column: 13))
         #expect(try column("d", of: "x") == SourcePosition(line: 4, column: 16))
         #expect(try column("e", of: "x") == SourcePosition(line: 7, column: 9))
+    }
+}
+
+@Suite struct MultiLinePositionTests {
+    /// Plain and quoted scalars folded over lines, a `>` block with a blank line, after an anchor and a tag, with
+    /// "€", "ë" and `''` before the token: the token's own line and column.
+    @Test(arguments: [
+        ("f", "x", 2, 8), ("g", "x", 4, 12), ("h", "x", 6, 11), ("i", "x", 10, 7), ("j", "x", 12, 3),
+        ("k", "x", 14, 10), ("l", "more", 17, 5), ("f", "Zoë", 1, 4),
+    ])
+    func positionsInsideMultiLineScalars(key: String, token: String, line: Int, column: Int) throws {
+        let text = """
+            f: Zoë € and
+              more x
+            g: "first
+              second € x"
+            h: 'it''s
+              € it''s x'
+            i: >
+              folded € line
+
+              and x
+            j: &anchor plain first
+              x second
+            k: !!str tagged
+              second x
+            l: |
+              literal
+                more x
+            """
+        let (root, _) = DocumentBuilderTests.build(text)
+        let node = try #require(root?[key])
+        let value = try #require(node.scalar)
+        let offset = try #require(value.range(of: token)).lowerBound
+        let position = node.position(
+            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: Array(text.utf8))
+        #expect(position == SourcePosition(line: line, column: column))
+    }
+
+    /// An escape in a multi-line double-quoted scalar cannot be paired with the value: the node's start, not a guess.
+    @Test func anEscapeInAMultiLineQuotedScalarFallsBackToTheNode() throws {
+        let text = "a: \"x \\t\n  y\"\n"
+        let (root, _) = DocumentBuilderTests.build(text)
+        let node = try #require(root?["a"])
+        #expect(node.position(ofCharacter: 4, source: Array(text.utf8)) == node.position)
     }
 }
