@@ -82,22 +82,31 @@ public enum WorkflowLinter {
                 continue
             }
             var found: [String] = []
-            guard walk(path, relative: "", into: &found) else {
-                unreadable.append(FileError(path: path, reason: "folder cannot be read"))
-                continue
-            }
-            files += found.sorted().map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
+            walk(path, relative: "", into: &found, unreadable: &unreadable)
+            files += found.sorted().map { join(path, $0) }
         }
         var seen: Set<String> = []
         return (files.filter { seen.insert($0).inserted }, unreadable)
     }
 
-    /// Adds the workflow files under `root/relative` (as paths relative to `root`); false if `root` cannot be read.
-    private static func walk(_ root: String, relative: String, into found: inout [String]) -> Bool {
-        let folder = relative.isEmpty ? root : root + "/" + relative
-        guard let stream = opendir(folder) else { return false }
+    /// Adds the workflow files under `root/relative` (as paths relative to `root`); a folder that cannot be read,
+    /// or stops being readable midway, is reported and the walk goes on.
+    private static func walk(_ root: String, relative: String, into found: inout [String], unreadable: inout [FileError]) {
+        let folder = relative.isEmpty ? root : join(root, relative)
+        guard let stream = opendir(folder) else {
+            unreadable.append(FileError(path: folder, reason: "folder cannot be read: \(String(cString: strerror(errno)))"))
+            return
+        }
         defer { closedir(stream) }
-        while let entry = readdir(stream) {
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 {
+                    unreadable.append(
+                        FileError(path: folder, reason: "folder cannot be read: \(String(cString: strerror(errno)))"))
+                }
+                return
+            }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
@@ -109,16 +118,20 @@ public enum WorkflowLinter {
                 isFolder = lstat(folder + "/" + name, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
             }
             if isFolder {
-                _ = walk(root, relative: path, into: &found)
+                walk(root, relative: path, into: &found, unreadable: &unreadable)
             } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                 found.append(path)
             }
         }
-        return true
+    }
+
+    private static func join(_ folder: String, _ name: String) -> String {
+        folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
     static func fileStem(_ path: String) -> String {
-        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[path.index(after: $0)...]) } ?? path
+        // Sliced by bytes: a combining mark right after the slash must stay part of the name.
+        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(Substring(path.utf8[path.utf8.index(after: $0)...])) } ?? path
         for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { return String(name.dropLast(suffix.count)) }
         return name
     }

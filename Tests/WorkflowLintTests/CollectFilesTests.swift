@@ -15,10 +15,12 @@ import Testing
             try? FileManager.default.removeItem(atPath: outside)
         }
         let manager = FileManager.default
-        for folder in ["\(root)/b", "\(root)/a/deeper", outside] {
+        for folder in ["\(root)/b", "\(root)/a/deeper", "\(root)/c.yaml", outside] {
             try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        for file in ["z.yaml", "a.yml", "notes.txt", "b/x.yaml", "a/deeper/y.yaml", "a/w.YAML", ".hidden.yaml"] {
+        for file in [
+            "z.yaml", "a.yml", "notes.txt", "b/x.yaml", "a/deeper/y.yaml", "a/w.YAML", ".hidden.yaml", "c.yaml/in.yaml",
+        ] {
             manager.createFile(atPath: "\(root)/\(file)", contents: Data("workflow: x\n".utf8))
         }
         manager.createFile(atPath: "\(outside)/linked.yaml", contents: Data())
@@ -31,8 +33,19 @@ import Testing
         #expect(
             files == [
                 "\(root)/.hidden.yaml", "\(root)/a.yml", "\(root)/a/deeper/y.yaml", "\(root)/b/x.yaml",
-                "\(root)/z.yaml", named,
+                "\(root)/c.yaml/in.yaml", "\(root)/z.yaml", named,
             ])
         #expect(unreadable == [FileError(path: "\(root)/missing", reason: "no such file or folder")])
+    }
+
+    /// The expected workflow id is the file name without its extension, cut at the last slash by bytes: a name that
+    /// starts with a combining mark keeps it.
+    @Test(arguments: [
+        ("automation/workflows/lead_intake.yaml", "lead_intake"), ("lead_intake.yml", "lead_intake"),
+        ("dir/\u{301}lead_intake.yaml", "\u{301}lead_intake"), ("dir/notes.txt", "notes.txt"), ("dir/.yaml", ""),
+    ])
+    func theExpectedIDIsTheFileStem(path: String, stem: String) {
+        #expect(WorkflowLinter.fileStem(path) == stem)
+        #expect(WorkflowLinter.fileStem(path).unicodeScalars.elementsEqual(stem.unicodeScalars))
     }
 }

@@ -72,6 +72,26 @@ import Testing
         #expect(report.exitCode(strict: false) == .findings)
     }
 
+    /// Shapes whose cost grew with the square of their size once (each under a second now, minutes then): a merge
+    /// of a 20,000-key mapping into one with 20,000 keys, and 5,000 conditions folded over two lines, each with a
+    /// finding whose position is looked up inside the file.
+    @Test func largeMergesAndManyFoldedConditionFindingsStayLinear() async {
+        let own = (0..<20_000).map { "  a\($0): 1\n" }.joined()
+        let merged = (0..<20_000).map { "  b\($0): 1\n" }.joined()
+        let merge = "base: &base\n\(merged)big:\n  <<: *base\n\(own)"
+        let mergeReport = await Self.lintFile(Array(merge.utf8))
+        #expect(mergeReport.diagnostics.contains { $0.rule == "unknown-key" && $0.message.contains("'base'") })
+
+        var folded = RuleCatalogue.clean  // ends in its actions list: more actions follow
+        for n in 0..<5_000 {
+            folded += "  - id: step_\(n)\n    type: wait\n    hours: 1\n    when: lead.score > 1 and\n      lead.sorce == \"x\"\n"
+        }
+        let foldedReport = await Self.lintFile(Array(folded.utf8))
+        let unknown = foldedReport.diagnostics.filter { $0.message.hasPrefix("unknown field 'lead.sorce'") }
+        #expect(unknown.count == 1_000)  // the per-file limit; every one at its own line, column 7
+        #expect(unknown.allSatisfy { $0.column == 7 && $0.line > 10 })
+    }
+
     @Test func unreadableFilesAreReportedAndTheOthersStillLinted() async {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

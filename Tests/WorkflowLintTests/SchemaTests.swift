@@ -47,3 +47,16 @@ import Testing
         #expect(lines.last?.contains(" invalid ") == true)
     }
 }
+
+/// fallback_owner and assignee take a role or an e-mail address: `local@domain.tld`, no blanks or commas.
+@Suite struct EmailTests {
+    @Test(arguments: [
+        ("ops@mrdj.nl", true), ("a.b+c@sub.mrdj.nl", true), ("ops@mrdj", false), ("@mrdj.nl", false),
+        ("ops@.mrdj.nl", false), ("ops@mrdj.nl.", false), ("ops@@mrdj.nl", false), ("o@p@mrdj.nl", false),
+        ("ops @mrdj.nl", false), ("ops@mrdj.nl\r", false), ("ops@mrdj.nl\n", false), ("a@b.nl,c@d.nl", false),
+        ("", false), ("ops", false),
+    ])
+    func addresses(text: String, valid: Bool) {
+        #expect(WorkflowSchema.isEmail(text) == valid)
+    }
+}

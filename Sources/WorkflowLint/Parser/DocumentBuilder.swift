@@ -234,8 +234,7 @@ struct DocumentBuilder {
         let isMerge: (Node.Entry) -> Bool = { $0.key.scalar == "<<" && $0.key.style == .plain }
         guard entries.contains(where: isMerge) else { return entries }
         var result = entries.filter { !isMerge($0) }
-        // Keys already set, searched in order: merged mappings are small, and this runs for every merge.
-        var keys = result.compactMap { $0.key.scalar }
+        var keys = KeySet(result.compactMap { $0.key.scalar })
         for merge in entries where isMerge(merge) {
             var sources: [Node] = []
             switch merge.value.content {
@@ -255,13 +254,33 @@ struct DocumentBuilder {
                     continue
                 }
                 for entry in sourceEntries {
-                    guard let key = entry.key.scalar, !FieldValues.contains(keys, key) else { continue }
-                    keys.append(key)
+                    guard let key = entry.key.scalar, keys.insert(key) else { continue }
                     result.append(entry)
                 }
             }
         }
         return result
+    }
+
+    /// The keys a mapping already has: searched in order while few (merged mappings are small and this runs for every
+    /// merge), hashed once there are more than 16, so a huge merged mapping stays linear. Equality is String's.
+    private struct KeySet {
+        private var small: [String]
+        private var large: Set<String>?
+
+        init(_ keys: [String]) {
+            small = keys
+            if keys.count > 16 { large = Set(keys) }
+        }
+
+        /// Adds `key`; false when it was already there.
+        mutating func insert(_ key: String) -> Bool {
+            if large != nil { return large!.insert(key).inserted }
+            if small.contains(key) { return false }
+            small.append(key)
+            if small.count > 16 { large = Set(small) }
+            return true
+        }
     }
 
     private mutating func reportUnusedAnchors(_ sink: inout FindingSink) {

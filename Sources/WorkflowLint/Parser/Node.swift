@@ -123,14 +123,21 @@ public struct Node: Sendable {
         return text.lowercased() == "true"
     }
 
-    /// The position of the Unicode scalar at `offset` in a scalar's value (libyaml's columns count scalars). Exact for
-    /// single-line scalars (plain and quoted, counting the quotes and escapes) and, given the file's `source`, for
-    /// multi-line ones: plain and quoted scalars folded over lines, literal and folded blocks. A multi-line
-    /// double-quoted scalar with escapes, or one without `source`, falls back to the node's start.
-    public func position(ofCharacter offset: Int, source: [UInt8]? = nil) -> SourcePosition {
+    /// The position of the Unicode scalar at `offset` in a scalar's value (libyaml's columns count scalars); `offset`
+    /// equal to the value's length is the position just after it. Given the file's `source`, exact for every style:
+    /// plain and quoted scalars on one line or folded over several (every escape paired with the character it makes),
+    /// literal and folded blocks. Without `source`, exact for single-line scalars whose only escapes are `\"` and
+    /// `\\`. What cannot be paired with the source text (a comment between an anchor and its scalar) falls back to
+    /// the node's start, as does a multi-line scalar without `source`.
+    public func position(ofCharacter offset: Int, source: SourceIndex? = nil) -> SourcePosition {
         guard case .scalar(let text, let style) = content else { return position }
         let scalars = text.unicodeScalars
         let prefix = scalars.prefix(offset)
+        if style == .doubleQuoted, let source,
+            let exact = Self.aligned(offset, value: scalars, style: style, from: position, to: end, in: source)
+        {
+            return exact  // every escape (\t, \u00eb, an escaped line break) paired with the one character it makes
+        }
         if position.line == end.line {
             // Measured back from the end mark, so that an anchor or tag before the scalar does not shift it.
             let extraBefore: Int
@@ -158,12 +165,13 @@ public struct Node: Sendable {
     /// Nil when the two cannot be paired (an escape sequence).
     private static func aligned(
         _ offset: Int, value: String.UnicodeScalarView, style: YAMLScalarStyle, from start: SourcePosition,
-        to end: SourcePosition, in source: [UInt8]
+        to end: SourcePosition, in source: SourceIndex
     ) -> SourcePosition? {
+        // Only the scalar's own lines are decoded: a file with many findings stays linear.
         var text: [(scalar: Unicode.Scalar, position: SourcePosition)] = []
-        var line = 1
+        var line = start.line
         var column = 1
-        for scalar in String(decoding: source, as: UTF8.self).unicodeScalars {
+        for scalar in String(decoding: source.lines(start.line...end.line), as: UTF8.self).unicodeScalars {
             let here = SourcePosition(line: line, column: column)
             if here >= end { break }
             if here >= start { text.append((scalar, here)) }
@@ -193,14 +201,35 @@ public struct Node: Sendable {
             break
         }
         var position = 0
+        var afterLast: SourcePosition?
         for wanted in value {
             guard position <= offset else { break }
             while true {
                 guard index < text.count else { return nil }
                 let scalar = text[index].scalar
-                if style == .doubleQuoted && scalar == "\\" { return nil }
+                if style == .doubleQuoted && scalar == "\\" && index + 1 < text.count {
+                    let next = text[index + 1].scalar
+                    if next == "\n" || next == "\r" {
+                        // An escaped line break: nothing in the value; the next line's indentation goes too.
+                        index += 1
+                        while index < text.count, isBlank(text[index].scalar) { index += 1 }
+                        continue
+                    }
+                    // One escape makes one character: \n, \", \xHH, \uHHHH, \UHHHHHHHH.
+                    let here = text[index].position
+                    if position == offset { return here }
+                    let length = next == "x" ? 4 : next == "u" ? 6 : next == "U" ? 10 : 2
+                    index += length
+                    afterLast = index < text.count ? text[index].position : nil
+                    break
+                }
                 if wanted == scalar {
-                    if position == offset { return text[index].position }
+                    let here = text[index].position
+                    if position == offset { return here }
+                    afterLast =
+                        scalar == "\n"
+                        ? SourcePosition(line: here.line + 1, column: 1)
+                        : SourcePosition(line: here.line, column: here.column + 1)
                     // `''` in a single-quoted scalar is one quote.
                     index += style == .singleQuoted && scalar == "'" ? 2 : 1
                     break
@@ -216,7 +245,7 @@ public struct Node: Sendable {
             }
             position += 1
         }
-        return nil
+        return position == offset ? afterLast : nil
     }
 }
 
@@ -350,5 +379,26 @@ extension UnsafeBufferPointer<UInt8> {
         guard count == literal.utf8CodeUnitCount else { return false }
         let other = UnsafeBufferPointer(start: literal.utf8Start, count: count)
         return elementsEqual(other)
+    }
+}
+
+/// A file's bytes with the offset of each line's start, built once per file: positions inside multi-line scalars
+/// decode only the lines they need.
+public struct SourceIndex: Sendable {
+    public let bytes: [UInt8]
+    private let lineStarts: [Int]
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        lineStarts = starts
+    }
+
+    /// The bytes of lines `range` (1-based, clamped to the file), line breaks included.
+    func lines(_ range: ClosedRange<Int>) -> ArraySlice<UInt8> {
+        let first = min(max(range.lowerBound, 1), lineStarts.count)
+        let afterLast = range.upperBound < lineStarts.count ? lineStarts[range.upperBound] : bytes.count
+        return bytes[lineStarts[first - 1]..<max(afterLast, lineStarts[first - 1])]
     }
 }

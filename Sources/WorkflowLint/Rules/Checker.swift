@@ -7,6 +7,8 @@ struct Checker {
     let fileStem: String
     /// The file's bytes, for the rare position that needs its text (a condition in a literal block).
     let source: [UInt8]
+    /// The file's line index, built the first time a position inside a string needs it.
+    var sourceIndex: SourceIndex?
     /// The fields conditions may read under the file's trigger: looked up once, read by every condition.
     var conditionFields: (trigger: String, fields: [String: ValueType]?)?
 
@@ -185,8 +187,9 @@ struct Checker {
 
     // MARK: Positions inside strings
 
-    func position(in node: Node, character offset: Int) -> SourcePosition {
-        node.position(ofCharacter: offset, source: source)
+    mutating func position(in node: Node, character offset: Int) -> SourcePosition {
+        if sourceIndex == nil { sourceIndex = SourceIndex(source) }
+        return node.position(ofCharacter: offset, source: sourceIndex)
     }
 }
 
@@ -210,7 +213,10 @@ struct FieldValues {
         return nil
     }
 
-    /// String equality with the length compared first: most keys differ in length, and that test is inline.
+    /// String equality with the UTF-8 length compared first: most keys differ in length, and that test is inline.
+    /// Only for the ASCII names of the schema (keys, action types): for them it is the same as `==`, while a
+    /// non-ASCII string that `==` finds canonically equal to an ASCII one (U+212A KELVIN SIGN for "K") does not match,
+    /// which is what YAML, comparing code points, says too.
     @inline(__always) static func same(_ lhs: String, _ rhs: String) -> Bool {
         lhs.utf8.count == rhs.utf8.count && lhs == rhs
     }

@@ -122,7 +122,7 @@ import Testing
             let value = try #require(node.scalar)
             let offset = try #require(value.range(of: token)).lowerBound
             return node.position(
-                ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: Array(text.utf8))
+                ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: SourceIndex(Array(text.utf8)))
         }
         #expect(try column("a", of: "x") == SourcePosition(line: 1, column: 10))
         #expect(try column("b", of: "x") == SourcePosition(line: 2, column: 15))
@@ -164,15 +164,39 @@ import Testing
         let value = try #require(node.scalar)
         let offset = try #require(value.range(of: token)).lowerBound
         let position = node.position(
-            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: Array(text.utf8))
+            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: SourceIndex(Array(text.utf8)))
         #expect(position == SourcePosition(line: line, column: column))
     }
 
-    /// An escape in a multi-line double-quoted scalar cannot be paired with the value: the node's start, not a guess.
-    @Test func anEscapeInAMultiLineQuotedScalarFallsBackToTheNode() throws {
-        let text = "a: \"x \\t\n  y\"\n"
+    /// "Condition ends where … was expected": the offset just past the value is the position after its last character.
+    @Test(arguments: [("m: |-\n  lead.score >\n", 2, 15), ("m: a >\n  b and\n", 2, 8), ("m: a > b and\n", 1, 13)])
+    func theEndOfAValueIsJustAfterItsLastCharacter(text: String, line: Int, column: Int) throws {
+        let (root, _) = DocumentBuilderTests.build(text)
+        let node = try #require(root?["m"])
+        let count = try #require(node.scalar).unicodeScalars.count
+        #expect(node.position(ofCharacter: count, source: SourceIndex(Array(text.utf8))) == SourcePosition(line: line, column: column))
+    }
+
+    /// Escapes in double-quoted scalars make one character from several: `\t`, `\u00eb`, `\x41`, an escaped line
+    /// break (which makes none), on one line and over several.
+    @Test(arguments: [
+        ("a: \"\\t\\u00eb x\"\n", 1, 14), ("a: \"Zo\\u00eb \\\"x\\\" y\"\n", 1, 20),
+        ("a: \"x \\t\n  \\x41 \\\n  y\"\n", 3, 3), ("a: \"\\u00eb\\U0001F600\n  y\"\n", 2, 3),
+    ])
+    func escapesInDoubleQuotedScalars(text: String, line: Int, column: Int) throws {
+        let (root, findings) = DocumentBuilderTests.build(text)
+        #expect(findings.isEmpty)
+        let node = try #require(root?["a"])
+        let value = try #require(node.scalar)
+        let offset = value.unicodeScalars.count - 1  // the last character: "y" or "x"
+        #expect(node.position(ofCharacter: offset, source: SourceIndex(Array(text.utf8))) == SourcePosition(line: line, column: column))
+    }
+
+    /// A comment between an anchor and its scalar cannot be paired with the value: the node's start, not a guess.
+    @Test func whatCannotBePairedFallsBackToTheNode() throws {
+        let text = "a: &c # note\n  x y\n"
         let (root, _) = DocumentBuilderTests.build(text)
         let node = try #require(root?["a"])
-        #expect(node.position(ofCharacter: 4, source: Array(text.utf8)) == node.position)
+        #expect(node.position(ofCharacter: 2, source: SourceIndex(Array(text.utf8))) == node.position)
     }
 }
