@@ -92,6 +92,14 @@ import Testing
         #expect(unknown.allSatisfy { $0.column == 7 && $0.line > 10 })
     }
 
+    /// Numbers with more digits than any integer type holds are numbers, not a crash (an overflow trap once).
+    @Test func hugeNumbersInValuesAndConditions() {
+        let digits = String(repeating: "9", count: 40)
+        let text = RuleCatalogue.clean.replacingOccurrences(of: "sla_hours: 4", with: "sla_hours: \(digits).5")
+            + "    when: lead.score > \(digits) and lead.score < -\(digits).25\n"
+        #expect(Fixtures.lint(text).isEmpty)
+    }
+
     @Test func unreadableFilesAreReportedAndTheOthersStillLinted() async {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

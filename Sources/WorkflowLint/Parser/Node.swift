@@ -160,9 +160,9 @@ public struct Node: Sendable {
         return Self.aligned(offset, value: scalars, style: style, from: position, to: end, in: source) ?? position
     }
 
-    /// Walks the source text of a multi-line scalar alongside its value: equal characters pair up; a line break with
-    /// the indentation after it (and trailing spaces before it) is what folding turned into one space, or dropped.
-    /// Nil when the two cannot be paired (an escape sequence).
+    /// Walks the source text of a scalar alongside its value: equal characters pair up; an escape pairs with the one
+    /// character it makes; a line break with the indentation after it (and trailing spaces before it) is what folding
+    /// turned into one space, or dropped. Nil when the two cannot be paired.
     private static func aligned(
         _ offset: Int, value: String.UnicodeScalarView, style: YAMLScalarStyle, from start: SourcePosition,
         to end: SourcePosition, in source: SourceIndex
@@ -335,6 +335,7 @@ public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte >= 0x30 && byte <= 0x39 {
+                    guard digits < 15 else { return nil }  // past the exact range (and before Int could overflow)
                     mantissa = mantissa * 10 + Int(byte - 0x30)
                     digits += 1
                     if scale >= 0 { scale += 1 }
@@ -345,7 +346,7 @@ public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
                 }
                 index += 1
             }
-            guard digits > 0, digits <= 15, scale != 0 else { return nil }
+            guard digits > 0, scale != 0 else { return nil }
             let value = Double(mantissa) / powersOfTen[max(scale, 0)]
             return negative ? -value : value
         }

@@ -9,10 +9,11 @@ import Testing
         var inputs = [
             "0", "-0", "+0", "5", "5.", ".5", "-.5", "0.1", "0.2", "0.3", "123456789012345", "1234567890123456",
             "999999999999999.9", "0.000000000000001", "9007199254740993", "1.5e3", "1e", "--1", "1.2.3", "", "-", ".",
-            "+", "12a", "٣", "1_000",
+            "+", "12a", "٣", "1_000", "123456789012345678901234567890", "-99999999999999999999.5",
+            String(repeating: "9", count: 400), "0." + String(repeating: "0", count: 30) + "1",
         ]
         for _ in 0..<5_000 {
-            let digits = Int.random(in: 1...17, using: &generator)
+            let digits = Int.random(in: 1...40, using: &generator)
             var text = (0..<digits).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
             if Bool.random(using: &generator) {
                 text.insert(".", at: text.index(text.startIndex, offsetBy: Int.random(in: 0...digits, using: &generator)))
