@@ -34,16 +34,18 @@ public enum WorkflowLinter {
         }
         var report = LintReport(filesChecked: 0)
         report.unreadable = unreadable
+        var texts: [String: [UInt8]] = [:]
         for result in results {
             switch result {
             case .linted(let path, let diagnostics, let source):
                 report.filesChecked += 1
                 report.diagnostics += diagnostics
-                if !diagnostics.isEmpty { report.sources[path] = source }
+                if !diagnostics.isEmpty { texts[path] = source }
             case .unreadable(let error):
                 report.unreadable.append(error)
             }
         }
+        report.lines = SourceLines(texts: texts)
         report.diagnostics.sort(by: Diagnostic.ordered)
         report.unreadable.sort { $0.path < $1.path }
         return report
@@ -107,19 +109,23 @@ public enum WorkflowLinter {
                 }
                 return
             }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+            let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if nameBytes == [0x2E] || nameBytes == [0x2E, 0x2E] { continue }
+            let name = String(decoding: nameBytes, as: UTF8.self)
             let path = relative.isEmpty ? name : relative + "/" + name
             var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
             if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
                 var status = stat()
                 isFolder = lstat(folder + "/" + name, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
             }
+            guard Array(name.utf8) == nameBytes else {
+                // A name that is not UTF-8 cannot be spelled back to the file system from a String.
+                unreadable.append(FileError(path: join(folder, name), reason: "name is not valid UTF-8; rename it"))
+                continue
+            }
             if isFolder {
                 walk(root, relative: path, into: &found, unreadable: &unreadable)
-            } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+            } else if isWorkflowName(nameBytes) {
                 found.append(path)
             }
         }
@@ -129,11 +135,21 @@ public enum WorkflowLinter {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
+    /// `*.yaml` and `*.yml`, compared as bytes (a name whose last character joins its dot into one Character still
+    /// ends in ".yaml").
+    static func isWorkflowName(_ name: some Collection<UInt8>) -> Bool {
+        name.reversed().starts(with: ".yaml".utf8.reversed()) || name.reversed().starts(with: ".yml".utf8.reversed())
+    }
+
+    /// The file name without its extension: the expected workflow id. Cut by bytes: a combining mark right after the
+    /// slash, or a character that joins the dot, stays part of the name.
     static func fileStem(_ path: String) -> String {
-        // Sliced by bytes: a combining mark right after the slash must stay part of the name.
-        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(Substring(path.utf8[path.utf8.index(after: $0)...])) } ?? path
-        for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { return String(name.dropLast(suffix.count)) }
-        return name
+        let bytes = Array(path.utf8)
+        let name = bytes.lastIndex(of: UInt8(ascii: "/")).map { Array(bytes[($0 + 1)...]) } ?? bytes
+        for suffix in [".yaml", ".yml"] where name.reversed().starts(with: suffix.utf8.reversed()) {
+            return String(decoding: name.dropLast(suffix.utf8.count), as: UTF8.self)
+        }
+        return String(decoding: name, as: UTF8.self)
     }
 }
 
@@ -142,39 +158,16 @@ public struct LintReport: Sendable {
     public var diagnostics: [Diagnostic] = []
     public var unreadable: [FileError] = []
     public var filesChecked: Int
-    var sources: [String: [UInt8]] = [:]
+    /// The lines of the files with findings, split once.
+    var lines = SourceLines(texts: [:])
 
     public init(filesChecked: Int) { self.filesChecked = filesChecked }
 
     /// The text of line `line` of a linted file, for the text format's quote and caret.
-    public func sourceLine(_ file: String, _ line: Int) -> String? {
-        sources[file].flatMap { SourceText.line(line, in: $0) }
-    }
+    public func sourceLine(_ file: String, _ line: Int) -> String? { lines.line(file, line) }
 
     /// 2 when a file could not be read, else 1 for findings (warnings too under `strict`), else 0.
     public func exitCode(strict: Bool) -> CheckExitCode {
         unreadable.isEmpty ? .forFindings(diagnostics, strict: strict) : .usage
-    }
-}
-
-enum SourceText {
-    /// Line `number` (1-based) of UTF-8 text, without its line break.
-    static func line(_ number: Int, in bytes: [UInt8]) -> String? {
-        guard number >= 1 else { return nil }
-        var current = 1
-        var start = 0
-        var index = 0
-        while index < bytes.count, current < number {
-            if bytes[index] == 0x0A {
-                current += 1
-                start = index + 1
-            }
-            index += 1
-        }
-        guard current == number, start <= bytes.count else { return nil }
-        var end = start
-        while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-        if end > start && bytes[end - 1] == 0x0D { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }

@@ -36,6 +36,25 @@ import Testing
         }
     }
 
+    /// A sparse file that claims the largest size there is: refused by its size, before any buffer is made.
+    @Test func aHugeSparseFileIsRefusedByItsSize() throws {
+        let shm = "/dev/shm"
+        let base = FileManager.default.fileExists(atPath: shm) ? shm : folder
+        let path = "\(base)/sparse-\(UUID().uuidString).yaml"
+        defer {
+            unlink(path)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let descriptor = open(path, O_CREAT | O_WRONLY, 0o600)
+        #expect(descriptor >= 0)
+        // tmpfs takes the largest off_t; a disk file system takes at least 2 GiB.
+        if ftruncate(descriptor, off_t.max) != 0 { #expect(ftruncate(descriptor, 2 << 30) == 0) }
+        close(descriptor)
+        #expect(throws: FileError(path: path, reason: "larger than the 4096 KiB limit for this kind of file")) {
+            try BoundedFile.read(path, limit: 4 << 20)
+        }
+    }
+
     /// /proc files report size 0: the size is a hint, the content is read to its end.
     @Test func aFileWhoseSizeIsUnknownIsReadToItsEnd() throws {
         let status = try BoundedFile.read("/proc/self/status", limit: 1 << 20)

@@ -38,6 +38,25 @@ import Testing
         #expect(unreadable == [FileError(path: "\(root)/missing", reason: "no such file or folder")])
     }
 
+    /// A name whose last character joins the dot (U+0600 is a prepended mark) still ends in ".yaml"; a name that is
+    /// not UTF-8 is reported, not turned into a "no such file".
+    @Test func namesAreComparedAsBytes() throws {
+        let root = NSTemporaryDirectory() + "collect-names-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: "\(root)/\u{600}.yaml", contents: Data())
+        let bad = Array("\(root)/lead".utf8) + [0xFF] + Array(".yaml".utf8) + [0]
+        let descriptor = bad.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o600) }
+        #expect(descriptor >= 0)
+        close(descriptor)
+
+        let (files, unreadable) = WorkflowLinter.collectFiles([root])
+        #expect(files == ["\(root)/\u{600}.yaml"])
+        #expect(unreadable.count == 1)
+        #expect(unreadable.first?.reason == "name is not valid UTF-8; rename it")
+        #expect(WorkflowLinter.fileStem("\(root)/\u{600}.yaml") == "\u{600}")
+    }
+
     /// The expected workflow id is the file name without its extension, cut at the last slash by bytes: a name that
     /// starts with a combining mark keeps it.
     @Test(arguments: [

@@ -90,6 +90,15 @@ import Testing
         let unknown = foldedReport.diagnostics.filter { $0.message.hasPrefix("unknown field 'lead.sorce'") }
         #expect(unknown.count == 1_000)  // the per-file limit; every one at its own line, column 7
         #expect(unknown.allSatisfy { $0.column == 7 && $0.line > 10 })
+
+        // 8,000 quoted conditions with two problems each on one minified line.
+        let minified =
+            "{workflow: lead_intake, version: 1, trigger: lead.created, entry_stage: nieuwe_lead, sla_hours: 1, "
+            + "fallback_owner: ROLE_SALES, actions: ["
+            + Array(repeating: "{id: a, type: wait, hours: 1, when: \"a ==\"}", count: 20_000).joined(separator: ",") + "]}"
+        let minifiedReport = await Self.lintFile(Array(minified.utf8))
+        #expect(minifiedReport.diagnostics.count == 1_001)
+        #expect(minifiedReport.diagnostics.allSatisfy { $0.line == 1 })
     }
 
     /// Numbers with more digits than any integer type holds are numbers, not a crash (an overflow trap once).

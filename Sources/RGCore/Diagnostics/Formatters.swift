@@ -4,17 +4,42 @@ public struct TextFormatter: DiagnosticFormatter {
 
     public func render(_ diagnostics: [Diagnostic], context: ReportContext) -> String {
         var output = ""
+        // The characters of the line quoted last: findings come sorted, so many on one long line split it once.
+        var last: (file: String, line: Int, scalars: [Unicode.Scalar])?
         for diagnostic in diagnostics {
             let severity = diagnostic.severity.rawValue
             let painted = context.colour ? Self.paint(severity, diagnostic.severity) : severity
             let place = "\(diagnostic.file):\(diagnostic.line):\(diagnostic.column):"
             output += "\(context.colour ? "\u{1B}[1m\(place)\u{1B}[0m" : place) \(painted): \(diagnostic.message) [\(diagnostic.rule)]\n"
             if let line = context.sourceLine(diagnostic.file, diagnostic.line) {
-                output += line + "\n"
-                output += Self.caretPrefix(line, column: diagnostic.column) + (context.colour ? "\u{1B}[32m^\u{1B}[0m" : "^") + "\n"
+                if last?.file != diagnostic.file || last?.line != diagnostic.line {
+                    last = (diagnostic.file, diagnostic.line, Array(line.unicodeScalars))
+                }
+                let (quoted, column) = Self.window(last!.scalars, column: diagnostic.column)
+                output += quoted + "\n"
+                output += Self.caretPrefix(quoted, column: column) + (context.colour ? "\u{1B}[32m^\u{1B}[0m" : "^") + "\n"
             }
         }
         return output
+    }
+
+    /// Lines longer than this many characters are quoted as a window around the column.
+    static let quoteWidth = 160
+
+    /// The part of a long line around `column`, with "…" where text is left out, and the column within it: a finding
+    /// on a minified 2 MB line quotes 160 characters, not the line.
+    static func window(_ scalars: [Unicode.Scalar], column: Int) -> (text: String, column: Int) {
+        guard scalars.count > quoteWidth else { return (String(String.UnicodeScalarView(scalars)), column) }
+        let start = max(0, min(column - 1 - quoteWidth / 2, scalars.count - quoteWidth))
+        let end = min(scalars.count, start + quoteWidth)
+        var text = String(String.UnicodeScalarView(scalars[start..<end]))
+        var shifted = column - start
+        if start > 0 {
+            text = "…" + text
+            shifted += 1
+        }
+        if end < scalars.count { text += "…" }
+        return (text, shifted)
     }
 
     /// Spaces up to the column, keeping the line's tabs so the caret lines up in a terminal. Columns count Unicode

@@ -7,12 +7,21 @@ public struct SourceLines: Sendable {
         var files: [String: [String]] = [:]
         for file in Set(diagnostics.map(\.file)) {
             guard let bytes = try? BoundedFile.read(file, limit: limit) else { continue }
-            // Split bytes, not Characters: Swift reads "\r\n" as one Character, so a CRLF file would be one line.
-            files[file] = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
-                String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
-            }
+            files[file] = Self.split(bytes)
         }
         self.files = files
+    }
+
+    /// The lines of texts already read, by file.
+    public init(texts: [String: [UInt8]]) {
+        files = texts.mapValues(Self.split)
+    }
+
+    /// Splits bytes, not Characters: Swift reads "\r\n" as one Character, so a CRLF file would be one line.
+    static func split(_ bytes: [UInt8]) -> [String] {
+        bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
     }
 
     /// Line `line` (1-based) of `file`, without its line break.

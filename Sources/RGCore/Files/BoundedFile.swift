@@ -26,8 +26,11 @@ public enum BoundedFile {
             throw FileError(path: path, reason: "is a directory, expected a file")
         }
         let tooLarge = FileError(path: path, reason: "larger than the \(limit / 1024) KiB limit for this kind of file")
-        // The size is only a hint (pipes report 0, a file may grow while read): read to the end, at most limit + 1.
-        var buffer = [UInt8](repeating: 0, count: min(max(Int(status.st_size) + 1, 4096), limit + 1))
+        let size = Int(status.st_size)
+        if status.st_mode & S_IFMT == S_IFREG && size > limit { throw tooLarge }
+        // A regular file is read up to the size fstat gave (what is appended meanwhile is not read); for pipes and
+        // /proc files, which report 0, the size is no guide: they are read to their end, at most limit + 1 bytes.
+        var buffer = [UInt8](repeating: 0, count: min(max(size, 4095), limit) + 1)
         var count = 0
         while true {
             if count == buffer.count {

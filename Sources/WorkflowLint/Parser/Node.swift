@@ -129,7 +129,7 @@ public struct Node: Sendable {
     /// literal and folded blocks. Without `source`, exact for single-line scalars whose only escapes are `\"` and
     /// `\\`. What cannot be paired with the source text (a comment between an anchor and its scalar) falls back to
     /// the node's start, as does a multi-line scalar without `source`.
-    public func position(ofCharacter offset: Int, source: SourceIndex? = nil) -> SourcePosition {
+    public func position(ofCharacter offset: Int, source: SourceLocator? = nil) -> SourcePosition {
         guard case .scalar(let text, let style) = content else { return position }
         let scalars = text.unicodeScalars
         let prefix = scalars.prefix(offset)
@@ -165,23 +165,10 @@ public struct Node: Sendable {
     /// turned into one space, or dropped. Nil when the two cannot be paired.
     private static func aligned(
         _ offset: Int, value: String.UnicodeScalarView, style: YAMLScalarStyle, from start: SourcePosition,
-        to end: SourcePosition, in source: SourceIndex
+        to end: SourcePosition, in source: SourceLocator
     ) -> SourcePosition? {
-        // Only the scalar's own lines are decoded: a file with many findings stays linear.
-        var text: [(scalar: Unicode.Scalar, position: SourcePosition)] = []
-        var line = start.line
-        var column = 1
-        for scalar in String(decoding: source.lines(start.line...end.line), as: UTF8.self).unicodeScalars {
-            let here = SourcePosition(line: line, column: column)
-            if here >= end { break }
-            if here >= start { text.append((scalar, here)) }
-            if scalar == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
+        // Only the scalar's own characters are decoded: a file with many findings stays linear.
+        let text = source.characters(from: start, to: end)
         func isBlank(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" }
         var index = 0
         // An anchor or tag before the scalar: `&name`, `!tag`.
@@ -383,11 +370,15 @@ extension UnsafeBufferPointer<UInt8> {
     }
 }
 
-/// A file's bytes with the offset of each line's start, built once per file: positions inside multi-line scalars
-/// decode only the lines they need.
-public struct SourceIndex: Sendable {
-    public let bytes: [UInt8]
+/// Where the characters of a file's scalars are, for one file: the offset of each line's start, checkpoints on the
+/// places walked to last, and the characters of the scalar decoded last (a condition with several problems asks for
+/// the same one again), so lookups in document order along one long line stay linear in the file's size.
+public final class SourceLocator {
+    private let bytes: [UInt8]
     private let lineStarts: [Int]
+    /// Byte offsets of the (line, column) places found last, newest last.
+    private var checkpoints: [(line: Int, column: Int, offset: Int)] = []
+    private var decoded: (start: SourcePosition, end: SourcePosition, text: [(scalar: Unicode.Scalar, position: SourcePosition)])?
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -396,10 +387,42 @@ public struct SourceIndex: Sendable {
         lineStarts = starts
     }
 
-    /// The bytes of lines `range` (1-based, clamped to the file), line breaks included.
-    func lines(_ range: ClosedRange<Int>) -> ArraySlice<UInt8> {
-        let first = min(max(range.lowerBound, 1), lineStarts.count)
-        let afterLast = range.upperBound < lineStarts.count ? lineStarts[range.upperBound] : bytes.count
-        return bytes[lineStarts[first - 1]..<max(afterLast, lineStarts[first - 1])]
+    /// The byte offset of `position` (columns count Unicode scalars, as libyaml's do); past a line's end, the end.
+    func offset(of position: SourcePosition) -> Int {
+        guard position.line >= 1 else { return 0 }
+        guard position.line <= lineStarts.count else { return bytes.count }
+        var (column, offset) = (1, lineStarts[position.line - 1])
+        for checkpoint in checkpoints
+        where checkpoint.line == position.line && checkpoint.column <= position.column && checkpoint.column > column {
+            (column, offset) = (checkpoint.column, checkpoint.offset)
+        }
+        while column < position.column, offset < bytes.count, bytes[offset] != 0x0A {
+            offset += 1
+            while offset < bytes.count && bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+            column += 1
+        }
+        if checkpoints.count == 4 { checkpoints.removeFirst() }
+        checkpoints.append((position.line, column, offset))
+        return offset
+    }
+
+    /// The characters from `start` up to `end`, each with its position.
+    func characters(from start: SourcePosition, to end: SourcePosition) -> [(scalar: Unicode.Scalar, position: SourcePosition)] {
+        if let decoded, decoded.start == start, decoded.end == end { return decoded.text }
+        let first = offset(of: start)
+        let last = max(first, offset(of: end))
+        var result: [(scalar: Unicode.Scalar, position: SourcePosition)] = []
+        var (line, column) = (start.line, start.column)
+        for scalar in String(decoding: bytes[first..<last], as: UTF8.self).unicodeScalars {
+            result.append((scalar, SourcePosition(line: line, column: column)))
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        decoded = (start, end, result)
+        return result
     }
 }

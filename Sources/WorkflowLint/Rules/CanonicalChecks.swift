@@ -189,7 +189,8 @@ extension Checker {
                 case .type: .conditionType
                 case .unknownStage: .unknownStage
                 }
-            sink.report(rule, node, problem.message, at: position(in: node, character: problem.offset))
+            let place = sink.isFull ? nil : position(in: node, character: problem.offset)
+            sink.report(rule, node, problem.message, at: place)
         }
     }
 }

@@ -8,7 +8,7 @@ struct Checker {
     /// The file's bytes, for the rare position that needs its text (a condition in a literal block).
     let source: [UInt8]
     /// The file's line index, built the first time a position inside a string needs it.
-    var sourceIndex: SourceIndex?
+    var locator: SourceLocator?
     /// The fields conditions may read under the file's trigger: looked up once, read by every condition.
     var conditionFields: (trigger: String, fields: [String: ValueType]?)?
 
@@ -188,8 +188,8 @@ struct Checker {
     // MARK: Positions inside strings
 
     mutating func position(in node: Node, character offset: Int) -> SourcePosition {
-        if sourceIndex == nil { sourceIndex = SourceIndex(source) }
-        return node.position(ofCharacter: offset, source: sourceIndex)
+        if locator == nil { locator = SourceLocator(source) }
+        return node.position(ofCharacter: offset, source: locator)
     }
 }
 

@@ -40,6 +40,9 @@ struct FindingSink {
         self.limit = limit
     }
 
+    /// No more findings will be kept: work that only places one (a position inside a string) can be skipped.
+    var isFull: Bool { diagnostics.count >= limit }
+
     mutating func report(_ rule: RuleID, at position: SourcePosition, _ message: String, severity: Severity? = nil) {
         let diagnostic = Diagnostic(
             file: file, line: position.line, column: position.column,

@@ -40,6 +40,20 @@ import Testing
                 "\u{1B}[1;31merror"))
     }
 
+    /// A finding on a very long line quotes a window around its column, "…" marking what is left out.
+    @Test func longLinesAreQuotedAsAWindowAroundTheColumn() {
+        let long = String(repeating: "a", count: 1_000) + "€X" + String(repeating: "b", count: 1_000)
+        let (middle, column) = TextFormatter.window(Array(long.unicodeScalars), column: 1_002)
+        #expect(middle.unicodeScalars.count == TextFormatter.quoteWidth + 2)
+        #expect(middle.hasPrefix("…a") && middle.hasSuffix("b…"))
+        #expect(Array(middle.unicodeScalars)[column - 1] == "X")
+        let (start, startColumn) = TextFormatter.window(Array(long.unicodeScalars), column: 3)
+        #expect(start.hasPrefix("aaa") && start.hasSuffix("a…") && startColumn == 3)
+        let (end, endColumn) = TextFormatter.window(Array(long.unicodeScalars), column: 2_003)
+        #expect(end.hasPrefix("…b") && !end.hasSuffix("…") && endColumn == TextFormatter.quoteWidth + 2)
+        #expect(TextFormatter.window(Array("short".unicodeScalars), column: 2) == ("short", 2))
+    }
+
     @Test func caretCountsCodePointsAndKeepsTabs() {
         #expect(TextFormatter.caretPrefix("\tx", column: 2) == "\t")
         // "e" + combining diaeresis is two code points (two libyaml columns) but one place on screen.

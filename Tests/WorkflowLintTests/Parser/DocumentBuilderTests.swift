@@ -122,7 +122,7 @@ import Testing
             let value = try #require(node.scalar)
             let offset = try #require(value.range(of: token)).lowerBound
             return node.position(
-                ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: SourceIndex(Array(text.utf8)))
+                ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: SourceLocator(Array(text.utf8)))
         }
         #expect(try column("a", of: "x") == SourcePosition(line: 1, column: 10))
         #expect(try column("b", of: "x") == SourcePosition(line: 2, column: 15))
@@ -164,7 +164,7 @@ import Testing
         let value = try #require(node.scalar)
         let offset = try #require(value.range(of: token)).lowerBound
         let position = node.position(
-            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: SourceIndex(Array(text.utf8)))
+            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: SourceLocator(Array(text.utf8)))
         #expect(position == SourcePosition(line: line, column: column))
     }
 
@@ -174,7 +174,7 @@ import Testing
         let (root, _) = DocumentBuilderTests.build(text)
         let node = try #require(root?["m"])
         let count = try #require(node.scalar).unicodeScalars.count
-        #expect(node.position(ofCharacter: count, source: SourceIndex(Array(text.utf8))) == SourcePosition(line: line, column: column))
+        #expect(node.position(ofCharacter: count, source: SourceLocator(Array(text.utf8))) == SourcePosition(line: line, column: column))
     }
 
     /// Escapes in double-quoted scalars make one character from several: `\t`, `\u00eb`, `\x41`, an escaped line
@@ -189,7 +189,7 @@ import Testing
         let node = try #require(root?["a"])
         let value = try #require(node.scalar)
         let offset = value.unicodeScalars.count - 1  // the last character: "y" or "x"
-        #expect(node.position(ofCharacter: offset, source: SourceIndex(Array(text.utf8))) == SourcePosition(line: line, column: column))
+        #expect(node.position(ofCharacter: offset, source: SourceLocator(Array(text.utf8))) == SourcePosition(line: line, column: column))
     }
 
     /// A comment between an anchor and its scalar cannot be paired with the value: the node's start, not a guess.
@@ -197,6 +197,6 @@ import Testing
         let text = "a: &c # note\n  x y\n"
         let (root, _) = DocumentBuilderTests.build(text)
         let node = try #require(root?["a"])
-        #expect(node.position(ofCharacter: 2, source: SourceIndex(Array(text.utf8))) == node.position)
+        #expect(node.position(ofCharacter: 2, source: SourceLocator(Array(text.utf8))) == node.position)
     }
 }
