@@ -160,9 +160,8 @@ public struct Node: Sendable {
         return Self.aligned(offset, value: scalars, style: style, from: position, to: end, in: source) ?? position
     }
 
-    /// Walks the source text of a scalar alongside its value: equal characters pair up; an escape pairs with the one
-    /// character it makes; a line break with the indentation after it (and trailing spaces before it) is what folding
-    /// turned into one space, or dropped. Nil when the two cannot be paired.
+    /// Walks the source text of a scalar alongside its value, from after its anchor, tag, quote or block header.
+    /// Nil when the two cannot be paired.
     private static func aligned(
         _ offset: Int, value: String.UnicodeScalarView, style: YAMLScalarStyle, from start: SourcePosition,
         to end: SourcePosition, in source: SourceLocator
@@ -183,52 +182,162 @@ public struct Node: Sendable {
         case .literal, .folded:
             // The header (`|`, `>-`, `|2`, …) ends its line.
             while index < text.count, text[index].scalar != "\n" { index += 1 }
-            index += 1
+            index = min(index + 1, text.count)
         case .plain:
             break
         }
+        if style == .literal || style == .folded {
+            return alignedBlock(offset, value: value, text: text[index...])
+        }
+        return alignedFlow(offset, value: Array(value), style: style, text: text[index...])
+    }
+
+    private typealias Located = (scalar: Unicode.Scalar, position: SourcePosition)
+
+    private static func isBreak(_ scalar: Unicode.Scalar) -> Bool { scalar == "\n" || scalar == "\r" }
+    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" }
+
+    private static func after(_ located: Located) -> SourcePosition {
+        isBreak(located.scalar)
+            ? SourcePosition(line: located.position.line + 1, column: 1)
+            : SourcePosition(line: located.position.line, column: located.position.column + 1)
+    }
+
+    /// Plain and quoted scalars, folded as YAML folds them: in a run of blanks that holds line breaks, the white
+    /// space before the first break goes, one break becomes a space, n breaks become n − 1 newlines, and the next
+    /// line's indentation goes; an escaped break makes nothing, and each blank line after it a newline. Every escape
+    /// is decoded and must make the value's character.
+    private static func alignedFlow(
+        _ offset: Int, value: [Unicode.Scalar], style: YAMLScalarStyle, text: ArraySlice<Located>
+    ) -> SourcePosition? {
+        var index = text.startIndex
+        var at = 0
+        var afterLast: SourcePosition?
+        /// Pairs what a fold made with the value; the fold's characters sit at its first line break.
+        func pair(_ made: [Unicode.Scalar], at place: SourcePosition) -> SourcePosition?? {
+            for scalar in made {
+                guard at < value.count, value[at] == scalar else { return .some(nil) }
+                if at == offset { return .some(place) }
+                at += 1
+            }
+            return nil
+        }
+        /// Skips line breaks and blanks from `start`; the number of breaks and where the next text starts.
+        func skipBreaks(from start: Int) -> (breaks: Int, next: Int) {
+            var next = start
+            var breaks = 0
+            while next < text.endIndex {
+                let scalar = text[next].scalar
+                if scalar == "\r" {
+                    next += 1
+                    if next < text.endIndex && text[next].scalar == "\n" { next += 1 }
+                    breaks += 1
+                } else if scalar == "\n" {
+                    next += 1
+                    breaks += 1
+                } else if isSpace(scalar) {
+                    next += 1
+                } else {
+                    break
+                }
+            }
+            return (breaks, next)
+        }
+        while at < value.count {
+            guard index < text.endIndex else { return nil }
+            let scalar = text[index].scalar
+            if isSpace(scalar) || isBreak(scalar) {
+                var end = index
+                while end < text.endIndex && isSpace(text[end].scalar) { end += 1 }
+                if end < text.endIndex && isBreak(text[end].scalar) {
+                    let place = text[end].position
+                    let (breaks, next) = skipBreaks(from: end)
+                    if let found = pair(breaks == 1 ? [" "] : Array(repeating: "\n", count: breaks - 1), at: place) {
+                        return found
+                    }
+                    afterLast = next < text.endIndex ? text[next].position : nil
+                    index = next
+                    continue
+                }
+            }
+            if style == .doubleQuoted && scalar == "\\" {
+                guard index + 1 < text.endIndex else { return nil }
+                if isBreak(text[index + 1].scalar) {
+                    let place = text[index].position
+                    var next = index + 1
+                    next += text[next].scalar == "\r" && next + 1 < text.endIndex && text[next + 1].scalar == "\n" ? 2 : 1
+                    let (breaks, rest) = skipBreaks(from: next)
+                    if let found = pair(Array(repeating: "\n", count: breaks), at: place) { return found }
+                    afterLast = rest < text.endIndex ? text[rest].position : nil
+                    index = rest
+                    continue
+                }
+                guard let (made, length) = escape(at: index, in: text), made == value[at] else { return nil }
+                if at == offset { return text[index].position }
+                at += 1
+                index += length
+                afterLast = index < text.endIndex ? text[index].position : nil
+                continue
+            }
+            var length = 1
+            if style == .singleQuoted && scalar == "'" {
+                // `''` is one quote.
+                guard index + 1 < text.endIndex, text[index + 1].scalar == "'" else { return nil }
+                length = 2
+            }
+            guard scalar == value[at] else { return nil }
+            if at == offset { return text[index].position }
+            afterLast = after(text[index + length - 1])
+            at += 1
+            index += length
+        }
+        return at == offset ? afterLast : nil
+    }
+
+    /// The character a double-quoted escape at `index` makes, and how many characters the escape takes.
+    private static func escape(at index: Int, in text: ArraySlice<Located>) -> (Unicode.Scalar, Int)? {
+        guard index + 1 < text.endIndex else { return nil }
+        let simple: [Unicode.Scalar: Unicode.Scalar] = [
+            "0": "\0", "a": "\u{07}", "b": "\u{08}", "t": "\t", "\t": "\t", "n": "\n", "v": "\u{0B}", "f": "\u{0C}",
+            "r": "\r", "e": "\u{1B}", " ": " ", "\"": "\"", "/": "/", "\\": "\\", "N": "\u{85}", "_": "\u{A0}",
+            "L": "\u{2028}", "P": "\u{2029}",
+        ]
+        let kind = text[index + 1].scalar
+        if let made = simple[kind] { return (made, 2) }
+        let digits = kind == "x" ? 2 : kind == "u" ? 4 : kind == "U" ? 8 : 0
+        guard digits > 0, index + 2 + digits <= text.endIndex else { return nil }
+        let hex = String(String.UnicodeScalarView(text[(index + 2)..<(index + 2 + digits)].map(\.scalar)))
+        guard let code = UInt32(hex, radix: 16), let made = Unicode.Scalar(code) else { return nil }
+        return (made, 2 + digits)
+    }
+
+    /// `|` and `>` blocks: equal characters pair up; indentation, and the breaks folding turned into spaces, are
+    /// skipped.
+    private static func alignedBlock(_ offset: Int, value: String.UnicodeScalarView, text: ArraySlice<Located>)
+        -> SourcePosition?
+    {
+        var index = text.startIndex
         var position = 0
         var afterLast: SourcePosition?
         for wanted in value {
             guard position <= offset else { break }
             while true {
-                guard index < text.count else { return nil }
+                guard index < text.endIndex else { return nil }
                 let scalar = text[index].scalar
-                if style == .doubleQuoted && scalar == "\\" && index + 1 < text.count {
-                    let next = text[index + 1].scalar
-                    if next == "\n" || next == "\r" {
-                        // An escaped line break: nothing in the value; the next line's indentation goes too.
-                        index += 1
-                        while index < text.count, isBlank(text[index].scalar) { index += 1 }
-                        continue
-                    }
-                    // One escape makes one character: \n, \", \xHH, \uHHHH, \UHHHHHHHH.
-                    let here = text[index].position
-                    if position == offset { return here }
-                    let length = next == "x" ? 4 : next == "u" ? 6 : next == "U" ? 10 : 2
-                    index += length
-                    afterLast = index < text.count ? text[index].position : nil
-                    break
-                }
                 if wanted == scalar {
-                    let here = text[index].position
-                    if position == offset { return here }
-                    afterLast =
-                        scalar == "\n"
-                        ? SourcePosition(line: here.line + 1, column: 1)
-                        : SourcePosition(line: here.line, column: here.column + 1)
-                    // `''` in a single-quoted scalar is one quote.
-                    index += style == .singleQuoted && scalar == "'" ? 2 : 1
+                    if position == offset { return text[index].position }
+                    afterLast = after(text[index])
+                    index += 1
                     break
                 }
-                guard isBlank(scalar) else { return nil }
-                if wanted == " " && (scalar == "\n" || scalar == "\r") {
+                guard isSpace(scalar) || isBreak(scalar) else { return nil }
+                if wanted == " " && isBreak(scalar) {
                     // A fold: the line break and the next line's indentation became this one space.
-                    while index < text.count, isBlank(text[index].scalar) { index += 1 }
+                    while index < text.endIndex, isSpace(text[index].scalar) || isBreak(text[index].scalar) { index += 1 }
                     if position == offset { return nil }
                     break
                 }
-                index += 1  // indentation, or spaces folding dropped
+                index += 1  // indentation
             }
             position += 1
         }

@@ -192,6 +192,29 @@ import Testing
         #expect(node.position(ofCharacter: offset, source: SourceLocator(Array(text.utf8))) == SourcePosition(line: line, column: column))
     }
 
+    /// Folds as YAML makes them: trailing blanks dropped, one break a space, blank lines newlines, an escaped break
+    /// nothing (and the blank lines after it newlines), every escape checked against what it makes; CR and CRLF.
+    @Test(arguments: [
+        ("w: \"x \\\n\n  b ===\"\n", "b", 3, 3),
+        ("w: \"a \t\n  \\tb == 1\"\n", "b", 2, 5),
+        ("w: \"x.y  \r\n  \\/\r\n\r\n   \\n  \r\n  and\"\n", "and", 5, 3),
+        ("w: \"x.y  \r\n  \\/\r\n\r\n   \\n  \r\n  and\"\n", "/", 2, 3),
+        ("w: 'a  \n\n\n  it''s b'\n", "b", 4, 9),
+        ("w: plain   \n  \t \n  next b\n", "b", 3, 8),
+        ("w: \"\\x41\\u00eb \\\"q\\\" b\"\n", "b", 1, 22),
+    ])
+    func foldsAndEscapes(text: String, token: String, line: Int, column: Int) throws {
+        let (root, findings) = DocumentBuilderTests.build(text)
+        #expect(findings.isEmpty)
+        let node = try #require(root?["w"])
+        let value = try #require(node.scalar)
+        let offset = try #require(value.range(of: token, options: .backwards)).lowerBound
+        let position = node.position(
+            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset),
+            source: SourceLocator(Array(text.utf8)))
+        #expect(position == SourcePosition(line: line, column: column), "\(value.debugDescription)")
+    }
+
     /// A comment between an anchor and its scalar cannot be paired with the value: the node's start, not a guess.
     @Test func whatCannotBePairedFallsBackToTheNode() throws {
         let text = "a: &c # note\n  x y\n"
