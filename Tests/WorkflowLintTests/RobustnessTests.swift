@@ -107,6 +107,10 @@ import Testing
         let text = RuleCatalogue.clean.replacingOccurrences(of: "sla_hours: 4", with: "sla_hours: \(digits).5")
             + "    when: lead.score > \(digits) and lead.score < -\(digits).25\n"
         #expect(Fixtures.lint(text).isEmpty)
+        let version = RuleCatalogue.clean.replacingOccurrences(of: "version: 1", with: "version: \(digits)")
+        #expect(
+            Fixtures.lint(version).map(\.message) == ["version must be between 1 and 1000000, found \(digits)"])
+        #expect(Fixtures.lint(RuleCatalogue.clean.replacingOccurrences(of: "version: 1", with: "version: 0x2")).isEmpty)
     }
 
     @Test func unreadableFilesAreReportedAndTheOthersStillLinted() async {

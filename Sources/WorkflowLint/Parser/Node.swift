@@ -113,9 +113,12 @@ public struct Node: Sendable {
         }
     }
 
+    /// A plain integer that fits an Int (decimal, 0x hex or 0o octal); nil for anything else, or one too large.
     public var integer: Int? {
         guard style == .plain, let text = scalar, ScalarType.of(plain: text) == .integer else { return nil }
-        return Int(text.contains("_") ? text.replacingOccurrences(of: "_", with: "") : text)
+        if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }
+        if text.hasPrefix("0o") { return Int(text.dropFirst(2), radix: 8) }
+        return Int(text)
     }
 
     public var bool: Bool? {
@@ -370,47 +373,58 @@ public enum ScalarType: Sendable, Hashable, CustomStringConvertible {
         default:
             return .string
         }
-        if specialFloats.contains(where: { bytes.matches($0) }) { return .float }
-        var rest = bytes[...]
-        if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { rest = rest.dropFirst() }
-        guard !rest.isEmpty else { return .string }
-        if rest.starts(with: "0x".utf8) || rest.starts(with: "0o".utf8) {
-            return rest.count > 2 && rest.dropFirst(2).allSatisfy(isHexDigit) ? .integer : .string
-        }
-        var digits = 0
-        var dots = 0
-        var exponent = false
-        var previous: UInt8 = 0
-        for byte in rest {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
-            case UInt8(ascii: "."): dots += 1
-            case UInt8(ascii: "e"), UInt8(ascii: "E"):
-                if exponent || digits == 0 { return .string }
-                exponent = true
-            case UInt8(ascii: "-"), UInt8(ascii: "+"):
-                if previous != UInt8(ascii: "e") && previous != UInt8(ascii: "E") { return .string }
-            default: return .string
+        // YAML 1.2 core schema: 0o[0-7]+ and 0x[0-9a-fA-F]+ (unsigned), [-+]?[0-9]+, [-+]?(.inf|.Inf|.INF),
+        // .nan|.NaN|.NAN, and [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?.
+        if bytes.count > 2 && first == UInt8(ascii: "0") {
+            if bytes[1] == UInt8(ascii: "x") { return bytes.dropFirst(2).allSatisfy(isHexDigit) ? .integer : .string }
+            if bytes[1] == UInt8(ascii: "o") {
+                return bytes.dropFirst(2).allSatisfy { (0x30...0x37).contains($0) } ? .integer : .string
             }
-            previous = byte
         }
-        guard digits > 0, dots <= 1 else { return .string }
-        return dots == 0 && !exponent ? .integer : .float
+        if specialFloats.contains(where: { bytes.matches($0) }) { return .float }
+        var index = first == UInt8(ascii: "-") || first == UInt8(ascii: "+") ? 1 : 0
+        func digits() -> Int {
+            let start = index
+            while index < bytes.count && (0x30...0x39).contains(bytes[index]) { index += 1 }
+            return index - start
+        }
+        let whole = digits()
+        var fraction = 0
+        var dot = false
+        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+            dot = true
+            index += 1
+            fraction = digits()
+        }
+        guard whole > 0 || fraction > 0 else { return .string }
+        var exponent = false
+        if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+            exponent = true
+            index += 1
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")) {
+                index += 1
+            }
+            guard digits() > 0 else { return .string }
+        }
+        guard index == bytes.count else { return .string }
+        return dot || exponent ? .float : .integer
     }
 
     private static let specialFloats: [StaticString] = [
-        ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN",
+        ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", "+.Inf", "+.INF", ".nan", ".NaN", ".NAN",
     ]
 
     static func numberValue(_ text: String) -> Double? {
         switch text {
-        case ".inf", ".Inf", ".INF", "+.inf": return .infinity
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .infinity
         case "-.inf", "-.Inf", "-.INF": return -.infinity
         case ".nan", ".NaN", ".NAN": return .nan
         default: break
         }
-        if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16).map(Double.init) }
-        if text.hasPrefix("0o") { return Int(text.dropFirst(2), radix: 8).map(Double.init) }
+        for (prefix, radix) in [("0x", 16.0), ("0o", 8.0)] where text.hasPrefix(prefix) {
+            // Any length: digit by digit in Double, as a YAML loader reading a big hex number would get.
+            return text.dropFirst(2).reduce(0.0) { value, digit in value * radix + Double(digit.hexDigitValue ?? 0) }
+        }
         return decimal(text)
     }
 

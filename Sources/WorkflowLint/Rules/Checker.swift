@@ -120,7 +120,13 @@ struct Checker {
         guard let node else { return nil }
         if case .invalid = node.content { return nil }
         guard let value = node.integer else {
-            sink.report(.type, node, "\(what) must be an integer, found \(node.typeName)")
+            if node.scalarType == .integer {
+                sink.report(
+                    .type, node,
+                    "\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(node.scalar ?? "")")
+            } else {
+                sink.report(.type, node, "\(what) must be an integer, found \(node.typeName)")
+            }
             return nil
         }
         guard range.contains(value) else {

@@ -36,9 +36,22 @@ import Testing
         ("+12", .integer), ("0x1F", .integer), ("0o17", .integer), ("0x", .string), ("1.5", .float), ("1e5", .float),
         ("1.5e-3", .float), (".inf", .float), ("-.Inf", .float), ("+.inf", .float), (".NaN", .float), (".nan", .float),
         ("-.nan", .string), (".", .string), ("-", .string), ("1.2.3", .string), ("1-2", .string), ("lead", .string),
-        ("€5", .string), ("5€", .string),
+        ("€5", .string), ("5€", .string), ("1e", .string), ("7E+", .string), (".5e", .string), ("2.1e-", .string),
+        ("-0x10", .string), ("+0o7", .string), ("0o9", .string), ("0off", .string), ("0o", .string), ("+.Inf", .float),
+        ("+.INF", .float), ("5.", .float), (".5", .float), ("1.e5", .float), ("-5", .integer), ("0o777", .integer),
+        ("1_000", .string), ("0b101", .string),
     ])
     func plainScalarsAreTypedAsYAMLsCoreSchemaSays(text: String, type: ScalarType) {
         #expect(ScalarType.of(plain: text) == type)
+        // Every number the schema accepts has a value.
+        if type == .integer || type == .float { #expect(ScalarType.numberValue(text) != nil, "\(text)") }
+    }
+
+    @Test(arguments: [
+        ("0x1F", 31.0), ("0o17", 15.0), ("+.Inf", Double.infinity), ("-.INF", -Double.infinity), ("1.e5", 100_000),
+        ("5.", 5), (".5", 0.5), ("-0", 0), ("0x" + String(repeating: "F", count: 20), 1.2089258196146292e24),
+    ])
+    func numberValues(text: String, value: Double) {
+        #expect(ScalarType.numberValue(text) == value)
     }
 }
