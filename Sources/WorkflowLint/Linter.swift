@@ -45,7 +45,7 @@ public enum WorkflowLinter {
                 report.unreadable.append(error)
             }
         }
-        report.lines = SourceLines(texts: texts)
+        report.lines = texts.mapValues(YAMLLines.texts)
         report.diagnostics.sort(by: Diagnostic.ordered)
         report.unreadable.sort { $0.path < $1.path }
         return report
@@ -158,13 +158,16 @@ public struct LintReport: Sendable {
     public var diagnostics: [Diagnostic] = []
     public var unreadable: [FileError] = []
     public var filesChecked: Int
-    /// The lines of the files with findings, split once.
-    var lines = SourceLines(texts: [:])
+    /// The lines of the files with findings, split once, as libyaml counts lines.
+    var lines: [String: [String]] = [:]
 
     public init(filesChecked: Int) { self.filesChecked = filesChecked }
 
     /// The text of line `line` of a linted file, for the text format's quote and caret.
-    public func sourceLine(_ file: String, _ line: Int) -> String? { lines.line(file, line) }
+    public func sourceLine(_ file: String, _ line: Int) -> String? {
+        guard let lines = lines[file], line >= 1, line <= lines.count else { return nil }
+        return lines[line - 1]
+    }
 
     /// 2 when a file could not be read, else 1 for findings (warnings too under `strict`), else 0.
     public func exitCode(strict: Bool) -> CheckExitCode {

@@ -113,6 +113,21 @@ import Testing
         #expect(Fixtures.lint(RuleCatalogue.clean.replacingOccurrences(of: "version: 1", with: "version: 0x2")).isEmpty)
     }
 
+    /// A line separator inside a string is a line break to libyaml: the quoted line under a later finding is the
+    /// finding's own line, counted the same way.
+    @Test func quotedLinesAreCountedAsLibyamlCountsThem() async {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let text = RuleCatalogue.clean.replacingOccurrences(
+            of: "version: 1\n", with: "version: 1\ndescription: \"first\u{2028}second\"\n")
+            + "    when: lead.sorce == 1\n"
+        Fixtures.write(text, to: directory + "/lead_intake.yaml")
+        let report = await WorkflowLinter.lint(paths: [directory])
+        let finding = try? #require(report.diagnostics.first { $0.rule == "unknown-field" })
+        #expect(finding?.line == 13)
+        #expect(report.sourceLine(directory + "/lead_intake.yaml", finding?.line ?? 0) == "    when: lead.sorce == 1")
+    }
+
     @Test func unreadableFilesAreReportedAndTheOthersStillLinted() async {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -12,13 +12,8 @@ public struct SourceLines: Sendable {
         self.files = files
     }
 
-    /// The lines of texts already read, by file.
-    public init(texts: [String: [UInt8]]) {
-        files = texts.mapValues(Self.split)
-    }
-
     /// Splits bytes, not Characters: Swift reads "\r\n" as one Character, so a CRLF file would be one line.
-    static func split(_ bytes: [UInt8]) -> [String] {
+    private static func split(_ bytes: [UInt8]) -> [String] {
         bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
             String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
         }

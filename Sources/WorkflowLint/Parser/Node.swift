@@ -498,28 +498,31 @@ extension UnsafeBufferPointer<UInt8> {
 /// the same one again), so lookups in document order along one long line stay linear in the file's size.
 public final class SourceLocator {
     private let bytes: [UInt8]
-    private let lineStarts: [Int]
+    private let lines: YAMLLines
     /// Byte offsets of the (line, column) places found last, newest last.
     private var checkpoints: [(line: Int, column: Int, offset: Int)] = []
     private var decoded: (start: SourcePosition, end: SourcePosition, text: [(scalar: Unicode.Scalar, position: SourcePosition)])?
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
-        lineStarts = starts
+        lines = YAMLLines(bytes)
     }
 
     /// The byte offset of `position` (columns count Unicode scalars, as libyaml's do); past a line's end, the end.
     func offset(of position: SourcePosition) -> Int {
         guard position.line >= 1 else { return 0 }
-        guard position.line <= lineStarts.count else { return bytes.count }
-        var (column, offset) = (1, lineStarts[position.line - 1])
+        guard position.line <= lines.starts.count else { return bytes.count }
+        var (column, offset) = (1, lines.starts[position.line - 1])
         for checkpoint in checkpoints
         where checkpoint.line == position.line && checkpoint.column <= position.column && checkpoint.column > column {
             (column, offset) = (checkpoint.column, checkpoint.offset)
         }
-        while column < position.column, offset < bytes.count, bytes[offset] != 0x0A {
+        let lineEnd = lines.ends[position.line - 1]
+        if column < position.column && offset >= lineEnd {
+            // The position is the line break itself (the end mark of a scalar that ends its line).
+            return lineEnd
+        }
+        while column < position.column, offset < lineEnd {
             offset += 1
             while offset < bytes.count && bytes[offset] & 0xC0 == 0x80 { offset += 1 }
             column += 1
@@ -536,16 +539,64 @@ public final class SourceLocator {
         let last = max(first, offset(of: end))
         var result: [(scalar: Unicode.Scalar, position: SourcePosition)] = []
         var (line, column) = (start.line, start.column)
+        var afterCR = false
         for scalar in String(decoding: bytes[first..<last], as: UTF8.self).unicodeScalars {
             result.append((scalar, SourcePosition(line: line, column: column)))
-            if scalar == "\n" {
+            // Line breaks as libyaml counts them: LF, CR, CRLF (one), NEL, LS, PS.
+            switch scalar {
+            case "\n" where afterCR: break
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
                 line += 1
                 column = 1
-            } else {
+            default:
                 column += 1
             }
+            afterCR = scalar == "\r"
         }
         decoded = (start, end, result)
         return result
+    }
+}
+
+/// A file's lines as libyaml counts them: broken by LF, CRLF, CR, NEL, LS and PS, a byte-order mark before the first
+/// not part of it.
+struct YAMLLines: Sendable {
+    /// The byte offset of each line's first character, and of its line break (or the file's end).
+    let starts: [Int]
+    let ends: [Int]
+
+    init(_ bytes: [UInt8]) {
+        var starts = [bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0]
+        var ends: [Int] = []
+        var index = starts[0]
+        while index < bytes.count {
+            var length = 0
+            switch bytes[index] {
+            case 0x0A: length = 1
+            case 0x0D: length = index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+            case 0xC2: length = index + 1 < bytes.count && bytes[index + 1] == 0x85 ? 2 : 0
+            case 0xE2:
+                length =
+                    index + 2 < bytes.count && bytes[index + 1] == 0x80
+                        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) ? 3 : 0
+            default: break
+            }
+            if length > 0 {
+                ends.append(index)
+                starts.append(index + length)
+                index += length
+            } else {
+                index += 1
+            }
+        }
+        ends.append(bytes.count)
+        self.starts = starts
+        self.ends = ends
+    }
+
+    /// Every line's text, without its break.
+    static func texts(_ bytes: [UInt8]) -> [String] {
+        let lines = YAMLLines(bytes)
+        return zip(lines.starts, lines.ends).map { String(decoding: bytes[$0..<$1], as: UTF8.self) }
     }
 }

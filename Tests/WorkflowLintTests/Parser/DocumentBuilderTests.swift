@@ -215,6 +215,24 @@ import Testing
         #expect(position == SourcePosition(line: line, column: column), "\(value.debugDescription)")
     }
 
+    /// Lines as libyaml counts them: a byte-order mark takes no column; CR alone, NEL, LS and PS break lines.
+    @Test(arguments: [
+        ("\u{FEFF}{w: a and\n  b ===}\n", "a", 1, 5), ("\u{FEFF}{w: a and\n  b ===}\n", "b", 2, 3),
+        ("x: 1\rw: \"a and\r  b\"\r", "b", 3, 3), ("x: \"1\u{2028}2\"\nw: a and\n  b\n", "b", 4, 3),
+        ("x: \"1\u{85}2\"\r\nw: \"a and\r\n  b\"\r\n", "b", 4, 3),
+    ])
+    func linesAsLibyamlCountsThem(text: String, token: String, line: Int, column: Int) throws {
+        let (root, _) = DocumentBuilderTests.build(text)
+        let node = try #require(root?["w"])
+        #expect(node.position.line == line - 1 || node.position.line == line)  // libyaml's own line for the scalar
+        let value = try #require(node.scalar)
+        let offset = try #require(value.range(of: token)).lowerBound
+        let position = node.position(
+            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset),
+            source: SourceLocator(Array(text.utf8)))
+        #expect(position == SourcePosition(line: line, column: column))
+    }
+
     /// A comment between an anchor and its scalar cannot be paired with the value: the node's start, not a guess.
     @Test func whatCannotBePairedFallsBackToTheNode() throws {
         let text = "a: &c # note\n  x y\n"
