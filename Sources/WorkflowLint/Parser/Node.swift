@@ -130,8 +130,8 @@ public struct Node: Sendable {
     /// equal to the value's length is the position just after it. Given the file's `source`, exact for every style:
     /// plain and quoted scalars on one line or folded over several (every escape paired with the character it makes),
     /// literal and folded blocks. Without `source`, exact for single-line scalars whose only escapes are `\"` and
-    /// `\\`. What cannot be paired with the source text (a comment between an anchor and its scalar) falls back to
-    /// the node's start, as does a multi-line scalar without `source`.
+    /// `\\`. What cannot be paired with the source text (a comment between an anchor and its scalar, a NEL, LS or PS
+    /// folded inside a string) falls back to the node's start, as does a multi-line scalar without `source`.
     public func position(ofCharacter offset: Int, source: SourceLocator? = nil) -> SourcePosition {
         guard case .scalar(let text, let style) = content else { return position }
         let scalars = text.unicodeScalars
