@@ -300,19 +300,21 @@ public struct Node: Sendable {
     /// The character a double-quoted escape at `index` makes, and how many characters the escape takes.
     private static func escape(at index: Int, in text: ArraySlice<Located>) -> (Unicode.Scalar, Int)? {
         guard index + 1 < text.endIndex else { return nil }
-        let simple: [Unicode.Scalar: Unicode.Scalar] = [
-            "0": "\0", "a": "\u{07}", "b": "\u{08}", "t": "\t", "\t": "\t", "n": "\n", "v": "\u{0B}", "f": "\u{0C}",
-            "r": "\r", "e": "\u{1B}", " ": " ", "\"": "\"", "/": "/", "\\": "\\", "N": "\u{85}", "_": "\u{A0}",
-            "L": "\u{2028}", "P": "\u{2029}",
-        ]
         let kind = text[index + 1].scalar
-        if let made = simple[kind] { return (made, 2) }
+        if let made = simpleEscapes[kind] { return (made, 2) }
         let digits = kind == "x" ? 2 : kind == "u" ? 4 : kind == "U" ? 8 : 0
         guard digits > 0, index + 2 + digits <= text.endIndex else { return nil }
         let hex = String(String.UnicodeScalarView(text[(index + 2)..<(index + 2 + digits)].map(\.scalar)))
         guard let code = UInt32(hex, radix: 16), let made = Unicode.Scalar(code) else { return nil }
         return (made, 2 + digits)
     }
+
+    /// YAML's one-letter escapes and the character each makes.
+    private static let simpleEscapes: [Unicode.Scalar: Unicode.Scalar] = [
+        "0": "\0", "a": "\u{07}", "b": "\u{08}", "t": "\t", "\t": "\t", "n": "\n", "v": "\u{0B}", "f": "\u{0C}",
+        "r": "\r", "e": "\u{1B}", " ": " ", "\"": "\"", "/": "/", "\\": "\\", "N": "\u{85}", "_": "\u{A0}",
+        "L": "\u{2028}", "P": "\u{2029}",
+    ]
 
     /// `|` and `>` blocks: equal characters pair up; indentation, and the breaks folding turned into spaces, are
     /// skipped.
