@@ -186,9 +186,8 @@ public struct JSONParser {
         defer { depth -= 1 }
         advance()  // {
         var members: [JSONNode.Member] = []
-        // Member index by key once the object is large: a small one is searched in order, a large one never
-        // costs quadratic time (a 1 MiB file can hold 100,000 keys).
-        var indexByKey: [String: Int]?
+        // Earlier members by key: a 1 MiB file can hold 100,000 keys, and a duplicate search must stay linear.
+        var keyPositions = FirstByKey<SourcePosition>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             advance()
@@ -205,20 +204,11 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key") }
             advance()
             skipWhitespace()
-            let earlierIndex: Int? =
-                if let indexByKey { indexByKey[key] } else { members.firstIndex { $0.key == key } }
-            if let earlierIndex {
-                let earlier = members[earlierIndex]
+            if let earlier = keyPositions.insert(key, keyPosition) {
                 throw JSONSyntaxError(
-                    position: keyPosition,
-                    message: "duplicate key \"\(key)\" (first at \(earlier.keyPosition.line):\(earlier.keyPosition.column))")
+                    position: keyPosition, message: "duplicate key \"\(key)\" (first at \(earlier.line):\(earlier.column))")
             }
             members.append(JSONNode.Member(key: key, keyPosition: keyPosition, value: try parseValue()))
-            if indexByKey != nil {
-                indexByKey?[key] = members.count - 1
-            } else if members.count > 16 {
-                indexByKey = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($0.element.key, $0.offset) })
-            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of file, expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") {

@@ -25,30 +25,8 @@ struct DocumentBuilder {
         var items: [Node] = []
         var entries: [Node.Entry] = []
         var pendingKey: Node?
-        /// Keys seen so far, once the mapping is large: a small one is searched in `entries` (cheaper than hashing).
-        var keys: [String: SourcePosition]?
-
-        /// The position of an earlier equal key (merge keys aside), before this one is added to `entries`.
-        func firstPosition(of key: String, at position: SourcePosition) -> SourcePosition? {
-            if keys == nil {
-                for entry in entries {
-                    if case .scalar(let text, let style) = entry.key.content, text == key, !(text == "<<" && style == .plain) {
-                        return entry.key.position
-                    }
-                }
-                guard entries.count >= 16 else { return nil }
-                var all: [String: SourcePosition] = [:]
-                for entry in entries {
-                    if case .scalar(let text, let style) = entry.key.content, !(text == "<<" && style == .plain) {
-                        all[text] = all[text] ?? entry.key.position
-                    }
-                }
-                keys = all
-            }
-            if let earlier = keys?[key] { return earlier }
-            keys?[key] = position
-            return nil
-        }
+        /// Where each key was first seen (merge keys aside), for duplicate-key findings.
+        var keyPositions = FirstByKey<SourcePosition>()
 
         init(isMapping: Bool, header: Header) {
             self.isMapping = isMapping
@@ -217,7 +195,7 @@ struct DocumentBuilder {
             frame.pendingKey = nil
         } else {
             if let text = node.scalar, !(text == "<<" && node.style == .plain) {
-                if let first = frame.firstPosition(of: text, at: node.position) {
+                if let first = frame.keyPositions.insert(text, node.position) {
                     sink.report(
                         .duplicateKey, node,
                         "key '\(text)' is already defined at \(first.line):\(first.column); YAML keeps only one of them"
@@ -234,7 +212,8 @@ struct DocumentBuilder {
         let isMerge: (Node.Entry) -> Bool = { $0.key.scalar == "<<" && $0.key.style == .plain }
         guard entries.contains(where: isMerge) else { return entries }
         var result = entries.filter { !isMerge($0) }
-        var keys = KeySet(result.compactMap { $0.key.scalar })
+        var keys = FirstByKey<Void>()
+        for key in result.compactMap({ $0.key.scalar }) { _ = keys.insert(key, ()) }
         for merge in entries where isMerge(merge) {
             var sources: [Node] = []
             switch merge.value.content {
@@ -254,33 +233,12 @@ struct DocumentBuilder {
                     continue
                 }
                 for entry in sourceEntries {
-                    guard let key = entry.key.scalar, keys.insert(key) else { continue }
+                    guard let key = entry.key.scalar, keys.insert(key, ()) == nil else { continue }
                     result.append(entry)
                 }
             }
         }
         return result
-    }
-
-    /// The keys a mapping already has: searched in order while few (merged mappings are small and this runs for every
-    /// merge), hashed once there are more than 16, so a huge merged mapping stays linear. Equality is String's.
-    private struct KeySet {
-        private var small: [String]
-        private var large: Set<String>?
-
-        init(_ keys: [String]) {
-            small = keys
-            if keys.count > 16 { large = Set(keys) }
-        }
-
-        /// Adds `key`; false when it was already there.
-        mutating func insert(_ key: String) -> Bool {
-            if large != nil { return large!.insert(key).inserted }
-            if small.contains(key) { return false }
-            small.append(key)
-            if small.count > 16 { large = Set(small) }
-            return true
-        }
     }
 
     private mutating func reportUnusedAnchors(_ sink: inout FindingSink) {
