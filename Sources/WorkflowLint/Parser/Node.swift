@@ -171,7 +171,7 @@ public struct Node: Sendable {
     ) -> SourcePosition? {
         // Only the scalar's own characters are decoded: a file with many findings stays linear.
         let text = source.characters(from: start, to: end)
-        func isBlank(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" }
+        func isBlank(_ scalar: Unicode.Scalar) -> Bool { isSpace(scalar) || isBreak(scalar) }
         var index = 0
         // An anchor or tag before the scalar: `&name`, `!tag`.
         while index < text.count, text[index].scalar == "&" || text[index].scalar == "!" {
@@ -338,7 +338,9 @@ public struct Node: Sendable {
                 guard isSpace(scalar) || isBreak(scalar) else { return nil }
                 if wanted == " " && isBreak(scalar) {
                     // A fold: the line break and the next line's indentation became this one space.
-                    while index < text.endIndex, isSpace(text[index].scalar) || isBreak(text[index].scalar) { index += 1 }
+                    while index < text.endIndex, isSpace(text[index].scalar) || isBreak(text[index].scalar) {
+                        index += 1
+                    }
                     if position == offset { return nil }
                     break
                 }

@@ -115,14 +115,10 @@ import Testing
               Zoë € x
 
             """
-        let (root, findings) = Self.build(text)
+        let (_, findings) = Self.build(text)
         #expect(findings.filter { $0.rule != "unused-anchor" }.isEmpty)
         func column(_ key: String, of token: String) throws -> SourcePosition {
-            let node = try #require(root?[key])
-            let value = try #require(node.scalar)
-            let offset = try #require(value.range(of: token)).lowerBound
-            return node.position(
-                ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: SourceLocator(Array(text.utf8)))
+            try MultiLinePositionTests.position(of: token, in: key, text: text)
         }
         #expect(try column("a", of: "x") == SourcePosition(line: 1, column: 10))
         #expect(try column("b", of: "x") == SourcePosition(line: 2, column: 15))
@@ -133,6 +129,19 @@ import Testing
 }
 
 @Suite struct MultiLinePositionTests {
+    /// Where `token` (its first occurrence, or its last with `backwards`) in the value of `key` is in `text`.
+    static func position(of token: String, in key: String, text: String, backwards: Bool = false) throws
+        -> SourcePosition
+    {
+        let (root, _) = DocumentBuilderTests.build(text)
+        let node = try #require(root?[key])
+        let value = try #require(node.scalar)
+        let offset = try #require(value.range(of: token, options: backwards ? .backwards : [])).lowerBound
+        return node.position(
+            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset),
+            source: SourceLocator(Array(text.utf8)))
+    }
+
     /// Plain and quoted scalars folded over lines, a `>` block with a blank line, after an anchor and a tag, with
     /// "€", "ë" and `''` before the token: the token's own line and column.
     @Test(arguments: [
@@ -159,13 +168,7 @@ import Testing
               literal
                 more x
             """
-        let (root, _) = DocumentBuilderTests.build(text)
-        let node = try #require(root?[key])
-        let value = try #require(node.scalar)
-        let offset = try #require(value.range(of: token)).lowerBound
-        let position = node.position(
-            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset), source: SourceLocator(Array(text.utf8)))
-        #expect(position == SourcePosition(line: line, column: column))
+        #expect(try Self.position(of: token, in: key, text: text) == SourcePosition(line: line, column: column))
     }
 
     /// "Condition ends where … was expected": the offset just past the value is the position after its last character.
@@ -204,15 +207,9 @@ import Testing
         ("w: \"\\x41\\u00eb \\\"q\\\" b\"\n", "b", 1, 22),
     ])
     func foldsAndEscapes(text: String, token: String, line: Int, column: Int) throws {
-        let (root, findings) = DocumentBuilderTests.build(text)
-        #expect(findings.isEmpty)
-        let node = try #require(root?["w"])
-        let value = try #require(node.scalar)
-        let offset = try #require(value.range(of: token, options: .backwards)).lowerBound
-        let position = node.position(
-            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset),
-            source: SourceLocator(Array(text.utf8)))
-        #expect(position == SourcePosition(line: line, column: column), "\(value.debugDescription)")
+        #expect(DocumentBuilderTests.build(text).1.isEmpty)
+        let position = try Self.position(of: token, in: "w", text: text, backwards: true)
+        #expect(position == SourcePosition(line: line, column: column), "\(text.debugDescription)")
     }
 
     /// Lines as libyaml counts them: a byte-order mark takes no column; CR alone, NEL, LS and PS break lines.
@@ -222,15 +219,9 @@ import Testing
         ("x: \"1\u{85}2\"\r\nw: \"a and\r\n  b\"\r\n", "b", 4, 3),
     ])
     func linesAsLibyamlCountsThem(text: String, token: String, line: Int, column: Int) throws {
-        let (root, _) = DocumentBuilderTests.build(text)
-        let node = try #require(root?["w"])
+        let node = try #require(DocumentBuilderTests.build(text).0?["w"])
         #expect(node.position.line == line - 1 || node.position.line == line)  // libyaml's own line for the scalar
-        let value = try #require(node.scalar)
-        let offset = try #require(value.range(of: token)).lowerBound
-        let position = node.position(
-            ofCharacter: value.unicodeScalars.distance(from: value.startIndex, to: offset),
-            source: SourceLocator(Array(text.utf8)))
-        #expect(position == SourcePosition(line: line, column: column))
+        #expect(try Self.position(of: token, in: "w", text: text) == SourcePosition(line: line, column: column))
     }
 
     /// A comment between an anchor and its scalar cannot be paired with the value: the node's start, not a guess.
