@@ -14,6 +14,7 @@ extension Checker {
         _ = string(values["description"], "description")
         _ = string(values["name"], "name")
         let trigger = self.trigger(values["trigger"])
+        conditionFields = trigger.flatMap(DataModel.fields(for:))
         if let node = values["entry_stage"], let stage = string(node, "entry_stage") {
             checkStage(stage, node)
         }
@@ -175,13 +176,9 @@ extension Checker {
 
     mutating func checkCondition(_ node: Node, trigger: String?) {
         guard let text = string(node, "when (a condition)") else { return }
-        let fields = trigger.flatMap { trigger in
-            if let (cached, fields) = conditionFields, cached == trigger { return fields }
-            let fields = DataModel.fields(for: trigger)
-            conditionFields = (trigger, fields)
-            return fields
-        }
-        for problem in ConditionChecker.check(text, fields: fields, trigger: trigger, stages: tenant?.stageKeys) {
+        for problem in ConditionChecker.check(
+            text, fields: conditionFields, trigger: trigger, stages: tenant?.stageKeys)
+        {
             let rule: RuleID =
                 switch problem.kind {
                 case .syntax: .conditionSyntax

@@ -9,8 +9,9 @@ struct Checker {
     let source: [UInt8]
     /// The file's line index, built the first time a position inside a string needs it.
     var locator: SourceLocator?
-    /// The fields conditions may read under the file's trigger: looked up once, read by every condition.
-    var conditionFields: (trigger: String, fields: [String: ValueType]?)?
+    /// The fields conditions may read under the file's trigger (nil: no valid trigger, fields are not checked):
+    /// looked up once per file, read by every condition.
+    var conditionFields: [String: ValueType]?
 
     init(sink: FindingSink, tenant: TenantContext?, fileStem: String, source: [UInt8]) {
         self.sink = sink
