@@ -125,7 +125,7 @@ public enum WorkflowLinter {
             }
             if isFolder {
                 walk(root, relative: path, into: &found, unreadable: &unreadable)
-            } else if isWorkflowName(nameBytes) {
+            } else if workflowExtensionLength(nameBytes) != nil {
                 found.append(path)
             }
         }
@@ -135,10 +135,10 @@ public enum WorkflowLinter {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
-    /// `*.yaml` and `*.yml`, compared as bytes (a name whose last character joins its dot into one Character still
-    /// ends in ".yaml").
-    static func isWorkflowName(_ name: some Collection<UInt8>) -> Bool {
-        name.reversed().starts(with: ".yaml".utf8.reversed()) || name.reversed().starts(with: ".yml".utf8.reversed())
+    /// The length of a name's ".yaml" or ".yml", compared as bytes (a name whose last character joins its dot into
+    /// one Character still ends in ".yaml"); nil for other names.
+    static func workflowExtensionLength(_ name: [UInt8]) -> Int? {
+        [".yaml", ".yml"].first { name.reversed().starts(with: $0.utf8.reversed()) }?.utf8.count
     }
 
     /// The file name without its extension: the expected workflow id. Cut by bytes: a combining mark right after the
@@ -146,10 +146,7 @@ public enum WorkflowLinter {
     static func fileStem(_ path: String) -> String {
         let bytes = Array(path.utf8)
         let name = bytes.lastIndex(of: UInt8(ascii: "/")).map { Array(bytes[($0 + 1)...]) } ?? bytes
-        for suffix in [".yaml", ".yml"] where name.reversed().starts(with: suffix.utf8.reversed()) {
-            return String(decoding: name.dropLast(suffix.utf8.count), as: UTF8.self)
-        }
-        return String(decoding: name, as: UTF8.self)
+        return String(decoding: name.dropLast(workflowExtensionLength(name) ?? 0), as: UTF8.self)
     }
 }
 
