@@ -1,24 +1,20 @@
 import Foundation
 import RGCore
+import TestSupport
 import Testing
 
 @testable import TemplateCloner
 
 /// Paths and helpers shared by the tests: the package root, the real data in `../shared`, temporary folders.
 enum Fixtures {
-    /// The package root, from this file's path (Tests/TemplateClonerTests/Support/Fixtures.swift).
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let packageRoot = TestPaths.packageRoot.path
 
     static var library: String { packageRoot + "/automation/templates" }
     static var configDirectory: String { packageRoot + "/configs/tenants" }
 
     /// Marketing's real bundle in `../shared`; under CI its absence fails the test instead of skipping it.
     static func sharedFile(_ relative: String) throws -> String? {
-        let path = (packageRoot as NSString).deletingLastPathComponent + "/shared/data/origin/" + relative
+        let path = TestPaths.shared("data/origin/" + relative)
         if FileManager.default.fileExists(atPath: path) { return path }
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             throw MissingSharedData(path: path)

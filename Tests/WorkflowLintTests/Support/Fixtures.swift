@@ -7,18 +7,13 @@ import Testing
 
 /// Paths and fixtures shared by the tests. Real data lives outside the repository and is read, never copied.
 enum Fixtures {
-    /// The package root, from this file's path (Tests/WorkflowLintTests/Support/Fixtures.swift).
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let packageRoot = TestPaths.packageRoot.path
 
-    static func path(_ relative: String) -> String { (packageRoot as NSString).appendingPathComponent(relative) }
+    static func path(_ relative: String) -> String { TestPaths.repository(relative) }
 
     /// `../shared/…` beside the package. Missing under CI=true is a failure, not a skip.
     static func shared(_ relative: String) -> String? {
-        let path = (packageRoot as NSString).appendingPathComponent("../shared/" + relative)
+        let path = TestPaths.shared(relative)
         if FileManager.default.fileExists(atPath: path) { return path }
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             Issue.record("\(path) is missing; CI must provide ../shared/\(relative)")
