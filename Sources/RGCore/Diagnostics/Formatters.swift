@@ -9,13 +9,16 @@ public struct TextFormatter: DiagnosticFormatter {
         for diagnostic in diagnostics {
             let severity = diagnostic.severity.rawValue
             let painted = context.colour ? Self.paint(severity, diagnostic.severity) : severity
-            let place = "\(diagnostic.file):\(diagnostic.line):\(diagnostic.column):"
-            output += "\(context.colour ? "\u{1B}[1m\(place)\u{1B}[0m" : place) \(painted): \(diagnostic.message) [\(diagnostic.rule)]\n"
+            // The file name, the message and the quoted line are the user's text: control characters are escaped.
+            let place = "\(TerminalText.escaped(diagnostic.file)):\(diagnostic.line):\(diagnostic.column):"
+            let message = TerminalText.escaped(diagnostic.message)
+            output += "\(context.colour ? "\u{1B}[1m\(place)\u{1B}[0m" : place) \(painted): \(message) [\(diagnostic.rule)]\n"
             if let line = context.sourceLine(diagnostic.file, diagnostic.line) {
                 if last?.file != diagnostic.file || last?.line != diagnostic.line {
                     last = (diagnostic.file, diagnostic.line, Array(line.unicodeScalars))
                 }
-                let (quoted, column) = Self.window(last!.scalars, column: diagnostic.column)
+                let (window, windowColumn) = Self.window(last!.scalars, column: diagnostic.column)
+                let (quoted, column) = TerminalText.escapedLine(window, column: windowColumn)
                 output += quoted + "\n"
                 output += Self.caretPrefix(quoted, column: column) + (context.colour ? "\u{1B}[32m^\u{1B}[0m" : "^") + "\n"
             }

@@ -145,11 +145,11 @@ extension Templates {
                     notes.append("edited by hand since the last clone; kept — --force overwrites it")
                 }
                 output +=
-                    "\(painted)\(report.target)/\(file.path)\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")\n"
+                    "\(painted)\(TerminalText.escaped("\(report.target)/\(file.path)"))\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")\n"
                 if let difference = file.difference, file.status == .conflict || file.forced {
                     output += "    from line \(difference.line):\n"
-                    for line in difference.current { output += "    - \(line)\n" }
-                    for line in difference.template { output += "    + \(line)\n" }
+                    for line in difference.current { output += "    - \(TerminalText.escaped(line, keepingTabs: true))\n" }
+                    for line in difference.template { output += "    + \(TerminalText.escaped(line, keepingTabs: true))\n" }
                 }
             }
             let totals = CloneReport.Status.allCases.map { "\(report.count($0)) \($0.rawValue)" }.joined(

@@ -16,9 +16,10 @@ enum Terminal {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
-    /// One line to standard error: progress and errors never mix with machine-readable output.
+    /// One line to standard error: progress and errors never mix with machine-readable output. Whatever the text
+    /// quotes (a file name, a server's message) stays on that one line, with control characters escaped.
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.oneLine(text) + "\n").utf8))
     }
 }
 
@@ -62,6 +63,11 @@ private func reported(_ error: any Error) -> ExitCode {
     case let failure as CommandFailure:
         Terminal.note("rg-crm: error: \(failure.message)")
         return ExitCode(failure.code)
+    case let config as ConfigError:
+        // A config pack's issues: one line each.
+        // A config pack's issues: one line each, the file's own text (keys, values) with its line breaks escaped.
+        for issue in config.issues { Terminal.note("rg-crm: error: \(TerminalText.escaped(issue.description))") }
+        return ExitCode(ExitCodes.code(for: error))
     default:
         Terminal.note("rg-crm: error: \(String(describing: error))")
         return ExitCode(ExitCodes.code(for: error))
