@@ -102,3 +102,23 @@ public enum Identifier {
         return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
     }
 }
+
+/// `vault:<path>#<field>`: where a secret lives in Vault (a KV path and the field in it), e.g.
+/// `vault:secret/data/rentguy/tenants/mrdj/teams#sales`. A reference, never the secret, and never a URL: a value
+/// like `vault:https://hooks…` would put the webhook itself into the config pack.
+public enum VaultReference {
+    public static func isValid(_ text: String) -> Bool {
+        guard text.hasPrefix("vault:") else { return false }
+        let reference = text.dropFirst("vault:".count)
+        let parts = reference.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, isName(parts[1]) else { return false }
+        let segments = parts[0].split(separator: "/", omittingEmptySubsequences: false)
+        return segments.count >= 2 && segments.allSatisfy { isName($0) && $0 != "." && $0 != ".." }
+    }
+
+    /// Letters, digits, `_`, `-` and `.`: what Vault's own paths and field names use; no `:` (so no scheme).
+    private static func isName(_ text: Substring) -> Bool {
+        !text.isEmpty && text.count <= 128
+            && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)) }
+    }
+}

@@ -18,8 +18,12 @@ public struct ConfigPack: Sendable, Equatable {
     /// Config files are small; anything bigger is refused before it is parsed.
     public static let maximumFileSize = 1 << 20
 
-    /// Reads and validates `<configDirectory>/<slug>/`. Throws `ConfigError` naming every bad value.
-    public static func load(slug: Slug, configDirectory: String = defaultConfigDirectory) throws(ConfigError) -> ConfigPack {
+    /// Reads and validates `<configDirectory>/<slug>/`. Throws `ConfigError` naming every bad value. With
+    /// `workflows` (the ids of the workflow library), every workflow the automation mapping or a stage names must
+    /// be one of them.
+    public static func load(
+        slug: Slug, configDirectory: String = defaultConfigDirectory, workflows: Set<String>? = nil
+    ) throws(ConfigError) -> ConfigPack {
         let directory = (configDirectory as NSString).appendingPathComponent(slug.rawValue)
         let tenantFile = (directory as NSString).appendingPathComponent("tenant.json")
         let crmFile = (directory as NSString).appendingPathComponent("crm.json")
@@ -34,7 +38,7 @@ public struct ConfigPack: Sendable, Equatable {
         var tenant: TenantConfig?
         var crm: CRMConfig?
         do { tenant = try decodeTenant(try readJSON(tenantFile), file: tenantFile) } catch { issues += error.issues }
-        do { crm = try decodeCRM(try readJSON(crmFile), file: crmFile) } catch { issues += error.issues }
+        do { crm = try decodeCRM(try readJSON(crmFile), file: crmFile, workflows: workflows) } catch { issues += error.issues }
         if let tenant, tenant.slug != slug {
             issues.append(
                 ConfigIssue(
@@ -64,12 +68,13 @@ public struct ConfigPack: Sendable, Equatable {
 
     public static func decodeTenant(_ root: JSONNode, file: String) throws(ConfigError) -> TenantConfig {
         var reader = NodeReader(file: file)
+        reader.refuseNUL(root, "$")
         let fields = reader.object(
             root, "$", allowed: ["slug", "name", "domain", "verticals", "branding"],
             required: ["slug", "name", "domain", "verticals", "branding"])
         let slugText = reader.string(
             fields?["slug"], "$.slug", pattern: Slug.isValid, expected: "a slug matching ^[a-z][a-z0-9_]{1,30}$")
-        let name = reader.string(fields?["name"], "$.name", pattern: { !$0.isEmpty && $0.count <= 120 }, expected: "a name of 1 to 120 characters")
+        let name = reader.name(fields?["name"], "$.name", maximum: 120)
         let domain = reader.string(fields?["domain"], "$.domain", pattern: DomainName.isValid, expected: "a domain name like mr-dj.rentguy.nl")
         var verticals: [Vertical] = []
         for (index, node) in (reader.array(fields?["verticals"], "$.verticals", nonEmpty: true) ?? []).enumerated() {
@@ -101,10 +106,8 @@ public struct ConfigPack: Sendable, Equatable {
         let background = reader.string(fields?["background_color"], "$.branding.background_color", pattern: HexColor.isValid, expected: colour)
         let accent = reader.string(fields?["accent_color"], "$.branding.accent_color", pattern: HexColor.isValid, expected: colour)
         let logo = reader.string(fields?["logo_url"], "$.branding.logo_url", pattern: HTTPSURL.isValid, expected: "an https:// URL")
-        let font = reader.string(
-            fields?["font"], "$.branding.font",
-            pattern: { !$0.isEmpty && $0.count <= 80 && !$0.contains(where: { "<>{};\"\\".contains($0) }) },
-            expected: "a font family name")
+        // A font family goes into CSS and MJML attributes: no character that ends a value or a rule.
+        let font = reader.name(fields?["font"], "$.branding.font", maximum: 80, expected: "a font family name") { !"<>{};\"\\".unicodeScalars.contains($0) }
         var palette: [String] = []
         for (index, entry) in (reader.array(fields?["palette"], "$.branding.palette") ?? []).enumerated() {
             if let text = reader.string(entry, "$.branding.palette[\(index)]", pattern: HexColor.isValid, expected: colour) {
@@ -117,8 +120,10 @@ public struct ConfigPack: Sendable, Equatable {
             palette: palette)
     }
 
-    public static func decodeCRM(_ root: JSONNode, file: String) throws(ConfigError) -> CRMConfig {
+    public static func decodeCRM(_ root: JSONNode, file: String, workflows: Set<String>? = nil) throws(ConfigError) -> CRMConfig {
         var reader = NodeReader(file: file)
+        reader.workflows = workflows
+        reader.refuseNUL(root, "$")
         let fields = reader.object(root, "$", allowed: ["pipelines", "scoring", "automation", "webhooks"], required: [])
         var config = CRMConfig()
         var pipelineKeys: [String: Int] = [:]
@@ -149,9 +154,7 @@ public struct ConfigPack: Sendable, Equatable {
                     }
                     var workflows: [String] = []
                     for (index, entry) in (reader.array(member.value, path) ?? []).enumerated() {
-                        if let id = reader.string(entry, "\(path)[\(index)]", pattern: Identifier.isValid, expected: "a workflow id in snake_case") {
-                            workflows.append(id)
-                        }
+                        if let id = reader.workflow(entry, "\(path)[\(index)]") { workflows.append(id) }
                     }
                     config.automation[member.key] = workflows
                 }
@@ -174,8 +177,8 @@ public struct ConfigPack: Sendable, Equatable {
                         reader.fail("\(path).channel", hook?["channel"], "expected one of \(WebhookConfig.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     let secret = reader.string(
-                        hook?["secret_ref"], "\(path).secret_ref", pattern: { $0.hasPrefix("vault:") && $0.count > 6 },
-                        expected: "a Vault reference like vault:secret/data/tenants/mrdj#teams_sales (never the URL itself)")
+                        hook?["secret_ref"], "\(path).secret_ref", pattern: VaultReference.isValid,
+                        expected: "a Vault reference like vault:secret/data/tenants/mrdj#teams_sales (a path in Vault, never a URL)")
                     if let channel, let secret { config.webhooks[member.key] = WebhookConfig(channel: channel, secretRef: secret) }
                 }
             } else {
@@ -191,7 +194,7 @@ public struct ConfigPack: Sendable, Equatable {
             node, path, allowed: ["key", "name", "vertical", "type", "sla_response_hours", "is_default", "stages"],
             required: ["key", "name", "stages"])
         let key = reader.string(fields?["key"], "\(path).key", pattern: Identifier.isValid, expected: "a key in snake_case")
-        let name = reader.string(fields?["name"], "\(path).name", pattern: { !$0.isEmpty && $0.count <= 120 }, expected: "a name of 1 to 120 characters")
+        let name = reader.name(fields?["name"], "\(path).name", maximum: 120)
         var vertical: Vertical?
         if let text = reader.string(fields?["vertical"], "\(path).vertical") {
             vertical = Vertical(rawValue: text)
@@ -204,13 +207,17 @@ public struct ConfigPack: Sendable, Equatable {
         let isDefault = reader.bool(fields?["is_default"], "\(path).is_default") ?? false
         var stages: [StageConfig] = []
         var stageKeys: [String: Int] = [:]
+        // auto_progress_rule targets, checked once every stage of the pipeline is known (a rule may point forward).
+        var ruleTargets: [(key: String, path: String, node: JSONNode)] = []
+        // Every key a stage declares, even a stage with another problem: its rule targets are not reported twice.
+        var declaredKeys: Set<String> = []
         for (index, stageNode) in (reader.array(fields?["stages"], "\(path).stages", nonEmpty: true) ?? []).enumerated() {
             let stagePath = "\(path).stages[\(index)]"
             let stageFields = reader.object(
                 stageNode, stagePath, allowed: ["key", "name", "sla_hours", "auto_progress_rule", "automation"],
                 required: ["key", "name", "sla_hours"])
             let stageKey = reader.string(stageFields?["key"], "\(stagePath).key", pattern: Identifier.isValid, expected: "a key in snake_case")
-            let stageName = reader.string(stageFields?["name"], "\(stagePath).name", pattern: { !$0.isEmpty && $0.count <= 120 }, expected: "a name of 1 to 120 characters")
+            let stageName = reader.name(stageFields?["name"], "\(stagePath).name", maximum: 120)
             let slaHours = reader.hours(stageFields?["sla_hours"], "\(stagePath).sla_hours")
             var rule: JSONValue?
             if let ruleNode = stageFields?["auto_progress_rule"] {
@@ -218,9 +225,17 @@ public struct ConfigPack: Sendable, Equatable {
                     reader.fail("\(stagePath).auto_progress_rule", ruleNode, "expected an object, found \(ruleNode.typeName)")
                 } else {
                     rule = ruleNode.plain
+                    let rulePath = "\(stagePath).auto_progress_rule"
+                    let ruleFields = reader.object(
+                        ruleNode, rulePath, allowed: ruleNode.members?.map(\.key) ?? [], required: ["on", "to"])
+                    _ = reader.string(ruleFields?["on"], "\(rulePath).on")
+                    if let targetNode = ruleFields?["to"], let target = reader.string(targetNode, "\(rulePath).to") {
+                        ruleTargets.append((target, "\(rulePath).to", targetNode))
+                    }
                 }
             }
-            let automation = reader.string(stageFields?["automation"], "\(stagePath).automation", pattern: Identifier.isValid, expected: "a workflow id in snake_case")
+            let automation = reader.workflow(stageFields?["automation"], "\(stagePath).automation")
+            if let stageKey { declaredKeys.insert(stageKey) }
             if let stageKey, let earlier = stageKeys[stageKey] {
                 reader.fail("\(stagePath).key", stageFields?["key"], "stage key '\(stageKey)' is already used by \(path).stages[\(earlier)]")
                 continue
@@ -229,6 +244,10 @@ public struct ConfigPack: Sendable, Equatable {
                 stageKeys[stageKey] = index
                 stages.append(StageConfig(key: stageKey, name: stageName, slaHours: slaHours, autoProgressRule: rule, automation: automation))
             }
+        }
+        for target in ruleTargets where !declaredKeys.contains(target.key) {
+            let hint = Suggestion.closest(to: target.key, in: stages.map(\.key)).map { " (did you mean '\($0)'?)" } ?? ""
+            reader.fail(target.path, target.node, "auto_progress_rule moves to stage '\(target.key)', which this pipeline does not have\(hint)")
         }
         guard let key, let name, let sla else { return nil }
         return PipelineConfig(key: key, name: name, vertical: vertical, type: type, slaResponseHours: sla, isDefault: isDefault, stages: stages)

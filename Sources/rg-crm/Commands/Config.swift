@@ -1,5 +1,6 @@
 import ArgumentParser
 import RGCore
+import WorkflowLint
 
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +14,7 @@ struct Config: ParsableCommand {
             abstract: "Validate a tenant's config pack against its schema and rules.",
             discussion: """
                 Reports every bad value with its file, JSON path and position. Exits 0 when valid, 2 when not.
+                Workflows named by the automation mapping and by stages must exist in --workflows.
                 JSON Schemas for editors: schemas/tenant.schema.json, schemas/crm.schema.json.
 
                 Examples:
@@ -25,10 +27,20 @@ struct Config: ParsableCommand {
         @Option(help: "Output format: text, json, sarif or github.")
         var format: OutputFormat = .text
 
+        @Option(help: "The workflow library that automation entries and stages must name workflows of.")
+        var workflows: String = WorkflowLinter.defaultDirectory
+
         func run() throws {
             do {
                 let pack = try reportingErrors { () throws -> ConfigPack? in
-                    do { return try tenant.load() } catch let error as ConfigError {
+                    let slug = try tenant.slug()
+                    let known: Set<String>
+                    do { known = try WorkflowCatalog.ids(in: workflows) } catch let error as LintSetupError {
+                        throw CommandFailure(error.description, code: ExitCodes.usage)
+                    }
+                    do {
+                        return try ConfigPack.load(slug: slug, configDirectory: tenant.configDir, workflows: known)
+                    } catch let error as ConfigError {
                         if format == .text { throw error }
                         Terminal.write(
                             format.formatter.render(
