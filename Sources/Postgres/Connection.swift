@@ -13,7 +13,7 @@ public final class Connection {
     /// (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, .pgpass, the unix socket), exactly as psql does.
     public init(conninfo: String?) throws(PostgresError) {
         let conninfo = conninfo ?? ""
-        let secret = try Self.parsePassword(conninfo)
+        let secrets = try Self.checkedSecrets(conninfo)
         guard let conn = PQconnectdb(conninfo) else {
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
         }
@@ -23,9 +23,11 @@ public final class Connection {
             database: PQdb(conn).map { String(cString: $0) } ?? "",
             user: PQuser(conn).map { String(cString: $0) } ?? "")
         if PQstatus(conn) != CONNECTION_OK {
-            let reason = Self.lastError(conn, redacting: secret)
+            let reason = Self.lastError(conn, redacting: secrets)
             PQfinish(conn)
-            throw PostgresError(kind: .connection, message: reason, endpoint: endpoint)
+            // libpq checks option values (port, sslmode, service…) before it connects: those are bad input.
+            let kind: PostgresError.Kind = PostgresError.isOptionProblem(reason) ? .invalidURL : .connection
+            throw PostgresError(kind: kind, message: reason, endpoint: endpoint)
         }
         self.handle = conn
         self.endpoint = endpoint
@@ -55,7 +57,7 @@ public final class Connection {
     public func quoteIdentifier(_ name: String) throws(PostgresError) -> String {
         let utf8Count = name.utf8.count
         guard let escaped = PQescapeIdentifier(handle, name, utf8Count) else {
-            throw PostgresError(kind: .query, message: Self.lastError(handle, redacting: nil))
+            throw PostgresError(kind: .query, message: Self.lastError(handle, redacting: []))
         }
         defer { PQfreemem(escaped) }
         return String(cString: escaped)
@@ -65,7 +67,7 @@ public final class Connection {
 
     private func consume(_ result: OpaquePointer?, sql: String) throws(PostgresError) -> QueryResult {
         guard let result else {
-            throw PostgresError(kind: .query, message: Self.lastError(handle, redacting: nil))
+            throw PostgresError(kind: .query, message: Self.lastError(handle, redacting: []))
         }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
@@ -115,7 +117,7 @@ public final class Connection {
             sql: sql)
     }
 
-    private static func lastError(_ conn: OpaquePointer, redacting secret: String?) -> String {
+    private static func lastError(_ conn: OpaquePointer, redacting secrets: [String]) -> String {
         var text = String(cString: PQerrorMessage(conn)).trimmingTrailingWhitespace()
         // libpq prefixes multi-host attempts with "connection to server at ... failed: "; keep the reason.
         if let range = text.range(of: "failed: ", options: .backwards) {
@@ -125,11 +127,12 @@ public final class Connection {
         for severity in ["FATAL:", "ERROR:"] where text.hasPrefix(severity) {
             text = String(text.dropFirst(severity.count)).trimmingCharacters(in: .whitespaces)
         }
-        return redact(text, secret: secret)
+        return redact(text, secrets: secrets)
     }
 
-    /// The password given in a connection string, so that no message can ever echo it.
-    private static func parsePassword(_ conninfo: String) throws(PostgresError) -> String? {
+    /// The secrets a connection string holds (password, sslpassword), so that no message can ever echo them; and
+    /// the string refused, without quoting any of it, when it cannot be read unambiguously.
+    static func checkedSecrets(_ conninfo: String) throws(PostgresError) -> [String] {
         var errorMessage: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &errorMessage) else {
             var reason = "malformed connection string"
@@ -137,33 +140,56 @@ public final class Connection {
                 reason = String(cString: errorMessage).trimmingTrailingWhitespace()
                 PQfreemem(errorMessage)
             }
-            throw PostgresError(kind: .invalidURL, message: redact(reason, secret: roughPassword(conninfo)))
+            // libpq quotes the offending part of the string, which may be a piece of the password (an unencoded
+            // '&' or space splits it): the quoted parts are never shown.
+            throw PostgresError(kind: .invalidURL, message: withoutQuotedInput(reason))
         }
         defer { PQconninfoFree(options) }
+        var secrets: [String] = []
+        var values: [String: String] = [:]
         var option = options
         while let keyword = option.pointee.keyword {
-            if String(cString: keyword) == "password", let value = option.pointee.val {
-                return String(cString: value)
+            if let value = option.pointee.val {
+                let name = String(cString: keyword)
+                let text = String(cString: value)
+                if name.contains("password") { secrets.append(text) } else { values[name] = text }
             }
             option += 1
         }
-        return nil
+        // In a URL, libpq ends the user:password part at the first '@' before the first '/': a password with an
+        // unencoded '@' or '/' spills its tail into the host, port or database name, which messages would show.
+        let isURL = conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://")
+        if isURL, ["host", "hostaddr", "port", "dbname"].contains(where: { values[$0]?.contains("@") == true }) {
+            throw PostgresError(
+                kind: .invalidURL,
+                message: "the user:password part cannot be read: percent-encode '@' as %40 and '/' as %2F in the user name and password")
+        }
+        return secrets.filter { !$0.isEmpty }
     }
 
-    /// Best effort when libpq cannot parse the string: the text between "user:" and "@" of a URL.
-    private static func roughPassword(_ conninfo: String) -> String? {
-        guard let scheme = conninfo.range(of: "://"), let at = conninfo.range(of: "@", options: .backwards),
-            scheme.upperBound < at.lowerBound
-        else { return nil }
-        let userInfo = conninfo[scheme.upperBound..<at.lowerBound]
-        guard let colon = userInfo.firstIndex(of: ":") else { return nil }
-        return String(userInfo[userInfo.index(after: colon)...])
+    /// A libpq parse message with every quoted piece of the input replaced by "…"; the two quoted syntax characters
+    /// libpq names itself (`missing "="`, `matching "]"`) are kept.
+    static func withoutQuotedInput(_ message: String) -> String {
+        var output = ""
+        var rest = Substring(message)
+        while let open = rest.firstIndex(of: "\"") {
+            output += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "\"") else {
+                output += "\"…\""
+                return output
+            }
+            let quoted = rest[afterOpen..<close]
+            let syntax = (quoted == "=" && output.hasSuffix("missing ")) || (quoted == "]" && output.hasSuffix("matching "))
+            output += syntax ? "\"\(quoted)\"" : "\"…\""
+            rest = rest[rest.index(after: close)...]
+        }
+        return output + rest
     }
 }
 
-func redact(_ text: String, secret: String?) -> String {
-    guard let secret, !secret.isEmpty else { return text }
-    return text.replacingOccurrences(of: secret, with: "****")
+func redact(_ text: String, secrets: [String]) -> String {
+    secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "****") }
 }
 
 extension String {

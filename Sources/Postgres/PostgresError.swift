@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error from libpq or the server, with the fields PostgreSQL reports.
 public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable { case invalidURL, connection, query }
@@ -46,16 +48,40 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return (line, column)
     }
 
-    /// What to do about a connection failure, judged from libpq's reason.
-    private var connectionAdvice: String {
+    /// Whether libpq refused a connection option's value before connecting (`invalid integer value "x" for
+    /// connection option "port"`, `invalid sslmode value`, an unknown service): bad input, not a failed connection.
+    static func isOptionProblem(_ reason: String) -> Bool {
+        let reason = reason.lowercased()
+        return reason.hasPrefix("invalid ") || reason.contains("definition of service") || reason.contains("service file")
+            || reason.hasPrefix("could not match ") || reason.contains("for connection option")
+    }
+
+    /// What to do about a connection failure, judged from libpq's reason; nil when libpq's reason says it all.
+    private var connectionAdvice: String? {
         let reason = message.lowercased()
-        if reason.contains("password") || reason.contains("authentication") {
+        if reason.contains("password") || reason.contains("authentication") || reason.contains("role")
+            && reason.contains("does not exist")
+        {
             return "check the user and password (in the URL, PGPASSWORD or the .pgpass file)"
         }
         if reason.contains("database") && reason.contains("does not exist") {
             return "create the database or fix the URL"
         }
-        return "is the server running, and are host and port right?"
+        // Only where nothing answered is the server itself in doubt.
+        let unreachable = [
+            "connection refused", "no such file or directory", "could not translate host name", "timeout expired",
+            "network is unreachable", "no route to host", "could not connect", "connection timed out",
+        ]
+        if unreachable.contains(where: reason.contains) {
+            return "is the server running, and are host and port right?"
+        }
+        return nil
+    }
+
+    /// A server message's lines joined with "; ", so that an error is one line.
+    static func joinedLines(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .joined(separator: "; ")
     }
 
     public var description: String {
@@ -64,12 +90,13 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             return "invalid database URL: \(message)"
         case .connection:
             let place = endpoint.map { " at \($0)" } ?? ""
-            return "cannot connect to PostgreSQL\(place): \(message) — \(connectionAdvice)"
+            return "cannot connect to PostgreSQL\(place): \(message)" + (connectionAdvice.map { " — \($0)" } ?? "")
         case .query:
-            var text = message
+            // One line: the server's detail and hint may list several lines (DROP ROLE's dependencies).
+            var text = Self.joinedLines(message)
             if let sqlState { text += " (SQLSTATE \(sqlState))" }
-            if let detail { text += "; detail: \(detail)" }
-            if let hint { text += "; hint: \(hint)" }
+            if let detail { text += "; detail: \(Self.joinedLines(detail))" }
+            if let hint { text += "; hint: \(Self.joinedLines(hint))" }
             return text
         }
     }
