@@ -158,14 +158,23 @@ import Testing
                 schema = json.load(open(sys.argv[1] + f"/schemas/{name}.schema.json"))
                 jsonschema.Draft202012Validator.check_schema(schema)
                 jsonschema.validate(json.load(open(sys.argv[1] + f"/configs/tenants/mrdj/{name}.json")), schema)
-            bad = json.load(open(sys.argv[1] + "/configs/tenants/mrdj/tenant.json"))
-            bad["branding"]["primary_color"] = "red"
-            errors = list(jsonschema.Draft202012Validator(json.load(open(sys.argv[1] + "/schemas/tenant.schema.json"))).iter_errors(bad))
-            print(len(errors))
+            def errors(name, edit):
+                document = json.load(open(sys.argv[1] + f"/configs/tenants/mrdj/{name}.json"))
+                edit(document)
+                schema = json.load(open(sys.argv[1] + f"/schemas/{name}.schema.json"))
+                return len(list(jsonschema.Draft202012Validator(schema).iter_errors(document)))
+            def stage(document, key, value):
+                document["pipelines"][0]["stages"][4][key] = value
+            print(errors("tenant", lambda d: d["branding"].__setitem__("primary_color", "red")),
+                  errors("tenant", lambda d: d.__setitem__("name", "Mr. DJ\\x1b[2J")),
+                  errors("tenant", lambda d: d["branding"].__setitem__("font", "Inter\\n")),
+                  errors("crm", lambda d: d["pipelines"][0].__setitem__("name", "a\\u202eb")),
+                  errors("crm", lambda d: stage(d, "auto_progress_rule", {"on": "deal.won"})),
+                  errors("crm", lambda d: d["webhooks"]["teams_sales"].__setitem__("secret_ref", "vault:https://hooks.example.com/x")))
             """
         let result = try Python.run(script, arguments: [TestPaths.packageRoot.path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "1\n")
+        #expect(result.stdout == "1 1 1 1 1 1\n")
     }
 }
 
