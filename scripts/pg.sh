@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 for the demo and the tests, from Debian's `postgresql` package.
 #
-#   scripts/pg.sh start   initdb (first time) and start; prints the environment to export
+#   scripts/pg.sh start   set up (first time) and start; prints the environment to export
 #   scripts/pg.sh env     prints that environment again (eval "$(scripts/pg.sh env)")
 #   scripts/pg.sh stop    stops the server
 #   scripts/pg.sh destroy stops it and deletes its data
 #
-# The cluster lives in .pg/ (git-ignored). It listens on 127.0.0.1:${RG_PG_PORT:-55432} and on a unix socket
-# in .pg/run. The role `rgcrm` (CREATEDB, CREATEROLE, not a superuser, so row-level security applies to it)
-# owns database `rgcrm`; its random password is written to .pg/pgpass (mode 600) and found by libpq through
-# PGPASSFILE, so it is never printed. As root, the server runs as the `postgres` user.
+# The cluster lives in .pg/ (git-ignored). It listens on 127.0.0.1 and on a unix socket in .pg/run, on port
+# ${RG_PG_PORT:-55432} — or, when that port is taken (another checkout's server, say), on the next free one, which is
+# written into the cluster's config and into .pg/port, and printed by `env`. The role `rgcrm` (CREATEDB, CREATEROLE,
+# not a superuser, so row-level security applies to it) owns database `rgcrm`; its random password is written to
+# .pg/pgpass (mode 600) and found by libpq through PGPASSFILE, so it is never printed. As root, the server runs as the
+# `postgres` user.
+#
+# Set-up is a series of steps that each check before they act (cluster, port, server, role and password, database),
+# and .pg/ready is written only after the last: a set-up that was interrupted anywhere is finished by the next
+# `start`, never left half done.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir="$root/.pg"
-port="${RG_PG_PORT:-55432}"
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [ -x "$bindir/pg_ctl" ] || { echo "pg.sh: PostgreSQL server binaries not found; install Debian's postgresql package" >&2; exit 2; }
 
@@ -22,7 +27,14 @@ as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+admin_user() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
+
+# The cluster's port: the one recorded at set-up, else the one asked for.
+port() { if [ -f "$dir/port" ]; then cat "$dir/port"; else echo "${RG_PG_PORT:-55432}"; fi; }
+
 print_env() {
+  local port
+  port=$(port)
   cat <<ENV
 export DATABASE_URL='postgresql://rgcrm@127.0.0.1:$port/rgcrm'
 export PGPASSFILE='$dir/pgpass'
@@ -30,10 +42,43 @@ export RG_PG_ADMIN_URL='postgresql:///postgres?host=$dir/run&port=$port&user=$(a
 ENV
 }
 
-admin_user() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
+running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
+
+# Whether nothing listens on 127.0.0.1:$1 and the port can be bound.
+port_free() {
+  python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+PY
+}
+
+# Makes sure the cluster's port is free before the server starts on it: another server there (another checkout's)
+# would make our start fail. Takes the next free port, records it and says so.
+choose_port() {
+  local wanted candidate
+  wanted=$(port)
+  candidate=$wanted
+  while ! port_free "$candidate"; do
+    candidate=$((candidate + 1))
+    [ "$candidate" -le $((wanted + 200)) ] || { echo "pg.sh: no free port in $wanted-$((wanted + 200))" >&2; exit 1; }
+  done
+  if [ "$candidate" != "$wanted" ]; then
+    echo "pg.sh: port $wanted is taken; using $candidate (recorded in $dir/port)" >&2
+  fi
+  # The port lives in a file of its own that postgresql.conf includes last; .pg/port is what `env` prints.
+  grep -qxF "include_if_exists = 'rg-crm-port.conf'" "$dir/data/postgresql.conf" ||
+    echo "include_if_exists = 'rg-crm-port.conf'" >>"$dir/data/postgresql.conf"
+  echo "port = $candidate" | as_owner tee "$dir/data/rg-crm-port.conf" >/dev/null
+  echo "$candidate" >"$dir/port.tmp" && mv "$dir/port.tmp" "$dir/port"
+}
 
 # Starts the server; on failure shows why (the server log's last lines) and exits non-zero.
 pg_start() {
+  mkdir -p "$dir/run" && { [ "$(id -u)" != 0 ] || chown postgres:postgres "$dir/run"; }
   as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null 2>&1 || {
     echo "pg.sh: PostgreSQL did not start; the end of $dir/server.log:" >&2
     tail -n 5 "$dir/server.log" >&2
@@ -41,7 +86,32 @@ pg_start() {
   }
 }
 
-running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
+admin_psql() {
+  as_owner "$bindir/psql" -X -q -h "$dir/run" -p "$(port)" -U "$(admin_user)" -d postgres -v ON_ERROR_STOP=1 "$@"
+}
+
+# The role and database, made or repaired: the role gets the password in .pg/pgpass (a new one if there is none).
+ensure_role_and_database() {
+  if [ ! -s "$dir/pgpass" ]; then
+    (umask 077 && printf '*:*:*:rgcrm:%s\n' "$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" >"$dir/pgpass.tmp")
+    mv "$dir/pgpass.tmp" "$dir/pgpass"
+  fi
+  chmod 600 "$dir/pgpass"
+  # The password reaches psql on standard input, never on a command line that `ps` would show.
+  { printf '\\set pw %s\n' "$(cut -d: -f5- "$dir/pgpass")"
+    cat <<'SQL'
+SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rgcrm') AS missing \gset
+\if :missing
+CREATE ROLE rgcrm LOGIN CREATEDB CREATEROLE;
+\endif
+ALTER ROLE rgcrm LOGIN CREATEDB CREATEROLE PASSWORD :'pw';
+SELECT NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'rgcrm') AS missing \gset
+\if :missing
+CREATE DATABASE rgcrm OWNER rgcrm;
+\endif
+SQL
+  } | admin_psql -f - >/dev/null
+}
 
 start() {
   mkdir -p "$dir"
@@ -55,36 +125,28 @@ start() {
       ln -sfn "$alt" "$dir"
     fi
   fi
+  if running && [ -f "$dir/ready" ]; then
+    echo "# PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$(port) (data in $dir)" >&2
+    print_env
+    return
+  fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
-    umask 077
-    head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$dir/.password"
-    printf '*:*:*:rgcrm:%s\n' "$(cat "$dir/.password")" > "$dir/pgpass"
-    chmod 600 "$dir/pgpass"
-    [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir/.password"
+    rm -rf "$dir/data" "$dir/ready"
     as_owner "$bindir/initdb" -D "$dir/data" -U "$(admin_user)" --auth-local=trust --auth-host=scram-sha-256 \
       -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-    mkdir -p "$dir/run" && [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir/run"
     cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = '$dir/run'
 max_connections = 200
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
-    pg_start
-    as_owner "$bindir/psql" -X -q -h "$dir/run" -p "$port" -U "$(admin_user)" -d postgres -v ON_ERROR_STOP=1 \
-      -v pw="$(cat "$dir/.password")" <<'SQL'
-CREATE ROLE rgcrm LOGIN CREATEDB CREATEROLE PASSWORD :'pw';
-CREATE DATABASE rgcrm OWNER rgcrm;
-SQL
-    rm -f "$dir/.password"
-  elif ! running; then
-    mkdir -p "$dir/run" && [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir/run"
-    pg_start
   fi
-  echo "# PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir)" >&2
+  running || { choose_port; pg_start; }
+  ensure_role_and_database
+  touch "$dir/ready"
+  echo "# PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$(port) (data in $dir)" >&2
   print_env
 }
 
