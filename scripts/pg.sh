@@ -44,11 +44,13 @@ ENV
 
 running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
 
-# Whether nothing listens on 127.0.0.1:$1 and the port can be bound.
+# Whether nothing listens on 127.0.0.1:$1: bound as PostgreSQL binds it (SO_REUSEADDR), so the TIME_WAIT left by
+# this cluster's own last run does not count as taken.
 port_free() {
   python3 - "$1" <<'PY'
 import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:

@@ -55,7 +55,10 @@ import Testing
 
     @Test func aTakenPortIsSaidAndAFreeOneTakenAndAnInterruptedSetUpIsFinishedByTheNextStart() throws {
         let root = try Self.checkout()
-        defer { _ = try? Self.script(root, "destroy") }
+        defer {
+            _ = try? Self.script(root, "destroy")
+            try? FileManager.default.removeItem(atPath: root)
+        }
         let taken = try ListeningSocket()
         let first = try Self.script(root, "start", environment: ["RG_PG_PORT": String(taken.port)])
         #expect(first.status == 0, "\(first.stderr)")
