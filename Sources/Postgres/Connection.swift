@@ -51,6 +51,24 @@ public final class Connection {
         try consume(PQexec(handle, script), sql: script)
     }
 
+    /// Runs exactly one statement without parameters over the extended protocol (PQexecParams): the server
+    /// refuses a text holding more than one statement, so a statement splitter's mistake can never send two.
+    @discardableResult
+    public func execute(statement: String) throws(PostgresError) -> QueryResult {
+        try query(statement)
+    }
+
+    /// Where the session stands with respect to transactions (PQtransactionStatus), as of the last result.
+    public var transactionStatus: TransactionStatus {
+        switch PQtransactionStatus(handle) {
+        case PQTRANS_IDLE: .idle
+        case PQTRANS_ACTIVE: .active
+        case PQTRANS_INTRANS: .inTransaction
+        case PQTRANS_INERROR: .inFailedTransaction
+        default: .unknown
+        }
+    }
+
     /// Quotes an identifier with PQescapeIdentifier.
     public func quoteIdentifier(_ name: String) throws(PostgresError) -> String {
         let utf8Count = name.utf8.count
