@@ -41,3 +41,19 @@ import Testing
         }
     }
 }
+
+@Suite struct CopyTests {
+    /// psql's COPY data stream does not exist here: a clear error, and the connection stays usable.
+    @Test(arguments: ["COPY t FROM STDIN", "COPY (SELECT 1) TO STDOUT", "COPY t TO STDOUT"])
+    func copyWithTheClientIsAClearErrorAndTheConnectionStaysUsable(_ statement: String) throws {
+        try TestDatabase.with("copy") { url throws in
+            let connection = try Connection(conninfo: url)
+            try connection.query("CREATE TABLE t (x int)")
+            try connection.query("INSERT INTO t VALUES (1), (2)")
+            let error = #expect(throws: PostgresError.self) { try connection.execute(statement: statement) }
+            #expect(error?.message.hasPrefix("COPY FROM STDIN or TO STDOUT exchanges data with the client") == true)
+            #expect(try connection.query("SELECT count(*) FROM t").scalar == "2")
+            #expect(connection.transactionStatus == .idle)
+        }
+    }
+}
