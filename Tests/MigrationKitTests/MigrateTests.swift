@@ -261,6 +261,24 @@ import Testing
         }
     }
 
+    /// In a non-transactional file the session must stay outside any transaction after every statement.
+    @Test(arguments: ["BEGIN", "START TRANSACTION"])
+    func aNonTransactionalMigrationThatOpensATransactionIsStopped(_ control: String) throws {
+        try TestDatabase.with("txopen") { url throws in
+            let available = try MigrationSource.load(directory: shipped)
+            _ = try migrator(url).migrate()
+            var rogue = unchecked("-- rg-crm:no-transaction\n\(control);\nCREATE TABLE crm.t5 (x int);\n")
+            rogue.transactional = false
+            let engine = Migrator(connection: try Connection(conninfo: url), migrations: available + [rogue])
+            #expect { try engine.migrate() } throws: {
+                "\($0)".contains("0900_unchecked.up.sql:2:1: this statement left a transaction open in a non-transactional migration")
+            }
+            let connection = try Connection(conninfo: url)
+            #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
+            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == String(available.last!.version))
+        }
+    }
+
     /// The issue's case: verify must touch nothing even when a statement ends its transaction.
     @Test(arguments: ["ABORT", "ROLLBACK", "ROLLBACK AND CHAIN", "abort/**/work"])
     func verifyStopsAtAStatementThatEndsItsTransactionAndTheLiveSchemaStays(_ control: String) throws {
@@ -312,6 +330,8 @@ import Testing
             try up.write(toFile: directory + "/0900_routine.up.sql", atomically: true, encoding: .utf8)
             try "DROP PROCEDURE IF EXISTS crm.p();\n".write(toFile: directory + "/0900_routine.down.sql", atomically: true, encoding: .utf8)
             let head = try MigrationSource.load(directory: shipped).last!.version
+            let report = try migrator(url, directory).verify()
+            #expect(report.findings.contains { $0.message.contains("invalid transaction termination (SQLSTATE 2D000)") })
             #expect { try migrator(url, directory).migrate() } throws: { "\($0)".contains("invalid transaction termination (SQLSTATE 2D000)") }
             let connection = try Connection(conninfo: url)
             #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
