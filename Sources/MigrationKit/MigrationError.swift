@@ -12,8 +12,11 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
     case outOfOrder(Migration, latestApplied: Int)
     case lockTimeout(seconds: Int, database: String)
     case invalidTarget(String)
-    /// A non-transactional migration failed part-way: what ran, and what to do.
-    case partiallyApplied(file: String, line: Int, column: Int, PostgresError, statementsRun: Int)
+    /// A non-transactional migration failed part-way: what ran, and what to do (`command`: migrate or rollback).
+    case partiallyApplied(file: String, line: Int, column: Int, PostgresError, statementsRun: Int, command: String = "migrate")
+    /// A statement changed the session's transaction state behind the engine's back (it ended the transaction
+    /// the engine opened, or left one open in a non-transactional file): the engine stopped there.
+    case transactionControl(file: String, line: Int, column: Int, status: TransactionStatus, expected: TransactionStatus)
 
     public var description: String {
         switch self {
@@ -33,8 +36,13 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
             return "another rg-crm migration run holds the migration lock on database \(database); gave up after waiting \(seconds) s (raise --lock-timeout or try again)"
         case .invalidTarget(let reason):
             return reason
-        case .partiallyApplied(let file, let line, let column, let error, let count):
-            return "\(file):\(line):\(column): \(error); this migration is non-transactional and \(count) statement(s) before it were committed: fix the cause, undo or complete them by hand (e.g. DROP INDEX CONCURRENTLY IF EXISTS for an invalid index), then run db migrate again"
+        case .partiallyApplied(let file, let line, let column, let error, let count, let command):
+            return "\(file):\(line):\(column): \(error); this migration is non-transactional and \(count) statement(s) before it were committed: fix the cause, undo or complete them by hand (e.g. DROP INDEX CONCURRENTLY IF EXISTS for an invalid index), then run db \(command) again"
+        case .transactionControl(let file, let line, let column, let status, let expected):
+            if expected == .idle {
+                return "\(file):\(line):\(column): this statement left a transaction open in a non-transactional migration (the session reports \(status)); rg-crm rolled it back, stopped and recorded nothing: remove the transaction control from the file"
+            }
+            return "\(file):\(line):\(column): this statement ended the transaction rg-crm opened for the migration (the session reports \(status)); rg-crm stopped at once, rolled back what was still open and recorded nothing; remove the transaction control from the file (if it committed, what ran before it stays: check the schema)"
         }
     }
 }

@@ -53,6 +53,24 @@ public final class Connection {
         try consume(PQexec(handle, script), sql: script)
     }
 
+    /// Runs exactly one statement without parameters over the extended protocol (PQexecParams): the server
+    /// refuses a text holding more than one statement, so a statement splitter's mistake can never send two.
+    @discardableResult
+    public func execute(statement: String) throws(PostgresError) -> QueryResult {
+        try query(statement)
+    }
+
+    /// Where the session stands with respect to transactions (PQtransactionStatus), as of the last result.
+    public var transactionStatus: TransactionStatus {
+        switch PQtransactionStatus(handle) {
+        case PQTRANS_IDLE: .idle
+        case PQTRANS_ACTIVE: .active
+        case PQTRANS_INTRANS: .inTransaction
+        case PQTRANS_INERROR: .inFailedTransaction
+        default: .unknown
+        }
+    }
+
     /// Quotes an identifier with PQescapeIdentifier.
     public func quoteIdentifier(_ name: String) throws(PostgresError) -> String {
         let utf8Count = name.utf8.count
@@ -75,9 +93,29 @@ public final class Connection {
             return QueryResult(columns: [], rows: [], affectedRows: Self.affectedRows(result))
         case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
             return Self.copyRows(result)
+        case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            // psql feeds COPY … FROM STDIN from the lines after it and prints TO STDOUT; here no data
+            // stream exists: end the copy so the connection is usable again, and say so.
+            endCopy()
+            throw PostgresError(
+                kind: .query,
+                message: "COPY FROM STDIN or TO STDOUT exchanges data with the client, which rg-crm does not do (use INSERT, or COPY with a file on the server)",
+                sql: sql)
         default:
             throw Self.error(from: result, sql: sql)
         }
+    }
+
+    /// Ends a COPY the server started: refuses to send data (FROM STDIN), discards what it sends (TO STDOUT),
+    /// then reads the remaining results, so that the next command finds the connection idle.
+    private func endCopy() {
+        _ = PQputCopyEnd(handle, "rg-crm sends no COPY data")
+        var buffer: UnsafeMutablePointer<CChar>?
+        while PQgetCopyData(handle, &buffer, 0) > 0 {
+            PQfreemem(buffer)
+            buffer = nil
+        }
+        while let result = PQgetResult(handle) { PQclear(result) }
     }
 
     private static func copyRows(_ result: OpaquePointer) -> QueryResult {

@@ -105,6 +105,29 @@ import Testing
         }
     }
 
+    /// The case: an ABORT in an up file. verify and migrate refuse the file before touching anything.
+    @Test func transactionControlInAFileIsRefusedBeforeVerifyOrMigrateTouchAnything() throws {
+        try TestDatabase.with("abortcli") { url throws in
+            #expect(try RGCRMProcess.run(["db", "migrate", "--database-url", url]).status == 0)
+            let migrations = try TestPaths.copyOfMigrations()
+            try "CREATE TABLE crm.t5(x int); ABORT; DROP VIEW crm.crm_segments;\n".write(
+                toFile: migrations + "/0900_abort.up.sql", atomically: true, encoding: .utf8)
+            try "DROP TABLE crm.t5;\n".write(toFile: migrations + "/0900_abort.down.sql", atomically: true, encoding: .utf8)
+            let connection = try Connection(conninfo: url)
+            let applied = try connection.query("SELECT count(*) FROM crm.schema_migrations").scalar
+            for command in ["verify", "migrate"] {
+                let result = try RGCRMProcess.run(["db", command, "--database-url", url, "--migrations", migrations])
+                #expect(result.status == 2, "\(result.stderr)")
+                #expect(
+                    result.stderr
+                        == "rg-crm: error: \(migrations)/0900_abort.up.sql:1:29: transaction control in a migration file (ABORT): rg-crm wraps each migration in its own transaction (use -- rg-crm:no-transaction for statements that cannot run in one)\n")
+                #expect(try connection.query("SELECT to_regclass('crm.crm_segments') IS NOT NULL").scalar == "t")
+                #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
+                #expect(try connection.query("SELECT count(*) FROM crm.schema_migrations").scalar == applied)
+            }
+        }
+    }
+
     /// Bad input: one line on stderr, a non-zero exit, no stack trace, no password.
     @Test(arguments: [
         (["db", "migrate", "--database-url", "postgresql://rgcrm@127.0.0.1:1/rgcrm?connect_timeout=2"], Int32(1), "cannot connect to PostgreSQL at 127.0.0.1:1"),

@@ -228,6 +228,206 @@ import Testing
             #expect(try Connection(conninfo: url).query("SELECT to_regclass('crm.idx_leads_tenant_campaign') IS NOT NULL").scalar == "t")
         }
     }
+
+    // MARK: - Transaction control
+
+    /// A migration the file parser never saw, as if it had let a statement through: the engine's own check
+    /// of the session's transaction state after every statement must stop it.
+    func unchecked(_ up: String, down: String = "SELECT 1;") -> Migration {
+        Migration(
+            version: 900, name: "unchecked", upPath: "db/migrations/0900_unchecked.up.sql",
+            downPath: "db/migrations/0900_unchecked.down.sql", upSQL: up, downSQL: down, checksum: Migration.checksum(of: up),
+            transactional: true)
+    }
+
+    @Test(arguments: ["ABORT", "rollback work", "COMMIT", "END", "COMMIT AND CHAIN", "ROLLBACK AND CHAIN"])
+    func migrateStopsAtAStatementThatEndsItsTransactionAndRecordsNothing(_ control: String) throws {
+        try TestDatabase.with("txend") { url throws in
+            let available = try MigrationSource.load(directory: shipped)
+            _ = try migrator(url).migrate()
+            let rogue = unchecked("CREATE TABLE crm.t5 (x int);\n\(control);\nCREATE TABLE crm.t6 (x int);\n")
+            let engine = Migrator(connection: try Connection(conninfo: url), migrations: available + [rogue])
+            #expect { try engine.migrate() } throws: {
+                "\($0)".contains("db/migrations/0900_unchecked.up.sql:2:1: this statement ended the transaction rg-crm opened")
+            }
+            let connection = try Connection(conninfo: url)
+            #expect(try connection.query("SELECT to_regclass('crm.t6') IS NULL").scalar == "t")
+            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == String(available.last!.version))
+            if !control.lowercased().hasPrefix("commit") && !control.hasPrefix("END") {
+                #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
+            }
+            // The run is over: no transaction left open, and the lock is free for the next run.
+            #expect(try migrator(url, lockTimeout: 1).migrate().applied.isEmpty)
+        }
+    }
+
+    /// In a non-transactional file the session must stay outside any transaction after every statement.
+    @Test(arguments: ["BEGIN", "START TRANSACTION"])
+    func aNonTransactionalMigrationThatOpensATransactionIsStopped(_ control: String) throws {
+        try TestDatabase.with("txopen") { url throws in
+            let available = try MigrationSource.load(directory: shipped)
+            _ = try migrator(url).migrate()
+            var rogue = unchecked("-- rg-crm:no-transaction\n\(control);\nCREATE TABLE crm.t5 (x int);\n")
+            rogue.transactional = false
+            let engine = Migrator(connection: try Connection(conninfo: url), migrations: available + [rogue])
+            #expect { try engine.migrate() } throws: {
+                "\($0)".contains("0900_unchecked.up.sql:2:1: this statement left a transaction open in a non-transactional migration")
+            }
+            let connection = try Connection(conninfo: url)
+            #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
+            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == String(available.last!.version))
+        }
+    }
+
+    /// The issue's case: verify must touch nothing even when a statement ends its transaction.
+    @Test(arguments: ["ABORT", "ROLLBACK", "ROLLBACK AND CHAIN", "abort/**/work"])
+    func verifyStopsAtAStatementThatEndsItsTransactionAndTheLiveSchemaStays(_ control: String) throws {
+        try TestDatabase.with("verifyend") { url throws in
+            let available = try MigrationSource.load(directory: shipped)
+            _ = try migrator(url).migrate()
+            let rogue = unchecked(
+                "CREATE TABLE crm.t5 (x int);\n\(control);\nDROP VIEW crm.crm_segments;\n", down: "DROP TABLE crm.t5;")
+            let engine = Migrator(connection: try Connection(conninfo: url), migrations: available + [rogue])
+            #expect { try engine.verify() } throws: { "\($0)".contains("0900_unchecked.up.sql:2:1: this statement ended the transaction") }
+            let connection = try Connection(conninfo: url)
+            #expect(try connection.query("SELECT to_regclass('crm.crm_segments') IS NOT NULL").scalar == "t")
+            #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
+            #expect(try connection.query("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'crm%'").scalar == "1")
+            #expect(try connection.query("SELECT count(*) FROM crm.schema_migrations").scalar == String(available.count))
+        }
+    }
+
+    /// Several statements in one send would let one the parser missed through: each statement travels alone,
+    /// so the server refuses the text. (`crm.begin` makes the statement look like a BEGIN ATOMIC body to the
+    /// splitter, as it does to psql's, which would then run all three.)
+    @Test func statementsTheSplitterCannotSeparateAreRefusedByTheServerNotRun() throws {
+        try TestDatabase.with("onesend") { url throws in
+            let directory = try TestPaths.copyOfMigrations()
+            try "CREATE FUNCTION crm.begin() RETURNS int LANGUAGE sql AS 'select 1';\nCOMMIT;\nDROP VIEW crm.crm_segments;\n".write(
+                toFile: directory + "/0900_merged.up.sql", atomically: true, encoding: .utf8)
+            try "DROP FUNCTION crm.begin();\n".write(toFile: directory + "/0900_merged.down.sql", atomically: true, encoding: .utf8)
+            let head = try MigrationSource.load(directory: shipped).last!.version
+            _ = try migrator(url, directory).migrate(to: head)
+            let refusal = "cannot insert multiple commands into a prepared statement (SQLSTATE 42601)"
+            let report = try migrator(url, directory).verify()
+            #expect(report.findings.contains { $0.file.hasSuffix("0900_merged.up.sql") && $0.message.contains(refusal) })
+            #expect { try migrator(url, directory).migrate() } throws: { "\($0)".contains("0900_merged.up.sql:1:1: \(refusal)") }
+            let connection = try Connection(conninfo: url)
+            #expect(try connection.query("SELECT to_regclass('crm.crm_segments') IS NOT NULL").scalar == "t")
+            #expect(try connection.query("SELECT to_regprocedure('crm.begin()') IS NULL").scalar == "t")
+            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == String(head))
+        }
+    }
+
+    /// DO and CALL pass the parser; committing inside rg-crm's transaction is refused by the server itself.
+    @Test(arguments: [
+        "DO $$ BEGIN CREATE TABLE crm.t5 (x int); COMMIT; END $$;",
+        "CREATE PROCEDURE crm.p() LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE crm.t5 (x int); COMMIT; END $$;\nCALL crm.p();",
+    ])
+    func aRoutineThatCommitsFailsInsideTheMigrationAndNothingRemains(_ up: String) throws {
+        try TestDatabase.with("routine") { url throws in
+            let directory = try TestPaths.copyOfMigrations()
+            try up.write(toFile: directory + "/0900_routine.up.sql", atomically: true, encoding: .utf8)
+            try "DROP PROCEDURE IF EXISTS crm.p();\n".write(toFile: directory + "/0900_routine.down.sql", atomically: true, encoding: .utf8)
+            let head = try MigrationSource.load(directory: shipped).last!.version
+            let report = try migrator(url, directory).verify()
+            #expect(report.findings.contains { $0.message.contains("invalid transaction termination (SQLSTATE 2D000)") })
+            #expect { try migrator(url, directory).migrate() } throws: { "\($0)".contains("invalid transaction termination (SQLSTATE 2D000)") }
+            let connection = try Connection(conninfo: url)
+            #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
+            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == String(head))
+        }
+    }
+
+    @Test func aProcedureMayCommitInANonTransactionalMigration() throws {
+        try TestDatabase.with("proccommit") { url throws in
+            let directory = try TestPaths.copyOfMigrations()
+            try """
+            -- rg-crm:no-transaction
+            CREATE PROCEDURE crm.p() LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE crm.t5 (x int); COMMIT; INSERT INTO crm.t5 VALUES (1); END $$;
+            CALL crm.p();
+            """.write(toFile: directory + "/0900_proc.up.sql", atomically: true, encoding: .utf8)
+            try "DROP TABLE crm.t5;\nDROP PROCEDURE crm.p();\n".write(toFile: directory + "/0900_proc.down.sql", atomically: true, encoding: .utf8)
+            #expect(try migrator(url, directory).migrate().applied.last?.migration.version == 900)
+            #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.t5").scalar == "1")
+        }
+    }
+
+    // MARK: - SQL-standard function bodies
+
+    @Test func beginAtomicFunctionsAndProceduresApplyVerifyAndRollBack() throws {
+        try TestDatabase.with("atomic") { url throws in
+            let directory = try TestPaths.copyOfMigrations()
+            try """
+            CREATE TABLE crm.atomic_log (x int NOT NULL);
+
+            CREATE FUNCTION crm.log_twice(a int) RETURNS int LANGUAGE sql
+            BEGIN ATOMIC
+              INSERT INTO crm.atomic_log VALUES (a);
+              INSERT INTO crm.atomic_log VALUES (a + 1);
+              SELECT CASE WHEN a > 0 THEN (SELECT sum(x) FROM crm.atomic_log)::int ELSE 0 END;
+            END;
+
+            CREATE OR REPLACE PROCEDURE crm.log_and_trim(a int) LANGUAGE sql
+            begin atomic
+              insert into crm.atomic_log values (a);
+              delete from crm.atomic_log where x < 0;
+            end;
+            """.write(toFile: directory + "/0900_atomic.up.sql", atomically: true, encoding: .utf8)
+            try "DROP PROCEDURE crm.log_and_trim(int);\nDROP FUNCTION crm.log_twice(int);\nDROP TABLE crm.atomic_log;\n".write(
+                toFile: directory + "/0900_atomic.down.sql", atomically: true, encoding: .utf8)
+            let report = try migrator(url, directory).verify()
+            #expect(report.findings.map(\.description) == [])
+            #expect(report.verified.last?.version == 900)
+            #expect(try migrator(url, directory).migrate().applied.last?.migration.version == 900)
+            let connection = try Connection(conninfo: url)
+            #expect(try connection.query("SELECT crm.log_twice(1)").scalar == "3")
+            try connection.query("INSERT INTO crm.atomic_log VALUES (-5)")
+            try connection.query("CALL crm.log_and_trim(7)")
+            #expect(try connection.query("SELECT string_agg(x::text, ',' ORDER BY x) FROM crm.atomic_log").scalar == "1,2,7")
+            #expect(try migrator(url, directory).rollback(.steps(1)).map(\.version) == [900])
+            #expect(try connection.query("SELECT to_regclass('crm.atomic_log') IS NULL").scalar == "t")
+        }
+    }
+
+    // MARK: - Non-transactional down files
+
+    @Test func aConcurrentlyBuiltIndexRollsBackWithANonTransactionalDown() throws {
+        try TestDatabase.with("downconc") { url throws in
+            let directory = try TestPaths.copyOfMigrations()
+            try """
+            -- rg-crm:no-transaction
+            CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_leads_tenant_campaign ON crm.crm_leads (tenant_id, campaign);
+            """.write(toFile: directory + "/0900_leads_campaign_index.up.sql", atomically: true, encoding: .utf8)
+            try """
+            -- rg-crm:no-transaction
+            DROP INDEX CONCURRENTLY IF EXISTS crm.idx_leads_tenant_campaign;
+            """.write(toFile: directory + "/0900_leads_campaign_index.down.sql", atomically: true, encoding: .utf8)
+            let head = try MigrationSource.load(directory: shipped).last!.version
+            #expect(try migrator(url, directory).migrate().applied.last?.migration.version == 900)
+            let connection = try Connection(conninfo: url)
+            #expect(try connection.query("SELECT to_regclass('crm.idx_leads_tenant_campaign') IS NOT NULL").scalar == "t")
+            #expect(try migrator(url, directory).rollback(.steps(1)).map(\.version) == [900])
+            #expect(try connection.query("SELECT to_regclass('crm.idx_leads_tenant_campaign') IS NULL").scalar == "t")
+            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == String(head))
+            let verify = try migrator(url, directory).verify()
+            #expect(verify.findings.isEmpty && verify.skipped.map(\.version) == [900])
+        }
+    }
+
+    /// A transactional up with a non-transactional down cannot be replayed either: verify says so, it does not fail.
+    @Test func verifySkipsAVersionWhoseDownIsNonTransactional() throws {
+        try TestDatabase.with("downskip") { url throws in
+            let directory = try TestPaths.copyOfMigrations()
+            try "CREATE INDEX idx_leads_campaign ON crm.crm_leads (campaign);\n".write(
+                toFile: directory + "/0900_idx.up.sql", atomically: true, encoding: .utf8)
+            try "-- rg-crm:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS crm.idx_leads_campaign;\n".write(
+                toFile: directory + "/0900_idx.down.sql", atomically: true, encoding: .utf8)
+            let report = try migrator(url, directory).verify()
+            #expect(report.findings.map(\.description) == [])
+            #expect(report.skipped.map(\.version) == [900])
+        }
+    }
 }
 
 final class LockedErrors: @unchecked Sendable {

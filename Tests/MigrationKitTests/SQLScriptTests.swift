@@ -33,8 +33,27 @@ import Testing
         #expect(SQLScript.statements("-- nothing\n/* here */\n").isEmpty)
     }
 
-    @Test(arguments: [("BEGIN;", "BEGIN"), ("commit", "COMMIT"), ("  select 1", ""), ("START TRANSACTION", "START")])
-    func leadingKeyword(_ sql: String, _ keyword: String) {
-        #expect(SQLScript.leadingKeyword(sql) == keyword)
+    @Test func sqlStandardFunctionBodiesKeepTheirSemicolons() {
+        let sql = """
+            CREATE FUNCTION crm.f(a int) RETURNS int LANGUAGE sql
+            BEGIN ATOMIC
+              INSERT INTO t VALUES (a);
+              SELECT CASE WHEN a > 0 THEN (CASE a WHEN 1 THEN 1 END) ELSE 0 END;
+            END;
+            create or replace procedure crm.p() language sql begin atomic select 1; select 2; end;
+            CREATE FUNCTION crm.g() RETURNS int LANGUAGE sql AS $$ BEGIN; $$;
+            SELECT 3;
+            """
+        #expect(SQLScript.statements(sql).map(\.line) == [1, 6, 7, 8])
+        #expect(SQLScript.statements(sql)[0].text.hasSuffix("END;"))
+    }
+
+    @Test func anEBeforeAQuoteStartsAnEscapeStringOnlyAsATokenOfItsOwn() {
+        #expect(SQLScript.statements("SELECT xe'\\'; COMMIT; --'").map(\.text) == ["SELECT xe'\\';", "COMMIT;"])
+        #expect(SQLScript.statements("SELECT E'\\'; COMMIT; --'").count == 1)
+    }
+
+    @Test func aLineCommentEndsAtACarriageReturnToo() {
+        #expect(SQLScript.statements("-- c\rSELECT 1;\rSELECT 2;").map(\.text) == ["SELECT 1;", "SELECT 2;"])
     }
 }

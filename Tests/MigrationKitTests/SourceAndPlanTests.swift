@@ -34,6 +34,125 @@ import Testing
         #expect { try MigrationSource.load(directory: directory) } throws: { "\($0)".contains(message) }
     }
 
+    /// Every transaction-control statement PostgreSQL has, in its spellings: refused in up and down files,
+    /// transactional or not, naming the statement's line and column.
+    static let transactionControl = [
+        "BEGIN", "begin work", "BEGIN TRANSACTION ISOLATION LEVEL SERIALIZABLE", "Begin Read Only",
+        "START TRANSACTION", "start transaction read only",
+        "COMMIT", "commit work", "Commit Transaction", "COMMIT AND CHAIN", "COMMIT AND NO CHAIN", "COMMIT/**/", "-- x\nCOMMIT",
+        "/* a /* nested */ comment */ CoMmIt", "END", "end work", "END TRANSACTION AND CHAIN",
+        "ROLLBACK", "rollback work", "ROLLBACK AND CHAIN", "ABORT", "abort transaction", "ABORT AND CHAIN",
+        "SAVEPOINT s", "RELEASE s", "RELEASE SAVEPOINT s", "ROLLBACK TO s", "ROLLBACK TO SAVEPOINT s",
+        "ROLLBACK WORK TO SAVEPOINT s", "rollback/* c */to/* c */s",
+        "PREPARE TRANSACTION 'x'", "prepare/**/transaction 'x'", "COMMIT PREPARED 'x'", "ROLLBACK PREPARED 'x'",
+        "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "set local transaction read only", "SET SESSION TRANSACTION READ WRITE",
+        "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+        "SET SESSION SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+        "SET transaction_read_only = on", "SET \"Transaction_Isolation\" TO 'serializable'",
+        "set local default_transaction_read_only to on", "SET default_transaction_deferrable = true",
+        "RESET default_transaction_isolation",
+        // Split where psql splits: `xe` is an identifier, so '\' is a whole standard string and COMMIT a statement.
+        "SELECT xe'\\'; COMMIT",
+    ]
+
+    @Test(arguments: transactionControl)
+    func transactionControlIsRefusedWithItsPosition(_ statement: String) throws {
+        let line = 2 + statement.filter { $0 == "\n" }.count
+        let column = statement.hasPrefix("SELECT xe") ? 15 : statement.hasPrefix("/*") ? 30 : 1
+        for (up, down, refused) in [
+            ("CREATE TABLE x (a int);\n\(statement);\nSELECT 1;\n", "DROP TABLE x;", "0001_a.up.sql"),
+            ("CREATE TABLE x (a int);", "DROP TABLE x;\n\(statement);\n", "0001_a.down.sql"),
+            ("-- rg-crm:no-transaction\n\(statement);\n", "SELECT 1;", "0001_a.up.sql"),
+        ] {
+            let directory = try folder(["0001_a.up.sql": up, "0001_a.down.sql": down])
+            #expect { try MigrationSource.load(directory: directory) } throws: {
+                "\($0)".contains("\(refused):\(line):\(column): transaction control in a migration file")
+            }
+        }
+    }
+
+    /// Statements that look like transaction control but are not, or that the server itself refuses inside
+    /// a transaction (DO and CALL that commit fail there with "invalid transaction termination").
+    @Test(arguments: [
+        "SELECT 1", "PREPARE p AS SELECT 1", "SET search_path = crm", "SET LOCAL statement_timeout = '5s'",
+        "SET CONSTRAINTS ALL IMMEDIATE", "SET SESSION AUTHORIZATION DEFAULT", "CALL crm.p()", "DO $$ BEGIN COMMIT; END $$",
+        "SELECT 'COMMIT'", "CREATE TABLE commit_log (begin_at int, \"end\" int)", "SELECT 1 AS \"commit\"",
+    ])
+    func lookalikesAreNotTransactionControl(_ statement: String) throws {
+        let directory = try folder(["0001_a.up.sql": "\(statement);\n", "0001_a.down.sql": "SELECT 1;"])
+        #expect(try MigrationSource.load(directory: directory).count == 1)
+    }
+
+    @Test func aSQLStandardFunctionBodyIsOneStatementAndItsEndIsNotTransactionControl() throws {
+        let directory = try folder([
+            "0001_a.up.sql": """
+                CREATE OR REPLACE FUNCTION f(a int) RETURNS int LANGUAGE sql
+                BEGIN ATOMIC
+                  SELECT 1;
+                  SELECT CASE WHEN a > 0 THEN a END;
+                END;
+                CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;
+                """,
+            "0001_a.down.sql": "DROP PROCEDURE p;\nDROP FUNCTION f;",
+        ])
+        let migration = try #require(try MigrationSource.load(directory: directory).first)
+        #expect(SQLScript.statements(migration.upSQL).map(\.line) == [1, 6])
+    }
+
+    @Test func aPsqlMetaCommandIsRefusedWithItsPosition() throws {
+        let directory = try folder(["0001_a.up.sql": "SELECT 1;\n  \\c other\nSELECT '\\not one';", "0001_a.down.sql": "SELECT 1;"])
+        #expect { try MigrationSource.load(directory: directory) } throws: {
+            "\($0)".contains("0001_a.up.sql:2:3: a backslash outside quotes is a psql meta-command")
+        }
+    }
+
+    /// A version is its number: two spellings of one number are refused, whichever would have won.
+    @Test(arguments: [
+        ["0005_a.up.sql", "0005_a.down.sql", "005_a.up.sql", "005_a.down.sql"],
+        ["5_a.up.sql", "0005_a.down.sql"],
+        ["0005_a.up.sql", "0005_a.down.sql", "00005_a.up.sql"],
+    ])
+    func oneVersionSpeltTwiceIsRefused(_ names: [String]) throws {
+        let directory = try folder(Dictionary(uniqueKeysWithValues: names.map { ($0, "SELECT 1;") }))
+        #expect { try MigrationSource.load(directory: directory) } throws: {
+            "\($0)".contains("version 0005 is also written") && "\($0)".contains("a version is its number")
+        }
+    }
+
+    /// `.SQL` in any case is read as a migration or refused, never skipped.
+    @Test(arguments: ["0002_b.up.SQL", "0002_b.down.Sql", "0002_b.UP.sql"])
+    func anUpperCaseExtensionIsRefusedNotIgnored(_ name: String) throws {
+        let directory = try folder([
+            "0001_a.up.sql": "SELECT 1;", "0001_a.down.sql": "SELECT 1;", name: "SELECT 1;",
+            "0002_b.up.sql": "SELECT 1;", "0002_b.down.sql": "SELECT 1;",
+        ].filter { $0.key.lowercased() != name.lowercased() || $0.key == name })
+        #expect { try MigrationSource.load(directory: directory) } throws: { "\($0)".contains("\(name): not a migration file name") }
+    }
+
+    @Test func aByteOrderMarkDoesNotHideTheDirective() throws {
+        let directory = try folder([
+            "0001_idx.up.sql": "\u{FEFF}-- rg-crm:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);",
+            "0001_idx.down.sql": "\u{FEFF}DROP INDEX i;",
+        ])
+        let migration = try #require(try MigrationSource.load(directory: directory).first)
+        #expect(migration.transactional == false)
+        #expect(migration.checksum == Migration.checksum(of: "-- rg-crm:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);"))
+        #expect(!migration.downSQL.unicodeScalars.contains("\u{FEFF}"))
+    }
+
+    @Test(arguments: ["-- RG-CRM:no-transaction", "--rg-crm:no-transaction", "-- rg-crm: no-transaction", "-- rg-crm:no-transactions"])
+    func aMisspeltDirectiveIsRefusedNotIgnored(_ directive: String) throws {
+        let directory = try folder(["0001_idx.up.sql": "\(directive)\nCREATE INDEX CONCURRENTLY i ON t (x);", "0001_idx.down.sql": "DROP INDEX i;"])
+        #expect { try MigrationSource.load(directory: directory) } throws: { "\($0)".contains("0001_idx.up.sql:1:1: not an rg-crm directive") }
+    }
+
+    @Test func theDirectiveOnALaterLineIsRefusedNotIgnored() throws {
+        let directory = try folder([
+            "0001_idx.up.sql": "-- adds an index\n-- rg-crm:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);", "0001_idx.down.sql": "DROP INDEX i;",
+        ])
+        #expect { try MigrationSource.load(directory: directory) } throws: { "\($0)".contains("0001_idx.up.sql:2:1: not an rg-crm directive") }
+    }
+
     @Test func theNoTransactionDirectiveIsRead() throws {
         let directory = try folder([
             "0001_idx.up.sql": "-- rg-crm:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);", "0001_idx.down.sql": "DROP INDEX i;",

@@ -82,8 +82,15 @@ public final class Migrator {
             for migration in plan {
                 progress(.rollingBack(migration))
                 let started = DispatchTime.now()
-                try inTransaction(file: migration.downPath) { () throws(MigrationError) in
-                    try runScript(migration.downSQL, file: migration.downPath)
+                if migration.downTransactional {
+                    try inTransaction(file: migration.downPath) { () throws(MigrationError) in
+                        try runScript(migration.downSQL, file: migration.downPath)
+                        try run("DELETE FROM \(try history()) WHERE version = $1", [String(migration.version)])
+                    }
+                } else {
+                    // Statement by statement, each committing on its own; the history row goes last, so a failure
+                    // leaves the version applied and `db rollback` can run the (IF EXISTS) down file again.
+                    try runScript(migration.downSQL, file: migration.downPath, inTransaction: false, command: "rollback")
                     try run("DELETE FROM \(try history()) WHERE version = $1", [String(migration.version)])
                 }
                 progress(.rolledBack(migration, milliseconds: Self.milliseconds(since: started)))
@@ -105,16 +112,7 @@ public final class Migrator {
                 try record(migration, milliseconds: Self.milliseconds(since: started))
             }
         } else {
-            var count = 0
-            for statement in SQLScript.statements(migration.upSQL) {
-                do {
-                    try connection.execute(script: statement.text)
-                } catch {
-                    let (line, column) = Self.locate(error, in: statement)
-                    throw .partiallyApplied(file: migration.upPath, line: line, column: column, error, statementsRun: count)
-                }
-                count += 1
-            }
+            try runScript(migration.upSQL, file: migration.upPath, inTransaction: false, command: "migrate")
             try record(migration, milliseconds: Self.milliseconds(since: started))
         }
         return Self.milliseconds(since: started)
@@ -126,15 +124,47 @@ public final class Migrator {
             [String(migration.version), migration.name, migration.checksum, String(milliseconds)])
     }
 
-    /// Sends a script statement by statement (as psql does) so that a failure names its line.
-    func runScript(_ sql: String, file: String) throws(MigrationError) {
+    /// Sends a script statement by statement (as psql does) so that a failure names its line. Each statement
+    /// travels alone over the extended protocol, so the server refuses a text that holds two. After each one the
+    /// session must still be where the engine put it (inside its transaction, or outside any with
+    /// `inTransaction: false`): a statement that ended the transaction (or opened one) stops the run at once,
+    /// whatever the file's parser let through.
+    func runScript(_ sql: String, file: String, inTransaction: Bool = true, command: String = "migrate")
+        throws(MigrationError)
+    {
+        let expected: TransactionStatus = inTransaction ? .inTransaction : .idle
+        // `COMMIT AND CHAIN` leaves the session inside a transaction, but a new one: the transaction id tells.
+        let transactionID = inTransaction ? try run("SELECT pg_current_xact_id()::text").scalar : nil
+        var count = 0
         for statement in SQLScript.statements(sql) {
             do {
-                try connection.execute(script: statement.text)
+                try connection.execute(statement: statement.text)
             } catch {
                 let (line, column) = Self.locate(error, in: statement)
+                let status = connection.transactionStatus
+                if inTransaction && status == .idle {  // it failed and took the transaction with it (a failed COMMIT)
+                    _ = try? connection.query("ROLLBACK")
+                    throw .transactionControl(file: file, line: line, column: column, status: status, expected: expected)
+                }
+                if !inTransaction {
+                    if status != .idle { _ = try? connection.query("ROLLBACK") }
+                    throw .partiallyApplied(
+                        file: file, line: line, column: column, error, statementsRun: count, command: command)
+                }
                 throw .failed(file: file, line: line, column: column, error)
             }
+            var status = connection.transactionStatus
+            if status == .inTransaction, inTransaction,
+                (try? connection.query("SELECT pg_current_xact_id_if_assigned()::text").scalar) != transactionID
+            {
+                status = .otherTransaction
+            }
+            guard status == expected else {
+                _ = try? connection.query("ROLLBACK")
+                throw .transactionControl(
+                    file: file, line: statement.line, column: statement.column, status: status, expected: expected)
+            }
+            count += 1
         }
     }
 

@@ -13,6 +13,8 @@ public struct Migration: Sendable, Equatable {
     public var checksum: String
     /// False when the up file starts with `-- rg-crm:no-transaction` (for `CREATE INDEX CONCURRENTLY`).
     public var transactional: Bool
+    /// The same for the down file (for `DROP INDEX CONCURRENTLY`).
+    public var downTransactional: Bool = true
 
     /// `0001_crm_core`, the file stem shared by up and down.
     public var id: String { "\(Migration.format(version))_\(name)" }
@@ -23,6 +25,27 @@ public struct Migration: Sendable, Equatable {
     }
 
     public static let noTransactionDirective = "-- rg-crm:no-transaction"
+
+    /// Whether a file's first line is the no-transaction directive. Any other `-- rg-crm:` comment line, or the
+    /// directive anywhere else or misspelt (case, spacing), is refused rather than silently ignored.
+    static func isNonTransactional(_ text: String, path: String) throws(MigrationError) -> Bool {
+        var found = false
+        let lines = normalisedLineEndings(text).split(separator: "\n", omittingEmptySubsequences: false)
+        for (offset, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard trimmed.hasPrefix("--") else { continue }
+            let comment = trimmed.dropFirst(2).trimmingCharacters(in: .whitespaces).lowercased()
+            guard comment.hasPrefix("rg-crm:") || comment.hasPrefix("rg-crm :") else { continue }
+            guard offset == 0, trimmed == noTransactionDirective else {
+                let column = line.unicodeScalars.prefix { $0 == " " || $0 == "\t" }.count + 1
+                throw .source(
+                    "\(path):\(offset + 1):\(column)",
+                    "not an rg-crm directive: the only one is '\(noTransactionDirective)', spelt exactly so, as the file's first line")
+            }
+            found = true
+        }
+        return found
+    }
 
     public static func checksum(of text: String) -> String {
         Digest.sha256Hex(normalisedLineEndings(text))
@@ -61,46 +84,62 @@ public enum MigrationSource {
             throw .source(directory, "cannot list the migrations folder (does it exist?)")
         }
         struct Pair {
+            var stem: String
             var name: String
             var up: String?
             var down: String?
         }
         var pairs: [Int: Pair] = [:]
-        for file in names.sorted() where file.hasSuffix(".sql") {
-            guard let parsed = parse(file) else {
-                throw .source(
-                    (directory as NSString).appendingPathComponent(file),
-                    "not a migration file name: expected NNNN_name.up.sql or NNNN_name.down.sql (name in snake_case)")
-            }
+        // A name ending in .sql in any case is a migration file or a mistake, never something to skip.
+        for file in names.sorted() where file.lowercased().hasSuffix(".sql") {
             let path = (directory as NSString).appendingPathComponent(file)
-            var pair = pairs[parsed.version] ?? Pair(name: parsed.name)
+            guard let parsed = parse(file) else {
+                throw .source(path, "not a migration file name: expected NNNN_name.up.sql or NNNN_name.down.sql (name in snake_case, extension in lower case)")
+            }
+            let stem = String(file.prefix { $0 != "." })
+            var pair = pairs[parsed.version] ?? Pair(stem: stem, name: parsed.name)
             if pair.name != parsed.name {
                 throw .source(path, "version \(Migration.format(parsed.version)) is used by two names: '\(pair.name)' and '\(parsed.name)'")
+            }
+            // A version is its number: 005_a and 0005_a are the same version, and one must not silently win.
+            if pair.stem != stem {
+                throw .source(
+                    path, "version \(Migration.format(parsed.version)) is also written '\(pair.stem)': a version is its number, keep one spelling")
             }
             if parsed.isUp { pair.up = path } else { pair.down = path }
             pairs[parsed.version] = pair
         }
         var migrations: [Migration] = []
         for (version, pair) in pairs.sorted(by: { $0.key < $1.key }) {
-            let stem = (directory as NSString).appendingPathComponent("\(Migration.format(version))_\(pair.name)")
+            let stem = (directory as NSString).appendingPathComponent(pair.stem)
             guard let up = pair.up else { throw .source("\(stem).up.sql", "missing: every version needs an up file") }
             guard let down = pair.down else { throw .source("\(stem).down.sql", "missing: every version needs a down file") }
             let upSQL = try read(up)
             let downSQL = try read(down)
-            let firstLine = upSQL.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-            let transactional = firstLine.trimmingCharacters(in: .whitespacesAndNewlines) != Migration.noTransactionDirective
-            for (path, sql) in [(up, upSQL), (down, downSQL)] {
-                for statement in SQLScript.statements(sql)
-                where ["BEGIN", "COMMIT", "ROLLBACK", "START", "END", "SAVEPOINT", "RELEASE"].contains(SQLScript.leadingKeyword(statement.text)) {
+            let transactional = try !Migration.isNonTransactional(upSQL, path: up)
+            let downTransactional = try !Migration.isNonTransactional(downSQL, path: down)
+            for (path, sql, inTransaction) in [(up, upSQL, transactional), (down, downSQL, downTransactional)] {
+                let (statements, metaCommands) = SQLScript.scan(sql)
+                if let meta = metaCommands.first {
+                    throw .source(
+                        "\(path):\(meta.line):\(meta.column)",
+                        "a backslash outside quotes is a psql meta-command; rg-crm sends SQL statements only")
+                }
+                for statement in statements {
+                    guard let command = SQLScript.transactionControl(statement.text) else { continue }
                     throw .source(
                         "\(path):\(statement.line):\(statement.column)",
-                        "transaction control in a migration file; rg-crm wraps each migration in its own transaction (use \(Migration.noTransactionDirective) for statements that cannot run in one)")
+                        "transaction control in a migration file (\(command)): rg-crm "
+                            + (inTransaction
+                                ? "wraps each migration in its own transaction (use \(Migration.noTransactionDirective) for statements that cannot run in one)"
+                                : "runs each statement of a \(Migration.noTransactionDirective) file on its own"))
                 }
             }
             migrations.append(
                 Migration(
                     version: version, name: pair.name, upPath: up, downPath: down, upSQL: upSQL, downSQL: downSQL,
-                    checksum: Migration.checksum(of: upSQL), transactional: transactional))
+                    checksum: Migration.checksum(of: upSQL), transactional: transactional,
+                    downTransactional: downTransactional))
         }
         return migrations
     }
@@ -122,7 +161,11 @@ public enum MigrationSource {
     private static func read(_ path: String) throws(MigrationError) -> String {
         do {
             let bytes = try BoundedFile.read(path, limit: maximumFileSize)
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw MigrationError.source(path, "is not valid UTF-8") }
+            guard var text = String(validating: bytes, as: UTF8.self) else {
+                throw MigrationError.source(path, "is not valid UTF-8")
+            }
+            // An editor's byte order mark is not SQL (psql drops it too), and must not hide the first line.
+            if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
             return text
         } catch let error as MigrationError {
             throw error

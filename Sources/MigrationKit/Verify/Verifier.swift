@@ -50,7 +50,7 @@ extension Migrator {
         }
         // MigrationSource.load returns versions in order.
         for migration in migrations {
-            guard migration.transactional else {
+            guard migration.transactional && migration.downTransactional else {
                 skipped.append(migration)
                 continue
             }
@@ -90,14 +90,12 @@ extension Migrator {
         do {
             try runScript(sql, file: file)
         } catch {
+            // Only a failed statement is a finding; anything else (above all a statement that ended verify's
+            // transaction) stops verify, and its deferred ROLLBACK leaves the live schema as it was.
+            guard case .failed(_, let line, let column, let cause) = error else { throw error }
             try run("ROLLBACK TO SAVEPOINT rg_crm_verify")
-            let reason: String
-            if case .failed(_, let line, let column, let cause) = error {
-                reason = "line \(line), column \(column): \(cause)"
-            } else {
-                reason = "\(error)"
-            }
-            findings.append(VerifyFinding(file: file, message: "fails during \(phase) at \(reason)"))
+            findings.append(
+                VerifyFinding(file: file, message: "fails during \(phase) at line \(line), column \(column): \(cause)"))
             return nil
         }
         try run("RELEASE SAVEPOINT rg_crm_verify")

@@ -166,7 +166,8 @@ extension Db {
             let report = try reportingErrors { try database.migrator().verify() }
             for finding in report.findings { Terminal.note("rg-crm: error: \(finding)") }
             for migration in report.skipped {
-                Terminal.note("note: \(migration.upPath): non-transactional, not replayed (it cannot run inside the verify transaction)")
+                let file = migration.transactional ? migration.downPath : migration.upPath
+                Terminal.note("note: \(file): non-transactional, not replayed (it cannot run inside the verify transaction)")
             }
             if !report.findings.isEmpty {
                 throw ExitCode(ExitCodes.failure)
