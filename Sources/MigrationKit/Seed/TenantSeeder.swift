@@ -282,7 +282,9 @@ public final class TenantSeeder {
         case TenantRoles.marker(database: database, tenantID: tenantID, access: access)?:
             return (.keep, state)
         case nil, ""?:
-            guard state.mappedTenantID != nil else { throw refused("it has no rg-crm marker and this database does not map it to the tenant") }
+            guard state.mappedTenantID != nil else {
+                throw refused("it has no rg-crm marker and this database does not map it to the tenant")
+            }
             return (.mark, state)
         case let other?:
             throw refused(other.hasPrefix("rg-crm ") ? "its marker says \"\(other)\"" : "its comment is not an rg-crm marker")
@@ -290,7 +292,7 @@ public final class TenantSeeder {
     }
 
     private func roleState(_ role: String, group: String?) throws(SeedError) -> RoleState {
-        let row = try run(
+        let result = try run(
             """
             SELECT r.oid IS NOT NULL, shobj_description(r.oid, 'pg_authid'),
                    coalesce(r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls, false),
@@ -301,9 +303,8 @@ public final class TenantSeeder {
               LEFT JOIN pg_roles g ON g.rolname = $2::name
               LEFT JOIN crm.crm_tenant_roles m ON m.role_name = n.name
               LEFT JOIN crm.crm_tenants t ON t.id = m.tenant_id
-            """, [role, group]
-        ).rows.first ?? []
-        guard row.count == 7 else { return RoleState() }
+            """, [role, group])
+        guard let row = result.rows.first, row.count == 7 else { return RoleState() }
         return RoleState(
             exists: row[0] == "t", comment: row[1], privileged: row[2] == "t", mappedTenantID: row[3], mappedTenantSlug: row[4],
             mappedAccess: row[5], isMember: row[6] == "t")
