@@ -327,6 +327,55 @@ import Testing
         }
     }
 
+    @Test func theSeederItselfRefusesAPrefixThatCouldCollide() throws {
+        try TenantDatabase.with("libprefix") { database throws in
+            try migrate(database.url)
+            let configs = try ConfigFixtures.copy(as: "acme")
+            for prefix in [database.rolePrefix + "_beta", database.rolePrefix + "_", "pg"] {
+                #expect { try seed(database, "acme", configs: configs, prefix: prefix) } throws: {
+                    "\($0)".hasPrefix("role prefix '\(prefix)' must be 1 to 16 lowercase letters or digits")
+                }
+            }
+            #expect(try Connection(conninfo: database.url).query("SELECT count(*) FROM crm.crm_tenants").scalar == "0")
+        }
+    }
+
+    /// A table a later migration adds without row-level security, or a view that runs with its owner's rights,
+    /// would show every tenant's rows: the group roles get nothing on them, and lose what they were given.
+    @Test func onlyWhatRowLevelSecurityGuardsIsGranted() throws {
+        try TenantDatabase.with("rlsonly") { database throws in
+            try migrate(database.url)
+            let owner = try Connection(conninfo: database.url)
+            try owner.query("CREATE TABLE crm.crm_unguarded (tenant_id uuid, note text)")
+            try owner.query("CREATE TABLE crm.crm_half_guarded (tenant_id uuid, note text)")
+            try owner.query("ALTER TABLE crm.crm_half_guarded ENABLE ROW LEVEL SECURITY")
+            try owner.query("CREATE VIEW crm.owner_rights_leads AS SELECT tenant_id, source FROM crm.crm_leads")
+            let configs = try ConfigFixtures.copy(as: "acme")
+            _ = try seed(database, "acme", configs: configs)
+            let roles = TenantRoles(prefix: database.rolePrefix, slug: try Slug("acme"))
+            func privileges() throws -> [[String?]] {
+                try owner.query(
+                    """
+                    SELECT c.relname::text, g.role FROM pg_class c CROSS JOIN unnest(ARRAY[$1, $2]) AS g (role)
+                     WHERE c.relnamespace = 'crm'::regnamespace AND c.relkind IN ('r', 'v', 'S')
+                       AND (has_table_privilege(g.role, c.oid, 'SELECT') OR has_table_privilege(g.role, c.oid, 'INSERT')
+                            OR (c.relkind = 'S' AND has_sequence_privilege(g.role, c.oid, 'USAGE')))
+                       AND c.relname IN ('crm_unguarded', 'crm_half_guarded', 'owner_rights_leads', 'crm_tenant_roles', 'schema_migrations',
+                                         'crm_deal_stage_history_id_seq')
+                    """, [roles.groupApp, roles.groupReader]
+                ).rows
+            }
+            #expect(try privileges().isEmpty)
+            try owner.query("GRANT SELECT ON crm.crm_unguarded, crm.owner_rights_leads TO \(try owner.quoteIdentifier(roles.groupReader))")
+            let reseed = try seed(database, "acme", configs: configs)
+            #expect(reseed.changes.map(\.description) == ["updated privileges of \(roles.groupApp) and \(roles.groupReader) (2 revoke(s))"])
+            #expect(try privileges().isEmpty)
+            // What RLS guards is still granted.
+            #expect(try owner.query("SELECT has_table_privilege($1, 'crm.crm_leads', 'INSERT')", [roles.groupApp]).scalar == "t")
+            #expect(try owner.query("SELECT has_table_privilege($1, 'crm.crm_segments', 'SELECT')", [roles.groupReader]).scalar == "t")
+        }
+    }
+
     @Test func listingAndRemovingWithoutTheSchemaSayToMigrate() throws {
         try TenantDatabase.with("noschema2") { database throws in
             let directory = TenantDirectory(connection: try Connection(conninfo: database.url))

@@ -30,6 +30,7 @@ public enum SeedError: Error, Sendable, CustomStringConvertible {
     case groupRoleNotUsable(role: String, reason: String)
     /// DROP ROLE refused: something (in this or another database) still depends on the role.
     case roleInUse(role: String, detail: String)
+    case invalidRolePrefix(String)
 
     public var description: String {
         switch self {
@@ -44,6 +45,8 @@ public enum SeedError: Error, Sendable, CustomStringConvertible {
             return "role \(role) already exists but rg-crm cannot prove it is tenant \(tenant)'s in database \(database): \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
         case .groupRoleNotUsable(let role, let reason):
             return "role \(role) already exists but is not an rg-crm group role: \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
+        case .invalidRolePrefix(let prefix):
+            return "role prefix '\(prefix)' must be \(TenantRoles.prefixRule), so that no two tenants' role names can collide"
         case .roleInUse(let role, let detail):
             return "role \(role) cannot be dropped: \(Self.oneLine(detail)); revoke those privileges or reassign those objects, then run tenant remove again (nothing was changed)"
         }
@@ -60,17 +63,21 @@ public enum SeedError: Error, Sendable, CustomStringConvertible {
 public final class TenantSeeder {
     private let connection: Connection
     private let roles: TenantRoles
+    private let rolePrefix: String
     private let plan: SeedPlan
 
     public init(connection: Connection, plan: SeedPlan, rolePrefix: String = TenantRoles.defaultPrefix) {
         self.connection = connection
         self.plan = plan
+        self.rolePrefix = rolePrefix
         self.roles = TenantRoles(prefix: rolePrefix, slug: plan.tenant.slug)
     }
 
     /// With `dryRun` everything runs and is then rolled back: the report is exactly what a real run would do.
     public func seed(dryRun: Bool = false) throws(SeedError) -> SeedReport {
         var changes: [SeedChange] = []
+        // The command line checks this too; a library caller cannot get around the proof in TenantRoles either.
+        guard TenantRoles.isValidPrefix(rolePrefix) else { throw .invalidRolePrefix(rolePrefix) }
         let tenantID = try connection.transaction(commit: !dryRun, wrap: SeedError.database) { () throws(SeedError) -> String in
             try Self.requireSchema(connection)
             // Seeds of one tenant wait for each other; different tenants seed in parallel, except for the moment
@@ -316,17 +323,24 @@ public final class TenantSeeder {
         try run("COMMENT ON ROLE \(try quoted(role)) IS \(literal)")
     }
 
-    /// The group roles' privileges on every table and view of schema crm (but the engine's own and the role
-    /// mapping), granted only where missing so that a re-seed changes nothing, and anything more revoked:
-    /// crm_tenants and crm_tenant_settings are the platform's (SELECT only), and no sequence is granted — the one
-    /// sequence, crm_deal_stage_history's identity, is advanced by INSERT without any privilege on it, and USAGE
-    /// would let a tenant call nextval and watch every tenant's activity. One query finds what differs.
+    /// The group roles' privileges in schema crm, granted only where missing so that a re-seed changes nothing,
+    /// and anything more revoked. Only what row-level security guards is granted: tables with RLS enabled and
+    /// forced, and security_invoker views over them — so the engine's history, the role mapping and any table a
+    /// later migration adds without RLS stay out of every tenant's reach. crm_tenants and crm_tenant_settings are
+    /// the platform's (SELECT only), and no sequence is granted: the one sequence, crm_deal_stage_history's
+    /// identity, is advanced by INSERT without any privilege on it, and USAGE would let a tenant call nextval and
+    /// watch every tenant's activity. One query finds what differs.
     private func grantGroupPrivileges(_ changes: inout [SeedChange]) throws(SeedError) {
         let differences = try run(
             """
             WITH objects AS (
                 SELECT c.relname, c.relkind::text AS kind, c.relacl, g.role, g.access,
-                       CASE WHEN c.relkind = 'S' OR c.relname IN ('schema_migrations', 'crm_tenant_roles') THEN ARRAY[]::text[]
+                       CASE WHEN c.relkind = 'S' THEN ARRAY[]::text[]
+                            WHEN c.relkind = 'r' AND NOT (c.relrowsecurity AND c.relforcerowsecurity) THEN ARRAY[]::text[]
+                            WHEN c.relkind = 'v' AND NOT EXISTS (
+                                     SELECT 1 FROM pg_options_to_table(c.reloptions) o
+                                      WHERE o.option_name = 'security_invoker' AND lower(o.option_value) IN ('true', 'on', 'yes', '1'))
+                                 THEN ARRAY[]::text[]
                             WHEN c.relkind = 'v' OR c.relname IN ('crm_tenants', 'crm_tenant_settings') OR g.access = 'reader' THEN ARRAY['SELECT']
                             ELSE ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'] END AS wanted
                   FROM pg_class c
