@@ -85,7 +85,8 @@ public final class TenantDirectory {
                 let role = row[0] ?? ""
                 let access = TenantRoles.Access(rawValue: row[1] ?? "") ?? .app
                 guard row[3] == TenantRoles.marker(database: database, tenantID: tenantID, access: access) else {
-                    kept.append((role, row[3].map { $0.hasPrefix("rg-crm ") ? "its marker says \"\($0)\"" : "it has no rg-crm marker" } ?? "it has no rg-crm marker"))
+                    let why = row[3].map { $0.hasPrefix("rg-crm ") ? "its marker says \"\($0)\"" : "it has no rg-crm marker" } ?? "it has no rg-crm marker"
+                    kept.append((role, why + "; drop it by hand if nothing else uses it"))
                     continue
                 }
                 let quoted: String
