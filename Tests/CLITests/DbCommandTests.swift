@@ -11,10 +11,10 @@ import Testing
             let results = running.map { $0.wait() }
             for result in results { #expect(result.status == 0, "\(result.stderr)") }
             let summaries = results.map(\.stdout)
-            #expect(summaries.filter { $0.hasPrefix("Applied 4 migration(s)") }.count == 1)
-            #expect(summaries.filter { $0 == "Database is up to date at version 0004; nothing to apply.\n" }.count == 3)
+            #expect(summaries.filter { $0.hasPrefix("Applied 5 migration(s)") }.count == 1)
+            #expect(summaries.filter { $0 == "Database is up to date at version 0005; nothing to apply.\n" }.count == 3)
             let counts = try Connection(conninfo: url).query("SELECT version, count(*) FROM crm.schema_migrations GROUP BY 1 ORDER BY 1")
-            #expect(counts.rows == [["1", "1"], ["2", "1"], ["3", "1"], ["4", "1"]])
+            #expect(counts.rows == [["1", "1"], ["2", "1"], ["3", "1"], ["4", "1"], ["5", "1"]])
         }
     }
 
@@ -26,7 +26,7 @@ import Testing
             let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [[String: Any]]])
             #expect(json["applied"]?.map { $0["version"] as? Int } == [1, 2])
             #expect(json["applied"]?.allSatisfy { ($0["checksum"] as? String)?.count == 64 && $0["applied_at"] is String && $0["name"] is String } == true)
-            #expect(json["pending"]?.map { $0["name"] as? String } == ["read_models", "tenant_isolation"])
+            #expect(json["pending"]?.map { $0["name"] as? String } == ["read_models", "tenant_isolation", "tenant_role_hardening"])
         }
     }
 
@@ -36,7 +36,7 @@ import Testing
             let refused = try RGCRMProcess.run(["db", "rollback", "--to", "0", "--database-url", url])
             #expect(refused.status == 2)
             #expect(refused.stderr == "rg-crm: error: rollback drops tables and their data; run again with --yes to confirm\n")
-            #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.schema_migrations").scalar == "4")
+            #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.schema_migrations").scalar == "5")
 
             let done = try RGCRMProcess.run(["db", "rollback", "--to", "0", "--yes", "--database-url", url])
             #expect(done.status == 0, "\(done.stderr)")
@@ -58,13 +58,13 @@ import Testing
         try TestDatabase.with("failcli") { url throws in
             let migrations = try TestPaths.copyOfMigrations()
             try "CREATE TABLE crm.extra (tenant_id uuid);\nINSERT INTO crm.extra VALUES ('not-a-uuid');\n".write(
-                toFile: migrations + "/0005_extra.up.sql", atomically: true, encoding: .utf8)
-            try "DROP TABLE crm.extra;\n".write(toFile: migrations + "/0005_extra.down.sql", atomically: true, encoding: .utf8)
+                toFile: migrations + "/0006_extra.up.sql", atomically: true, encoding: .utf8)
+            try "DROP TABLE crm.extra;\n".write(toFile: migrations + "/0006_extra.down.sql", atomically: true, encoding: .utf8)
             let result = try RGCRMProcess.run(["db", "migrate", "--database-url", url, "--migrations", migrations])
             #expect(result.status == 1)
             let lines = result.stderr.split(separator: "\n")
             let error = try #require(lines.last)
-            #expect(error.hasPrefix("rg-crm: error: \(migrations)/0005_extra.up.sql:2:31: invalid input syntax for type uuid: \"not-a-uuid\" (SQLSTATE 22P02)"))
+            #expect(error.hasPrefix("rg-crm: error: \(migrations)/0006_extra.up.sql:2:31: invalid input syntax for type uuid: \"not-a-uuid\" (SQLSTATE 22P02)"))
             #expect(try Connection(conninfo: url).query("SELECT to_regclass('crm.extra') IS NULL").scalar == "t")
         }
     }
@@ -72,9 +72,9 @@ import Testing
     @Test func aKilledMigrationLeavesNothingHalfApplied() throws {
         try TestDatabase.with("killed") { url throws in
             let migrations = try TestPaths.copyOfMigrations()
-            let slow = migrations + "/0005_slow.up.sql"
+            let slow = migrations + "/0006_slow.up.sql"
             try "CREATE TABLE crm.half (id int);\nINSERT INTO crm.half VALUES (1);\nSELECT pg_sleep(30);\n".write(toFile: slow, atomically: true, encoding: .utf8)
-            try "DROP TABLE crm.half;\n".write(toFile: migrations + "/0005_slow.down.sql", atomically: true, encoding: .utf8)
+            try "DROP TABLE crm.half;\n".write(toFile: migrations + "/0006_slow.down.sql", atomically: true, encoding: .utf8)
             let running = try RGCRMProcess.start(["db", "migrate", "--database-url", url, "--migrations", migrations])
             let connection = try Connection(conninfo: url)
             // Wait until the slow migration is sleeping inside its transaction, then kill the process.
@@ -96,7 +96,7 @@ import Testing
             }
             #expect(gone, "the server should abort the dead client's migration within seconds")
             #expect(try connection.query("SELECT to_regclass('crm.half') IS NULL").scalar == "t")
-            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == "4")
+            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == "5")
             try String(contentsOfFile: slow, encoding: .utf8).replacingOccurrences(of: "pg_sleep(30)", with: "pg_sleep(0)")
                 .write(toFile: slow, atomically: true, encoding: .utf8)
             let rerun = try RGCRMProcess.run(["db", "migrate", "--database-url", url, "--migrations", migrations])
@@ -162,7 +162,7 @@ import Testing
         try TestDatabase.with("env") { url throws in
             let result = try RGCRMProcess.run(["db", "migrate"], environment: ["DATABASE_URL": url])
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.schema_migrations").scalar == "4")
+            #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.schema_migrations").scalar == "5")
         }
     }
 

@@ -82,4 +82,79 @@ import Testing
             #expect(try connection.query("SELECT count(*) FROM pg_roles WHERE rolname LIKE $1", [database.rolePrefix + "\\_%"]).scalar == "0")
         }
     }
+
+    /// The issue's reproductions, as a deployment runs them: real logins granted the tenant roles.
+    @Test func aPrefixThatCouldMakeAnotherTenantsRoleNameIsRefused() throws {
+        try TenantDatabase.with("clicollide") { database throws in
+            try migrated(database)
+            let configs = try ConfigFixtures.copies(as: ["acme", "beta_acme", "tenant"])
+            let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
+            for slug in ["acme", "beta_acme"] {
+                let result = try RGCRMProcess.run(["db", "seed", "--tenant", slug, "--config-dir", configs], environment: environment)
+                #expect(result.status == 0, "\(result.stderr)")
+            }
+            let owner = try Connection(conninfo: database.url)
+            try owner.query("INSERT INTO crm.crm_contacts (tenant_id, email) SELECT id, 'klant@acme.nl' FROM crm.crm_tenants WHERE slug = 'acme'")
+            let betaLogin = try database.connect(as: "\(database.rolePrefix)_beta_acme_app")
+            let mappings = try owner.query("SELECT role_name::text, tenant_id::text FROM crm.crm_tenant_roles ORDER BY 1").rows
+
+            // <prefix>_beta + acme named <prefix>_beta_acme_app, beta_acme's role; <prefix>_ + tenant named the group role.
+            for (prefix, slug) in [("\(database.rolePrefix)_beta", "acme"), ("\(database.rolePrefix)_", "tenant"), ("pg", "acme")] {
+                for arguments in [["db", "seed", "--tenant", slug, "--config-dir", configs], ["tenant", "remove", slug, "--confirm", slug]] {
+                    let result = try RGCRMProcess.run(arguments + ["--role-prefix", prefix], environment: environment)
+                    #expect(result.status == 2, "\(arguments) \(prefix): \(result.stdout)")
+                    #expect(result.stderr.contains("role prefix '\(prefix)' must be 1 to 16 lowercase letters or digits, starting with a letter (no underscore)"), "\(result.stderr)")
+                }
+            }
+            let viaEnvironment = try RGCRMProcess.run(
+                ["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: ["RG_CRM_ROLE_PREFIX": database.rolePrefix + "_beta", "DATABASE_URL": database.url])
+            #expect(viaEnvironment.status == 2)
+            #expect(try owner.query("SELECT role_name::text, tenant_id::text FROM crm.crm_tenant_roles ORDER BY 1").rows == mappings)
+            #expect(try betaLogin.query("SELECT count(*) FROM crm.crm_contacts").scalar == "0")
+        }
+    }
+
+    @Test func removeDropsTheTenantsOwnRolesWhateverPrefixItIsGiven() throws {
+        try TenantDatabase.with("cliremove") { database throws in
+            try migrated(database)
+            let configs = try ConfigFixtures.copy(as: "acme")
+            let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
+            #expect(try RGCRMProcess.run(["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment).status == 0)
+            let login = try database.connect(as: "\(database.rolePrefix)_acme_app")
+            let removed = try RGCRMProcess.run(["tenant", "remove", "acme", "--confirm", "acme", "--role-prefix", "zz"], environment: environment)
+            #expect(removed.status == 0, "\(removed.stderr)")
+            #expect(removed.stdout.hasSuffix("; dropped roles \(database.rolePrefix)_acme_app, \(database.rolePrefix)_acme_reader\n"), "\(removed.stdout)")
+            let owner = try Connection(conninfo: database.url)
+            #expect(try owner.query("SELECT count(*) FROM pg_roles WHERE rolname LIKE $1", [database.rolePrefix + "\\_acme\\_%"]).scalar == "0")
+            #expect(throws: PostgresError.self) { try login.query("SET ROLE \(try login.quoteIdentifier("\(database.rolePrefix)_acme_app"))") }
+        }
+    }
+
+    @Test func removingARoleSomethingStillUsesFailsInOneLine() throws {
+        try TenantDatabase.with("clidepend") { database throws in
+            try migrated(database)
+            let configs = try ConfigFixtures.copy(as: "acme")
+            let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
+            #expect(try RGCRMProcess.run(["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment).status == 0)
+            let owner = try Connection(conninfo: database.url)
+            try owner.query("GRANT SELECT ON crm.crm_leads, crm.crm_deals, crm.crm_contacts TO \(try owner.quoteIdentifier("\(database.rolePrefix)_acme_reader"))")
+            let result = try RGCRMProcess.run(["tenant", "remove", "acme", "--confirm", "acme"], environment: environment)
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("rg-crm: error: role \(database.rolePrefix)_acme_reader cannot be dropped: privileges for table crm.crm_"), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            #expect(try owner.query("SELECT count(*) FROM crm.crm_tenants").scalar == "1")
+        }
+    }
+
+    @Test func listAndRemoveOnAnUnmigratedDatabaseSayToMigrate() throws {
+        try TestDatabase.with("clinoschema") { url throws in
+            for arguments in [["tenant", "list"], ["tenant", "list", "--format", "json"], ["tenant", "remove", "acme", "--confirm", "acme"]] {
+                let result = try RGCRMProcess.run(arguments + ["--database-url", url])
+                #expect(result.status == 1, "\(arguments)")
+                #expect(result.stderr.hasPrefix("rg-crm: error: the CRM schema is not there or not up to date ("), "\(result.stderr)")
+                #expect(result.stderr.hasSuffix(" is missing): run rg-crm db migrate first\n"), "\(result.stderr)")
+                #expect(result.stdout.isEmpty)
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ import Testing
 
     @Test func theShippedFolderLoadsInOrder() throws {
         let migrations = try MigrationSource.load(directory: TestPaths.repository("db/migrations"))
-        #expect(migrations.map(\.id) == ["0001_crm_core", "0002_deal_stage_history", "0003_read_models", "0004_tenant_isolation"])
+        #expect(migrations.map(\.id) == ["0001_crm_core", "0002_deal_stage_history", "0003_read_models", "0004_tenant_isolation", "0005_tenant_role_hardening"])
         #expect(migrations.allSatisfy { $0.transactional })
     }
 

@@ -257,7 +257,7 @@ import Testing
                 }
             }
             let before = try mrdjCounts()
-            let directory = TenantDirectory(connection: owner, rolePrefix: database.rolePrefix)
+            let directory = TenantDirectory(connection: owner)
             let report = try directory.remove(try Slug("other"))
             #expect(report.existed)
             #expect(report.droppedRoles == ["\(database.rolePrefix)_other_app", "\(database.rolePrefix)_other_reader"])
@@ -283,7 +283,7 @@ import Testing
             let mine = try addBusiness(owner, slug: "mrdj")
             let app = try database.connect(as: TenantRoles(prefix: database.rolePrefix, slug: try Slug("mrdj")).app)
             #expect(try app.query("SELECT DISTINCT tenant_id::text FROM crm.crm_leads").rows == [[mine["tenant"]]])
-            let removed = try TenantDirectory(connection: owner, rolePrefix: database.rolePrefix).remove(try Slug("tenant"))
+            let removed = try TenantDirectory(connection: owner).remove(try Slug("tenant"))
             #expect(removed.droppedRoles == ["\(database.rolePrefix)_tenant_app", "\(database.rolePrefix)_tenant_reader"])
             #expect(try app.query("SELECT count(*) FROM crm.crm_leads").scalar == "1")
         }

@@ -9,9 +9,17 @@ public struct TenantDatabase: Sendable {
 
     public static func with<T>(_ label: String, _ body: (TenantDatabase) throws -> T) throws -> T {
         let prefix = "t" + UUID().uuidString.prefix(8).lowercased().filter { $0.isLetter || $0.isNumber }
+        // Roles go after the database: the group roles hold privileges in it, which DROP ROLE would refuse.
+        defer { dropRoles(prefix: prefix) }
         return try TestDatabase.with(label) { url throws in
-            defer { dropRoles(prefix: prefix) }
-            return try body(TenantDatabase(url: url, rolePrefix: prefix))
+            try body(TenantDatabase(url: url, rolePrefix: prefix))
+        }
+    }
+
+    /// Two databases on the one cluster sharing a role prefix, as two deployments of one environment would.
+    public static func pair<T>(_ label: String, _ body: (TenantDatabase, TenantDatabase) throws -> T) throws -> T {
+        try with(label) { first throws in
+            try TestDatabase.with(label) { url throws in try body(first, TenantDatabase(url: url, rolePrefix: first.rolePrefix)) }
         }
     }
 
@@ -26,9 +34,11 @@ public struct TenantDatabase: Sendable {
         return try Connection(conninfo: userURL)
     }
 
+    /// Drops the roles of `prefix`, and of any longer prefix starting with it (tests that need a second prefix use
+    /// `rolePrefix + "b"`).
     static func dropRoles(prefix: String) {
         guard let base = try? TestDatabase.baseURL(), let admin = try? Connection(conninfo: base) else { return }
-        let roles = (try? admin.query("SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname DESC", [prefix + "\\_%"]))?.rows ?? []
+        let roles = (try? admin.query("SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname DESC", [prefix + "%"]))?.rows ?? []
         // Logins first (they are members of tenant roles), then tenant roles, then the group roles.
         let ordered = roles.compactMap { $0[0] }.sorted { lhs, rhs in rank(lhs) < rank(rhs) }
         for role in ordered {
@@ -60,6 +70,16 @@ public enum ConfigFixtures {
         try FileManager.default.createDirectory(atPath: "\(directory)/\(newSlug)", withIntermediateDirectories: true)
         try write(tenant, to: "\(directory)/\(newSlug)/tenant.json")
         try write(crm, to: "\(directory)/\(newSlug)/crm.json")
+        return directory
+    }
+
+    /// Copies of mrdj's pack under several slugs, in one temporary config folder.
+    public static func copies(as slugs: [String]) throws -> String {
+        let directory = try copy(as: slugs[0])
+        for slug in slugs.dropFirst() {
+            let other = try copy(as: slug)
+            try FileManager.default.copyItem(atPath: "\(other)/\(slug)", toPath: "\(directory)/\(slug)")
+        }
         return directory
     }
 

@@ -22,18 +22,39 @@ public enum SeedError: Error, Sendable, CustomStringConvertible {
     case database(PostgresError)
     case stageInUse(pipeline: String, stage: String, deals: Int)
     case pipelineInUse(pipeline: String, deals: Int)
-    case schemaMissing
+    /// The object whose absence shows the schema is missing or older than this rg-crm.
+    case schemaMissing(missing: String)
+    /// A role with a tenant role's name exists but rg-crm cannot prove it made it for this tenant in this database.
+    case roleNotProven(role: String, tenant: String, database: String, reason: String)
+    /// A role with a group role's name exists but is not one rg-crm made (or could safely have made).
+    case groupRoleNotUsable(role: String, reason: String)
+    /// DROP ROLE refused: something (in this or another database) still depends on the role.
+    case roleInUse(role: String, detail: String)
+    case invalidRolePrefix(String)
 
     public var description: String {
         switch self {
-        case .database(let error): return error.description
+        case .database(let error): return Self.oneLine(error.description)
         case .stageInUse(let pipeline, let stage, let deals):
             return "stage '\(stage)' of pipeline '\(pipeline)' is used by \(deals) deal(s) and cannot be removed; move those deals to another stage first, or keep the stage in crm.json (nothing was changed)"
         case .pipelineInUse(let pipeline, let deals):
             return "pipeline '\(pipeline)' has \(deals) deal(s) and cannot be removed; keep it in crm.json or move its deals first (nothing was changed)"
-        case .schemaMissing:
-            return "the CRM schema is not there or not up to date (crm.crm_tenant_roles is missing): run rg-crm db migrate first"
+        case .schemaMissing(let missing):
+            return "the CRM schema is not there or not up to date (\(missing) is missing): run rg-crm db migrate first"
+        case .roleNotProven(let role, let tenant, let database, let reason):
+            return "role \(role) already exists but rg-crm cannot prove it is tenant \(tenant)'s in database \(database): \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
+        case .groupRoleNotUsable(let role, let reason):
+            return "role \(role) already exists but is not an rg-crm group role: \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
+        case .invalidRolePrefix(let prefix):
+            return "role prefix '\(prefix)' must be \(TenantRoles.prefixRule), so that no two tenants' role names can collide"
+        case .roleInUse(let role, let detail):
+            return "role \(role) cannot be dropped: \(Self.oneLine(detail)); revoke those privileges or reassign those objects, then run tenant remove again (nothing was changed)"
         }
+    }
+
+    /// The server's multi-line messages (DROP ROLE's dependency DETAIL lists one object a line) as one line.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 }
 
@@ -42,19 +63,23 @@ public enum SeedError: Error, Sendable, CustomStringConvertible {
 public final class TenantSeeder {
     private let connection: Connection
     private let roles: TenantRoles
+    private let rolePrefix: String
     private let plan: SeedPlan
 
     public init(connection: Connection, plan: SeedPlan, rolePrefix: String = TenantRoles.defaultPrefix) {
         self.connection = connection
         self.plan = plan
+        self.rolePrefix = rolePrefix
         self.roles = TenantRoles(prefix: rolePrefix, slug: plan.tenant.slug)
     }
 
     /// With `dryRun` everything runs and is then rolled back: the report is exactly what a real run would do.
     public func seed(dryRun: Bool = false) throws(SeedError) -> SeedReport {
         var changes: [SeedChange] = []
+        // The command line checks this too; a library caller cannot get around the proof in TenantRoles either.
+        guard TenantRoles.isValidPrefix(rolePrefix) else { throw .invalidRolePrefix(rolePrefix) }
         let tenantID = try connection.transaction(commit: !dryRun, wrap: SeedError.database) { () throws(SeedError) -> String in
-            guard try run("SELECT to_regclass('crm.crm_tenant_roles') IS NOT NULL").scalar == "t" else { throw SeedError.schemaMissing }
+            try Self.requireSchema(connection)
             // Seeds of one tenant wait for each other; different tenants seed in parallel, except for the moment
             // they touch the group roles every tenant shares (created once, granted once).
             try run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:\(plan.tenant.slug)"])
@@ -66,6 +91,24 @@ public final class TenantSeeder {
             return tenantID
         }
         return SeedReport(tenantID: tenantID, changes: changes, dryRun: dryRun)
+    }
+
+    /// Seeding and offboarding need migration 0005 (a role mapping that is never repointed, a function that
+    /// answers only for the session's own roles); listing needs only the tenants table. An older schema is
+    /// refused with what to do, instead of the server's "relation … does not exist".
+    static func requireSchema(_ connection: Connection, listingOnly: Bool = false) throws(SeedError) {
+        let probes = [
+            ("crm.crm_tenants", "to_regclass('crm.crm_tenants')"),
+            ("crm.crm_tenant_roles", "to_regclass('crm.crm_tenant_roles')"),
+            ("crm.crm_tenant_roles_never_repointed()", "to_regprocedure('crm.crm_tenant_roles_never_repointed()')"),
+        ].prefix(listingOnly ? 1 : 3)
+        let present: [String?]
+        do {
+            present = try connection.query("SELECT " + probes.map { "(\($0.1) IS NOT NULL)::text" }.joined(separator: ", ")).rows.first ?? []
+        } catch { throw .database(error) }
+        for (index, probe) in probes.enumerated() where present.count <= index || present[index] != "true" {
+            throw .schemaMissing(missing: probe.0)
+        }
     }
 
     // MARK: - Tenant row
@@ -94,32 +137,110 @@ public final class TenantSeeder {
 
     // MARK: - Roles and grants
 
+    /// A role as it is before the seed changes anything.
+    private struct RoleState {
+        var exists = false
+        var comment: String?
+        /// Can log in, or has SUPERUSER, CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS.
+        var privileged = false
+        var mappedTenantID: String?
+        var mappedTenantSlug: String?
+        var mappedAccess: String?
+        /// A member of its group role (tenant roles only).
+        var isMember = false
+    }
+
+    private enum RoleAction { case keep, create, mark }
+
+    /// How often the role step is tried again after losing a race to a seed in another database of the cluster.
+    static let roleAttempts = 10
+
+    /// Roles are the cluster's and advisory locks are a database's: seeds in two databases can both find a role
+    /// missing and both create it (the second waits, then fails on pg_authid_rolname_index), or both mark or grant
+    /// one. The role step therefore runs in a savepoint and, on such a race, is rolled back and decided again from
+    /// what the other seed committed (which it has waited for by then).
     private func ensureRoles(tenantID: String, _ changes: inout [SeedChange]) throws(SeedError) {
         try run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:group-roles:\(roles.groupApp)"])
-        for group in [roles.groupApp, roles.groupReader] where try !roleExists(group) {
-            try run("CREATE ROLE \(try quoted(group)) NOLOGIN")
-            changes.append(SeedChange(kind: .created, object: "role \(group)"))
+        let database = try run("SELECT current_database()::text").scalar ?? ""
+        var attempt = 1
+        while true {
+            try run("SAVEPOINT rg_crm_roles")
+            var attemptChanges: [SeedChange] = []
+            do throws(SeedError) {
+                try ensureRolesOnce(tenantID: tenantID, database: database, &attemptChanges)
+                try run("RELEASE SAVEPOINT rg_crm_roles")
+                changes += attemptChanges
+                return
+            } catch .database(let error) where attempt < Self.roleAttempts && Self.isRoleRace(error) {
+                try run("ROLLBACK TO SAVEPOINT rg_crm_roles")
+                attempt += 1
+            }
+        }
+    }
+
+    /// Errors another transaction's concurrent work on the same shared catalog rows causes: the role it created
+    /// after this one looked (42710 once committed, 23505 while this one waited on it), a deadlock, a catalog row
+    /// both updated.
+    static func isRoleRace(_ error: PostgresError) -> Bool {
+        switch error.sqlState {
+        case "42710", "23505", "40001", "40P01": return true
+        case "XX000": return error.message.contains("tuple concurrently updated")
+        default: return false
+        }
+    }
+
+    private func ensureRolesOnce(tenantID: String, database: String, _ changes: inout [SeedChange]) throws(SeedError) {
+        // Everything is decided from reads first: a role that is not provably ours stops the seed before any
+        // CREATE, COMMENT or GRANT (and the transaction takes back the tenant row).
+        var groupActions: [(TenantRoles.Access, RoleAction)] = []
+        var tenantActions: [(TenantRoles.Access, RoleAction, RoleState)] = []
+        for access in TenantRoles.Access.allCases {
+            groupActions.append((access, try decideGroup(access)))
+        }
+        for access in TenantRoles.Access.allCases {
+            let (action, state) = try decideTenantRole(access, tenantID: tenantID, database: database)
+            tenantActions.append((access, action, state))
+        }
+
+        for (access, action) in groupActions {
+            let group = roles.group(access)
+            switch action {
+            case .create:
+                try run("CREATE ROLE \(try quoted(group)) NOLOGIN")
+                try mark(group, TenantRoles.groupMarker(access: access))
+                changes.append(SeedChange(kind: .created, object: "role \(group)"))
+            case .mark:
+                try mark(group, TenantRoles.groupMarker(access: access))
+                changes.append(SeedChange(kind: .updated, object: "role \(group) (marked as rg-crm's group role)"))
+            case .keep: break
+            }
         }
         try grantGroupPrivileges(&changes)
-        for (role, group, access) in [(roles.app, roles.groupApp, "app"), (roles.reader, roles.groupReader, "reader")] {
+        let slug = plan.tenant.slug
+        for (access, action, state) in tenantActions {
+            let role = roles.role(access)
+            let group = roles.group(access)
             var fixes: [String] = []
-            let created = try !roleExists(role)
-            if created {
+            switch action {
+            case .create:
                 try run("CREATE ROLE \(try quoted(role)) NOLOGIN INHERIT")
+                try mark(role, TenantRoles.marker(database: database, tenantID: tenantID, access: access))
+            case .mark:
+                try mark(role, TenantRoles.marker(database: database, tenantID: tenantID, access: access))
+                fixes.append("marked as tenant \(slug)'s in database \(database)")
+            case .keep: break
             }
-            if try run("SELECT pg_has_role($1, $2, 'MEMBER')", [role, group]).scalar != "t" {
+            if action == .create || !state.isMember {
                 try run("GRANT \(try quoted(group)) TO \(try quoted(role))")
                 fixes.append("member of \(group)")
             }
-            let mapped = try run(
-                """
-                INSERT INTO crm.crm_tenant_roles (tenant_id, role_name, access) VALUES ($1, $2, $3)
-                ON CONFLICT (role_name) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, access = EXCLUDED.access
-                WHERE (crm_tenant_roles.tenant_id, crm_tenant_roles.access) IS DISTINCT FROM (EXCLUDED.tenant_id, EXCLUDED.access)
-                RETURNING role_name
-                """, [tenantID, role, access])
-            if !mapped.rows.isEmpty { fixes.append("acts for tenant \(plan.tenant.slug)") }
-            if created {
+            if state.mappedTenantID == nil {
+                // Never an upsert: a role that acts for a tenant keeps acting for it (migration 0005's trigger
+                // refuses any UPDATE of crm_tenant_roles as well).
+                try run("INSERT INTO crm.crm_tenant_roles (tenant_id, role_name, access) VALUES ($1, $2, $3)", [tenantID, role, access.rawValue])
+                fixes.append("acts for tenant \(slug)")
+            }
+            if action == .create {
                 changes.append(SeedChange(kind: .created, object: "role \(role) (\(fixes.joined(separator: ", ")))"))
             } else if !fixes.isEmpty {
                 changes.append(SeedChange(kind: .updated, object: "role \(role) (\(fixes.joined(separator: ", ")))"))
@@ -127,51 +248,139 @@ public final class TenantSeeder {
         }
     }
 
-    /// The group roles' privileges on every table, view and sequence of schema crm (but the engine's own),
-    /// granted only where missing so that a re-seed changes nothing. One query finds what is missing.
-    private func grantGroupPrivileges(_ changes: inout [SeedChange]) throws(SeedError) {
-        let missing = try run(
-            """
-            WITH wanted (role, relname, kind, privilege) AS (
-                SELECT g.role, c.relname, c.relkind::text, p.privilege
-                  FROM pg_class c
-                 CROSS JOIN (VALUES ($1, 'app'), ($2, 'reader')) AS g (role, access)
-                 CROSS JOIN LATERAL unnest(CASE
-                        WHEN c.relkind = 'S' THEN CASE WHEN g.access = 'app' THEN ARRAY['USAGE'] ELSE ARRAY[]::text[] END
-                        WHEN c.relkind = 'v' OR c.relname = 'crm_tenants' OR g.access = 'reader' THEN ARRAY['SELECT']
-                        ELSE ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'] END) AS p (privilege)
-                 WHERE c.relnamespace = 'crm'::regnamespace AND c.relkind IN ('r', 'v', 'S')
-                   AND c.relname NOT IN ('schema_migrations', 'crm_tenant_roles')
-            )
-            SELECT role, relname, kind, string_agg(privilege, ', ' ORDER BY privilege)
-              FROM wanted
-             WHERE CASE WHEN kind = 'S' THEN NOT has_sequence_privilege(role, 'crm.' || quote_ident(relname), privilege)
-                        ELSE NOT has_table_privilege(role, 'crm.' || quote_ident(relname), privilege) END
-             GROUP BY role, relname, kind
-            UNION ALL
-            SELECT g, NULL, 'schema', 'USAGE' FROM unnest(ARRAY[$1, $2]) AS g WHERE NOT has_schema_privilege(g, 'crm', 'USAGE')
-            UNION ALL
-            SELECT g, NULL, 'function', 'EXECUTE' FROM unnest(ARRAY[$1, $2]) AS g
-             WHERE NOT has_function_privilege(g, 'crm.current_tenant_id(name)', 'EXECUTE')
-            ORDER BY 1, 2
-            """, [roles.groupApp, roles.groupReader])
-        for row in missing.rows {
-            let role = try quoted(row[0] ?? "")
-            switch row[2] {
-            case "schema": try run("GRANT USAGE ON SCHEMA crm TO \(role)")
-            case "function": try run("GRANT EXECUTE ON FUNCTION crm.current_tenant_id(name) TO \(role)")
-            case "S": try run("GRANT USAGE ON SEQUENCE crm.\(try quoted(row[1] ?? "")) TO \(role)")
-            default: try run("GRANT \(row[3] ?? "SELECT") ON crm.\(try quoted(row[1] ?? "")) TO \(role)")
+    /// A group role is used if rg-crm marked it; one without any comment (made before rg-crm marked its roles) is
+    /// adopted and marked only if it is as rg-crm makes them: no login, no special attribute.
+    private func decideGroup(_ access: TenantRoles.Access) throws(SeedError) -> RoleAction {
+        let group = roles.group(access)
+        let state = try roleState(group, group: nil)
+        guard state.exists else { return .create }
+        switch state.comment {
+        case TenantRoles.groupMarker(access: access)?:
+            return .keep
+        case nil, ""?:
+            if state.privileged {
+                throw .groupRoleNotUsable(role: group, reason: "it can log in or has SUPERUSER, CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS")
             }
-        }
-        if !missing.rows.isEmpty {
-            changes.append(
-                SeedChange(kind: .updated, object: "privileges of \(roles.groupApp) and \(roles.groupReader) (\(missing.rows.count) grant(s))"))
+            return .mark
+        case let other?:
+            throw .groupRoleNotUsable(role: group, reason: "its comment is \"\(other)\", not rg-crm's group role marker")
         }
     }
 
-    private func roleExists(_ role: String) throws(SeedError) -> Bool {
-        try run("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]).rows.count == 1
+    /// A tenant role is used if its marker names this database, this tenant and this access. One without any
+    /// comment (made before rg-crm marked its roles) is adopted and marked only if this database already maps it
+    /// to this tenant with this access. Anything else — another tenant's mapping here, another database's or
+    /// tenant's marker, a role rg-crm did not make — stops the seed.
+    private func decideTenantRole(_ access: TenantRoles.Access, tenantID: String, database: String) throws(SeedError)
+        -> (RoleAction, RoleState)
+    {
+        let role = roles.role(access)
+        let state = try roleState(role, group: roles.group(access))
+        let slug = plan.tenant.slug.rawValue
+        func refused(_ reason: String) -> SeedError {
+            .roleNotProven(role: role, tenant: slug, database: database, reason: reason)
+        }
+        if let mapped = state.mappedTenantID, mapped != tenantID || state.mappedAccess != access.rawValue {
+            throw refused(
+                "this database maps it to tenant \(state.mappedTenantSlug ?? mapped) with access \(state.mappedAccess ?? "?")")
+        }
+        guard state.exists else { return (.create, state) }
+        switch state.comment {
+        case TenantRoles.marker(database: database, tenantID: tenantID, access: access)?:
+            return (.keep, state)
+        case nil, ""?:
+            guard state.mappedTenantID != nil else {
+                throw refused("it has no rg-crm marker and this database does not map it to the tenant")
+            }
+            return (.mark, state)
+        case let other?:
+            throw refused(other.hasPrefix("rg-crm ") ? "its marker says \"\(other)\"" : "its comment is not an rg-crm marker")
+        }
+    }
+
+    private func roleState(_ role: String, group: String?) throws(SeedError) -> RoleState {
+        let result = try run(
+            """
+            SELECT r.oid IS NOT NULL, shobj_description(r.oid, 'pg_authid'),
+                   coalesce(r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls, false),
+                   m.tenant_id::text, t.slug::text, m.access,
+                   coalesce(CASE WHEN r.oid IS NOT NULL AND g.oid IS NOT NULL THEN pg_has_role(r.oid, g.oid, 'MEMBER') END, false)
+              FROM (SELECT $1::name AS name) n
+              LEFT JOIN pg_roles r ON r.rolname = n.name
+              LEFT JOIN pg_roles g ON g.rolname = $2::name
+              LEFT JOIN crm.crm_tenant_roles m ON m.role_name = n.name
+              LEFT JOIN crm.crm_tenants t ON t.id = m.tenant_id
+            """, [role, group])
+        guard let row = result.rows.first, row.count == 7 else { return RoleState() }
+        return RoleState(
+            exists: row[0] == "t", comment: row[1], privileged: row[2] == "t", mappedTenantID: row[3], mappedTenantSlug: row[4],
+            mappedAccess: row[5], isMember: row[6] == "t")
+    }
+
+    /// COMMENT takes no parameters: the server quotes the literal.
+    private func mark(_ role: String, _ marker: String) throws(SeedError) {
+        let literal = try run("SELECT quote_literal($1)", [marker]).scalar ?? "NULL"
+        try run("COMMENT ON ROLE \(try quoted(role)) IS \(literal)")
+    }
+
+    /// The group roles' privileges in schema crm, granted only where missing so that a re-seed changes nothing,
+    /// and anything more revoked. Only what row-level security guards is granted: tables with RLS enabled and
+    /// forced, and security_invoker views over them — so the engine's history, the role mapping and any table a
+    /// later migration adds without RLS stay out of every tenant's reach. crm_tenants and crm_tenant_settings are
+    /// the platform's (SELECT only), and no sequence is granted: the one sequence, crm_deal_stage_history's
+    /// identity, is advanced by INSERT without any privilege on it, and USAGE would let a tenant call nextval and
+    /// watch every tenant's activity. One query finds what differs.
+    private func grantGroupPrivileges(_ changes: inout [SeedChange]) throws(SeedError) {
+        let differences = try run(
+            """
+            WITH objects AS (
+                SELECT c.relname, c.relkind::text AS kind, c.relacl, g.role, g.access,
+                       CASE WHEN c.relkind = 'S' THEN ARRAY[]::text[]
+                            WHEN c.relkind = 'r' AND NOT (c.relrowsecurity AND c.relforcerowsecurity) THEN ARRAY[]::text[]
+                            WHEN c.relkind = 'v' AND NOT EXISTS (
+                                     SELECT 1 FROM pg_options_to_table(c.reloptions) o
+                                      WHERE o.option_name = 'security_invoker' AND lower(o.option_value) IN ('true', 'on', 'yes', '1'))
+                                 THEN ARRAY[]::text[]
+                            WHEN c.relkind = 'v' OR c.relname IN ('crm_tenants', 'crm_tenant_settings') OR g.access = 'reader' THEN ARRAY['SELECT']
+                            ELSE ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'] END AS wanted
+                  FROM pg_class c
+                 CROSS JOIN (VALUES ($1, 'app'), ($2, 'reader')) AS g (role, access)
+                 WHERE c.relnamespace = 'crm'::regnamespace AND c.relkind IN ('r', 'v', 'S')
+            )
+            SELECT 'grant', o.role, o.relname, o.kind, string_agg(p.privilege, ', ' ORDER BY p.privilege)
+              FROM objects o CROSS JOIN LATERAL unnest(o.wanted) AS p (privilege)
+             WHERE NOT has_table_privilege(o.role, 'crm.' || quote_ident(o.relname), p.privilege)
+             GROUP BY o.role, o.relname, o.kind
+            UNION ALL
+            SELECT 'revoke', o.role, o.relname, o.kind, string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type)
+              FROM objects o CROSS JOIN LATERAL aclexplode(o.relacl) AS a
+             WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = o.role) AND NOT (a.privilege_type = ANY (o.wanted))
+             GROUP BY o.role, o.relname, o.kind
+            UNION ALL
+            SELECT 'grant', g, NULL, 'schema', 'USAGE' FROM unnest(ARRAY[$1, $2]) AS g WHERE NOT has_schema_privilege(g, 'crm', 'USAGE')
+            UNION ALL
+            SELECT 'grant', g, NULL, 'function', 'EXECUTE' FROM unnest(ARRAY[$1, $2]) AS g
+             WHERE NOT has_function_privilege(g, 'crm.current_tenant_id(name)', 'EXECUTE')
+            ORDER BY 1, 2, 3
+            """, [roles.groupApp, roles.groupReader])
+        var granted = 0
+        var revoked = 0
+        for row in differences.rows {
+            let role = try quoted(row[1] ?? "")
+            let object = row[3] == "S" ? "SEQUENCE crm.\(try quoted(row[2] ?? ""))" : "crm.\(try quoted(row[2] ?? ""))"
+            switch (row[0], row[3]) {
+            case ("grant", "schema"): try run("GRANT USAGE ON SCHEMA crm TO \(role)")
+            case ("grant", "function"): try run("GRANT EXECUTE ON FUNCTION crm.current_tenant_id(name) TO \(role)")
+            case ("grant", _): try run("GRANT \(row[4] ?? "SELECT") ON \(object) TO \(role)")
+            default: try run("REVOKE \(row[4] ?? "ALL") ON \(object) FROM \(role)")
+            }
+            if row[0] == "grant" { granted += 1 } else { revoked += 1 }
+        }
+        if granted + revoked > 0 {
+            let counts = [granted > 0 ? "\(granted) grant(s)" : nil, revoked > 0 ? "\(revoked) revoke(s)" : nil].compactMap { $0 }
+            changes.append(
+                SeedChange(kind: .updated, object: "privileges of \(roles.groupApp) and \(roles.groupReader) (\(counts.joined(separator: ", ")))"))
+        }
     }
 
     // MARK: - Pipelines and stages

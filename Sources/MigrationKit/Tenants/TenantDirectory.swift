@@ -20,6 +20,9 @@ public struct RemovalReport: Sendable {
     public var existed: Bool
     public var rowCounts: [(table: String, rows: Int)]
     public var droppedRoles: [String]
+    /// Roles this database mapped to the tenant that rg-crm cannot prove are this tenant's in this database
+    /// (another database's marker, or none): left as they are, with why.
+    public var keptRoles: [(role: String, reason: String)] = []
 }
 
 /// Tenants as they are in the database: listing and offboarding.
@@ -30,14 +33,13 @@ public final class TenantDirectory {
     ]
 
     private let connection: Connection
-    private let rolePrefix: String
 
-    public init(connection: Connection, rolePrefix: String = TenantRoles.defaultPrefix) {
+    public init(connection: Connection) {
         self.connection = connection
-        self.rolePrefix = rolePrefix
     }
 
     public func list() throws(SeedError) -> [TenantSummary] {
+        try TenantSeeder.requireSchema(connection, listingOnly: true)
         let counts = Self.countedTables.map { table in
             "(SELECT count(*) FROM crm.\(table) x WHERE x.tenant_id = t.id) AS \(table)"
         }.joined(separator: ", ")
@@ -57,24 +59,49 @@ public final class TenantDirectory {
 
     /// Drops the tenant's rows (cascading through every CRM table) and its roles in one transaction.
     /// Nothing of any other tenant changes. Removing a tenant that is not there changes nothing.
+    ///
+    /// The tenant's roles are the ones this database maps to it in crm_tenant_roles, whatever role prefix they
+    /// were made under; each is dropped only if its marker says it is this tenant's in this database. Roles are
+    /// the cluster's: a role with the same name may serve a tenant of another database, and is kept.
     public func remove(_ slug: Slug) throws(SeedError) -> RemovalReport {
-        let roles = TenantRoles(prefix: rolePrefix, slug: slug)
-        return try connection.transaction(wrap: SeedError.database) { () throws(SeedError) -> RemovalReport in
+        try connection.transaction(wrap: SeedError.database) { () throws(SeedError) -> RemovalReport in
+            try TenantSeeder.requireSchema(connection)
             try run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:\(slug)"])
-            let summary = try list().first { $0.slug == slug.rawValue }
-            var dropped: [String] = []
-            if summary != nil {
-                try run("DELETE FROM crm.crm_tenants WHERE slug = $1", [slug.rawValue])
+            guard let tenantID = try run("SELECT id::text FROM crm.crm_tenants WHERE slug = $1", [slug.rawValue]).scalar else {
+                return RemovalReport(existed: false, rowCounts: [], droppedRoles: [])
             }
-            for role in [roles.app, roles.reader] where try run("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]).rows.count == 1 {
+            let summary = try list().first { $0.slug == slug.rawValue }
+            let database = try run("SELECT current_database()::text").scalar ?? ""
+            let mapped = try run(
+                """
+                SELECT m.role_name::text, m.access, r.oid IS NOT NULL, shobj_description(r.oid, 'pg_authid')
+                  FROM crm.crm_tenant_roles m LEFT JOIN pg_roles r ON r.rolname = m.role_name
+                 WHERE m.tenant_id = $1 ORDER BY m.role_name
+                """, [tenantID])
+            try run("DELETE FROM crm.crm_tenants WHERE id = $1", [tenantID])
+            var dropped: [String] = []
+            var kept: [(role: String, reason: String)] = []
+            for row in mapped.rows where row[2] == "t" {
+                let role = row[0] ?? ""
+                let access = TenantRoles.Access(rawValue: row[1] ?? "") ?? .app
+                guard row[3] == TenantRoles.marker(database: database, tenantID: tenantID, access: access) else {
+                    let why = row[3].map { $0.hasPrefix("rg-crm ") ? "its marker says \"\($0)\"" : "it has no rg-crm marker" } ?? "it has no rg-crm marker"
+                    kept.append((role, why + "; drop it by hand if nothing else uses it"))
+                    continue
+                }
                 let quoted: String
                 do throws(PostgresError) { quoted = try connection.quoteIdentifier(role) } catch { throw .database(error) }
-                // A tenant role owns nothing and holds its privileges through its group role, so it drops cleanly;
-                // a privilege granted to it by hand makes this fail, and the transaction undoes the removal.
-                try run("DROP ROLE \(quoted)")
+                // A tenant role owns nothing and holds its privileges through its group role, so it drops cleanly
+                // (its members lose it with it); a privilege granted to it by hand makes this fail, and the
+                // transaction undoes the removal.
+                do throws(SeedError) {
+                    try run("DROP ROLE \(quoted)")
+                } catch .database(let error) where error.sqlState == "2BP01" {
+                    throw .roleInUse(role: role, detail: error.detail ?? error.message)
+                }
                 dropped.append(role)
             }
-            return RemovalReport(existed: summary != nil, rowCounts: summary?.rowCounts ?? [], droppedRoles: dropped)
+            return RemovalReport(existed: true, rowCounts: summary?.rowCounts ?? [], droppedRoles: dropped, keptRoles: kept)
         }
     }
 

@@ -84,6 +84,8 @@ struct Tenant: ParsableCommand {
             discussion: """
                 Destructive and final. --confirm must repeat the slug; without it nothing happens.
                 No other tenant's rows change. Removing a tenant that is not there changes nothing.
+                The roles dropped are the ones this database maps to the tenant and that rg-crm marked as the
+                tenant's in this database (whatever --role-prefix made them); any other is kept and named.
 
                 Example:
                   rg-crm tenant remove acme --confirm acme
@@ -106,13 +108,17 @@ struct Tenant: ParsableCommand {
                         "removing tenant '\(slug)' deletes all its CRM data and roles; repeat its slug with --confirm \(slug) to proceed (nothing was changed)",
                         code: ExitCodes.usage)
                 }
-                let report = try TenantDirectory(connection: try connection.connect(), rolePrefix: roles.prefix).remove(slug)
+                // --role-prefix is accepted (and validated) for scripts that pass it, but roles are found through
+                // crm_tenant_roles, so a wrong prefix can no longer leave a tenant's roles behind.
+                let report = try TenantDirectory(connection: try connection.connect()).remove(slug)
                 if !report.existed && report.droppedRoles.isEmpty {
                     Terminal.write("tenant \(slug): not present; nothing removed\n")
                     return
                 }
                 let rows = report.rowCounts.map { "\($0.rows) \($0.table.replacingOccurrences(of: "crm_", with: ""))" }.joined(separator: ", ")
-                Terminal.write("tenant \(slug): removed\(rows.isEmpty ? "" : " (\(rows))")\(report.droppedRoles.isEmpty ? "" : "; dropped roles \(report.droppedRoles.joined(separator: ", "))")\n")
+                let dropped = report.droppedRoles.isEmpty ? "" : "; dropped roles \(report.droppedRoles.joined(separator: ", "))"
+                let kept = report.keptRoles.isEmpty ? "" : "; kept roles \(report.keptRoles.map { "\($0.role) (\($0.reason))" }.joined(separator: ", "))"
+                Terminal.write("tenant \(slug): removed\(rows.isEmpty ? "" : " (\(rows))")\(dropped)\(kept)\n")
             }
         }
     }

@@ -84,14 +84,14 @@ struct DatabaseOptions: ParsableArguments {
 
 /// The role prefix; tests and shared clusters set their own.
 struct RoleOptions: ParsableArguments {
-    @Option(help: "Prefix of the tenant roles (<prefix>_<slug>_app, <prefix>_<slug>_reader); default $RG_CRM_ROLE_PREFIX, then rg.")
+    @Option(help: "Prefix of the tenant roles (<prefix>_<slug>_app, <prefix>_<slug>_reader): lowercase letters and digits, no underscore; default $RG_CRM_ROLE_PREFIX, then rg.")
     var rolePrefix: String?
 
     var prefix: String { rolePrefix ?? ProcessInfo.processInfo.environment["RG_CRM_ROLE_PREFIX"] ?? TenantRoles.defaultPrefix }
 
     func validate() throws {
         guard TenantRoles.isValidPrefix(prefix) else {
-            throw ValidationError("role prefix '\(prefix)' must be 1 to 16 lowercase letters, digits or underscores, starting with a letter")
+            throw ValidationError("role prefix '\(prefix)' must be \(TenantRoles.prefixRule), so that no two tenants' role names can collide")
         }
     }
 }
