@@ -16,6 +16,11 @@ public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equat
     case notFound(path: String, hint: String)
     /// Reading the target or moving files into place failed.
     case io(path: String, reason: String)
+    /// The target (or a file or manifest in it) is something rg-crm will not read or write through: a symbolic
+    /// link, a FIFO, a device. Refused before anything is written.
+    case unsafeTarget(path: String, reason: String)
+    /// A file `templates check` cannot check (not a regular file, unreadable, too large): never a silent pass.
+    case uncheckable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -35,6 +40,10 @@ public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equat
         case .notFound(let path, let hint):
             return "\(path): no such folder (\(hint))"
         case .io(let path, let reason):
+            return "\(path): \(reason)"
+        case .unsafeTarget(let path, let reason):
+            return "\(path): \(reason); nothing was written"
+        case .uncheckable(let path, let reason):
             return "\(path): \(reason)"
         }
     }

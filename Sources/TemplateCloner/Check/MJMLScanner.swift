@@ -17,17 +17,21 @@ enum MJMLScanner {
     static func problems(_ bytes: [UInt8]) -> [Problem] {
         var problems: [Problem] = []
         var stack: [(name: String, offset: Int)] = []
+        // How many of each name the stack holds: a closing tag that matches nothing is known stray at once,
+        // without searching a deep stack (which made nested MJML quadratic).
+        var open: [String: Int] = [:]
         var seen: Set<String> = []
         var index = 0
         let count = bytes.count
-        func starts(_ text: String, at offset: Int) -> Bool {
-            let pattern = Array(text.utf8)
-            return offset + pattern.count <= count && bytes[offset..<(offset + pattern.count)].elementsEqual(pattern)
+        func starts(_ pattern: [UInt8], at offset: Int) -> Bool {
+            offset + pattern.count <= count && bytes[offset..<(offset + pattern.count)].elementsEqual(pattern)
         }
+        func starts(_ text: String, at offset: Int) -> Bool { starts(Array(text.utf8), at: offset) }
         func find(_ text: String, from offset: Int) -> Int? {
+            let pattern = Array(text.utf8)
             var position = offset
             while position < count {
-                if starts(text, at: position) { return position }
+                if bytes[position] == pattern[0] && starts(pattern, at: position) { return position }
                 position += 1
             }
             return nil
@@ -105,14 +109,16 @@ enum MJMLScanner {
             }
             index = cursor + 1
             if closing {
-                if let open = stack.lastIndex(where: { $0.name == name }) {
-                    for unclosed in stack[(open + 1)...] where !voidElements.contains(unclosed.name) {
+                // Searched only when it is there; everything above it is popped, so each entry is passed once.
+                if open[name, default: 0] > 0, let match = stack.lastIndex(where: { $0.name == name }) {
+                    for unclosed in stack[(match + 1)...] where !voidElements.contains(unclosed.name) {
                         problems.append(
                             Problem(
                                 offset: unclosed.offset, rule: "mjml-malformed",
                                 message: "<\(unclosed.name)> is not closed before </\(name)>"))
                     }
-                    stack.removeSubrange(open...)
+                    for popped in stack[match...] { open[popped.name]! -= 1 }
+                    stack.removeSubrange(match...)
                 } else {
                     problems.append(
                         Problem(
@@ -136,6 +142,7 @@ enum MJMLScanner {
                 index = end
             }
             stack.append((name, nameStart - 1))
+            open[name, default: 0] += 1
         }
         for unclosed in stack where !voidElements.contains(unclosed.name) {
             problems.append(
