@@ -92,7 +92,9 @@ public enum EntryPolicy {
 
     /// The key two names share when a case-insensitive or normalising file system would make them one file.
     public static func collisionKey(_ name: String) -> String {
-        name.precomposedStringWithCanonicalMapping.lowercased().precomposedStringWithCanonicalMapping
+        // ASCII is its own normal form: only case folds.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return name.lowercased() }
+        return name.precomposedStringWithCanonicalMapping.lowercased().precomposedStringWithCanonicalMapping
     }
 
     /// Finds names that collide, or a file that is also used as a folder; nil when every name stands alone.

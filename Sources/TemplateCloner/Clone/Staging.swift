@@ -114,8 +114,8 @@ struct Staging {
         let content = try makeRoot()
         let path = content + "/" + relative
         var folder = ""
-        for part in relative.split(separator: "/").dropLast() {
-            folder += (folder.isEmpty ? "" : "/") + part
+        for part in relative.utf8.split(separator: UInt8(ascii: "/")).dropLast() {
+            folder += (folder.isEmpty ? "" : "/") + String(Substring(part))
             guard !madeFolders.contains(folder) else { continue }
             guard mkdir(content + "/" + folder, 0o777) == 0 || errno == EEXIST else {
                 throw TemplateClonerError.io(
@@ -196,8 +196,8 @@ struct Staging {
     /// Visits the folders of `relative` below `target` outermost first; `visit` says whether to go deeper.
     private static func walkFolders(of relative: String, in target: String, _ visit: (String, Bool) throws -> Bool) throws {
         var path = target
-        for part in relative.split(separator: "/").dropLast() {
-            path += "/" + part
+        for part in relative.utf8.split(separator: UInt8(ascii: "/")).dropLast() {
+            path += "/" + String(Substring(part))
             var info = stat()
             let exists = lstat(path, &info) == 0
             if exists, info.st_mode & S_IFMT != S_IFDIR {
