@@ -20,7 +20,8 @@ enum MJMLScanner {
         // How many of each name the stack holds: a closing tag that matches nothing is known stray at once,
         // without searching a deep stack (which made nested MJML quadratic).
         var open: [String: Int] = [:]
-        var seen: Set<String> = []
+        var seenRoot = false
+        var seenBody = false
         var index = 0
         let count = bytes.count
         func starts(_ pattern: [UInt8], at offset: Int) -> Bool {
@@ -64,7 +65,8 @@ enum MJMLScanner {
             var cursor = index + (closing ? 2 : 1)
             let nameStart = cursor
             while cursor < count, Token.isNameByte(bytes[cursor]) || bytes[cursor] == UInt8(ascii: ":") { cursor += 1 }
-            let name = String(decoding: bytes[nameStart..<cursor], as: UTF8.self).lowercased()
+            var name = String(decoding: bytes[nameStart..<cursor], as: UTF8.self)
+            if bytes[nameStart..<cursor].contains(where: { (0x41...0x5A).contains($0) }) { name = name.lowercased() }
             guard !name.isEmpty else {
                 problems.append(
                     Problem(
@@ -127,7 +129,7 @@ enum MJMLScanner {
                 }
                 continue
             }
-            seen.insert(name)
+            if name == "mjml" { seenRoot = true } else if name == "mj-body" { seenBody = true }
             if name == "mjml", !stack.isEmpty {
                 problems.append(
                     Problem(offset: index, rule: "mjml-structure", message: "<mjml> must be the root element"))
@@ -148,10 +150,10 @@ enum MJMLScanner {
             problems.append(
                 Problem(offset: unclosed.offset, rule: "mjml-malformed", message: "<\(unclosed.name)> is never closed"))
         }
-        if !seen.contains("mjml") {
+        if !seenRoot {
             problems.append(Problem(offset: 0, rule: "mjml-structure", message: "no <mjml> root element"))
         }
-        if !seen.contains("mj-body") {
+        if !seenBody {
             problems.append(Problem(offset: 0, rule: "mjml-structure", message: "no <mj-body>"))
         }
         return problems
