@@ -22,13 +22,19 @@ public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equat
     /// A file `templates check` cannot check (not a regular file, unreadable, too large): never a silent pass.
     case uncheckable(path: String, reason: String)
 
+    public static let shownProblems = 1000
+
     public var description: String {
         switch self {
         case .invalidValue(let name, let value, let expected):
             return
                 "token value {{\(name)}} = \(JSONValue.quote(value)) is not \(expected); fix tenant.json — nothing was written"
         case .render(let diagnostics):
-            return diagnostics.map { "\($0.file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n")
+            // At most `shownProblems` lines, like a check's findings: a template can hold a wrong token many times.
+            let shown = diagnostics.prefix(Self.shownProblems)
+            return shown.map { "\($0.file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n")
+                + (diagnostics.count > shown.count
+                    ? "\n\(diagnostics.count - shown.count) more problems not shown (limit \(Self.shownProblems))" : "")
                 + (diagnostics.count > 1
                     ? "\n\(diagnostics.count) problems; nothing was written" : " — nothing was written")
         case .unsafeEntry(let bundle, let entry, let reason):

@@ -138,6 +138,11 @@ import Testing
         #expect(outcome.problems.count == 100_000)
         #expect(outcome.problems[99_999].column == 99_999 * 15 + 1)
         #expect(outcome.problems[99_999].line == 1)
+        // Reported like a check's findings: the first thousand, then how many more.
+        let lines = TemplateClonerError.render(outcome.problems).description.split(separator: "\n")
+        #expect(lines.count == 1002)
+        #expect(lines[1000] == "99000 more problems not shown (limit 1000)")
+        #expect(lines[1001] == "100000 problems; nothing was written")
     }
 
     /// 100,000 tokens on one YAML line: each one's quoting was worked out from the start of its line.
