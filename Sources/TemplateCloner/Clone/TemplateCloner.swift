@@ -102,8 +102,11 @@ public enum TemplateCloner {
     /// before anything is read or written: files would land wherever the link points, and a new clone could not be
     /// moved into its place.
     static func checkTarget(_ target: String) throws -> Bool {
+        // `link/` would make lstat follow the link: the last component is judged without its trailing slashes.
+        var bare = Substring(target)
+        while bare.count > 1 && bare.hasSuffix("/") { bare = bare.dropLast() }
         var info = stat()
-        guard lstat(target, &info) == 0 else { return false }
+        guard lstat(String(bare), &info) == 0 else { return false }
         switch info.st_mode & S_IFMT {
         case S_IFDIR:
             return true

@@ -76,6 +76,7 @@ import Testing
             reason: "is a symbolic link; name the folder it points to (\(real)) with --to, or remove the link")) {
             try clone(folder + "/automation", force: true)
         }
+        #expect(throws: TemplateClonerError.self) { try clone(folder + "/automation//", force: true) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: real) == [])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["automation", "real"])
     }
