@@ -16,6 +16,13 @@ public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equat
     case notFound(path: String, hint: String)
     /// Reading the target or moving files into place failed.
     case io(path: String, reason: String)
+    /// The target (or a file or manifest in it) is something rg-crm will not read or write through: a symbolic
+    /// link, a FIFO, a device. Refused before anything is written.
+    case unsafeTarget(path: String, reason: String)
+    /// A file `templates check` cannot check (not a regular file, unreadable, too large): never a silent pass.
+    case uncheckable(path: String, reason: String)
+
+    public static let shownProblems = 1000
 
     public var description: String {
         switch self {
@@ -23,7 +30,11 @@ public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equat
             return
                 "token value {{\(name)}} = \(JSONValue.quote(value)) is not \(expected); fix tenant.json — nothing was written"
         case .render(let diagnostics):
-            return diagnostics.map { "\($0.file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n")
+            // At most `shownProblems` lines, like a check's findings: a template can hold a wrong token many times.
+            let shown = diagnostics.prefix(Self.shownProblems)
+            return shown.map { "\($0.file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n")
+                + (diagnostics.count > shown.count
+                    ? "\n\(diagnostics.count - shown.count) more problems not shown (limit \(Self.shownProblems))" : "")
                 + (diagnostics.count > 1
                     ? "\n\(diagnostics.count) problems; nothing was written" : " — nothing was written")
         case .unsafeEntry(let bundle, let entry, let reason):
@@ -35,6 +46,10 @@ public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equat
         case .notFound(let path, let hint):
             return "\(path): no such folder (\(hint))"
         case .io(let path, let reason):
+            return "\(path): \(reason)"
+        case .unsafeTarget(let path, let reason):
+            return "\(path): \(reason); nothing was written"
+        case .uncheckable(let path, let reason):
             return "\(path): \(reason)"
         }
     }

@@ -70,8 +70,69 @@ import Testing
         #expect(throws: FileError(path: "\(folder)/nope/deeper", reason: "no such file")) {
             try BoundedFile.read("\(folder)/nope/deeper", limit: 100)
         }
-        #expect(throws: FileError(path: folder, reason: "is a directory, expected a file")) {
+        #expect(throws: FileError(path: folder, reason: "is a directory, expected a regular file")) {
             try BoundedFile.read(folder, limit: 100)
         }
+    }
+
+    /// Reads `path` on another thread; a read still blocked after 10 s fails the test (and is unblocked by opening
+    /// the FIFO for writing), so a regression fails instead of hanging the suite.
+    func readWithWatchdog(_ path: String, followLinks: Bool = true) -> Result<[UInt8], FileError>? {
+        nonisolated(unsafe) var outcome: Result<[UInt8], FileError>?
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            do throws(FileError) { outcome = .success(try BoundedFile.read(path, limit: 1 << 20, followLinks: followLinks)) } catch {
+                outcome = .failure(error)
+            }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + 10) == .success else {
+            Issue.record("reading \(path) blocked for 10 s")
+            let writer = open(path, O_WRONLY | O_NONBLOCK)
+            if writer >= 0 { close(writer) }
+            _ = done.wait(timeout: .now() + 5)
+            return nil
+        }
+        return outcome
+    }
+
+    /// Anything but a regular file is refused before a blocking open or read: FIFOs (also through a link),
+    /// devices, sockets, folders.
+    @Test func everythingButARegularFileIsRefusedWithoutBlocking() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fifo = "\(folder)/f.yaml"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let link = "\(folder)/link.yaml"
+        #expect(symlink(fifo, link) == 0)
+        let socketPath = "\(folder)/s.yaml"
+        let socketDescriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketDescriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in socketPath.utf8.enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        let expected: [(String, String)] = [
+            (fifo, "is a FIFO (named pipe), expected a regular file"),
+            (link, "is a FIFO (named pipe), expected a regular file"),
+            ("/dev/zero", "is a character device, expected a regular file"),
+            ("/dev/null", "is a character device, expected a regular file"),
+            (socketPath, "is a socket, expected a regular file"),
+            (folder, "is a directory, expected a regular file"),
+        ]
+        for (path, reason) in expected {
+            #expect(readWithWatchdog(path) == .failure(FileError(path: path, reason: reason)))
+        }
+        let file = try write("plain.yaml", Array("a: 1\n".utf8))
+        let fileLink = "\(folder)/plain-link.yaml"
+        #expect(symlink(file, fileLink) == 0)
+        #expect(readWithWatchdog(fileLink) == .success(Array("a: 1\n".utf8)))
+        #expect(
+            readWithWatchdog(fileLink, followLinks: false)
+                == .failure(FileError(path: fileLink, reason: "is a symbolic link, expected a regular file")))
     }
 }

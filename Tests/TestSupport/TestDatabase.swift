@@ -173,6 +173,21 @@ public final class RunningCommand: @unchecked Sendable {
     /// Sends SIGKILL: the process dies as a crash or an OOM kill would leave it.
     public func kill() { Glibc.kill(process.processIdentifier, SIGKILL) }
 
+    /// Waits at most `seconds`. A process still running then is killed and nil is returned: a test that would hang
+    /// (a read blocked on a FIFO) fails instead of hanging the suite.
+    public func wait(timeout seconds: Double) -> CommandResult? {
+        let finished = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: CommandResult?
+        DispatchQueue.global().async {
+            result = self.wait()
+            finished.signal()
+        }
+        if finished.wait(timeout: .now() + seconds) == .success { return result }
+        kill()
+        finished.wait()
+        return nil
+    }
+
     public func wait() -> CommandResult {
         // Read both pipes before waiting so a full pipe cannot block the child.
         let group = DispatchGroup()

@@ -10,10 +10,15 @@ public enum Digest {
 
     /// Lowercase hex of a finished digest (for callers that hash in a stream).
     public static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        // By table, not String(radix:) per byte: a clone hashes every file twice.
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for byte in digest {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func sha256Hex(_ text: String) -> String { sha256Hex(text.utf8) }

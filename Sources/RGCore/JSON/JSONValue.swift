@@ -57,6 +57,10 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
     public static func quote(_ text: String) -> String {
+        // Most strings (paths, digests) need no escape: one pass over the bytes instead of one append per scalar.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }) {
+            return "\"" + text + "\""
+        }
         var output = "\""
         output.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

@@ -151,26 +151,23 @@ public struct FolderBundle: TemplateBundle {
                     reason: "it is a symbolic link (links are never followed or copied)")
             default:
                 throw TemplateClonerError.unsafeEntry(
-                    bundle: label, entry: relativePath, reason: "it is a device, FIFO or socket, not a file")
+                    bundle: label, entry: relativePath,
+                    reason: "it is \(RegularFile.nonRegularKind(info.st_mode) ?? "not a regular file"), expected a regular file")
             }
         }
     }
 
     public func read(_ entry: BundleEntry, consumer: (ArraySlice<UInt8>) throws -> Void) throws {
         guard case .file(let path) = entry.location else { return }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw TemplateClonerError.unreadableBundle(path: path, reason: "cannot be opened for reading")
+        // Checked again at the open: a file swapped for a FIFO or a link since the walk is refused, not followed.
+        let file: RegularFile
+        do { file = try RegularFile(path, followLinks: false) } catch {
+            throw TemplateClonerError.unreadableBundle(path: path, reason: error.reason)
         }
-        defer { try? handle.close() }
-        while true {
-            let data: Data
-            do {
-                data = try handle.read(upToCount: Self.chunkSize) ?? Data()
-            } catch {
-                throw TemplateClonerError.unreadableBundle(path: path, reason: error.localizedDescription)
-            }
-            if data.isEmpty { return }
-            try consumer(ArraySlice(data))
+        do {
+            try file.chunks(of: Self.chunkSize, consumer)
+        } catch let error as FileError {
+            throw TemplateClonerError.unreadableBundle(path: path, reason: error.reason)
         }
     }
 }

@@ -28,14 +28,18 @@ public enum ContentSniffer {
 
     /// Whether the leading bytes (or the name) show a binary file. Text still has to be valid UTF-8 as a whole.
     public static func looksBinary(prefix: some Collection<UInt8>, path: String) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        if let dot = name.lastIndex(of: "."), binaryExtensions.contains(name[name.index(after: dot)...].lowercased()) {
+        let name = path.utf8.split(separator: UInt8(ascii: "/")).last ?? path.utf8[...]
+        if let dot = name.lastIndex(of: UInt8(ascii: ".")),
+            binaryExtensions.contains(String(Substring(name[name.index(after: dot)...])).lowercased())
+        {
             return true
         }
         let head = Array(prefix.prefix(sniffLength))
         if head.count >= 12, head.starts(with: Array("RIFF".utf8)) { return true }  // WEBP, WAV, AVI
         if head.count >= 12, head[4..<8].elementsEqual("ftyp".utf8) { return true }  // MP4, HEIC, AVIF
-        for signature in signatures where signature != Array("BM".utf8) && head.starts(with: signature) { return true }
+        for signature in signatures where !signature.elementsEqual("BM".utf8) && head.starts(with: signature) {
+            return true
+        }
         return head.contains(0)
     }
 

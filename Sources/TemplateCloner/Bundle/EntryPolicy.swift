@@ -65,13 +65,18 @@ public enum EntryPolicy {
         if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "its name contains a control character"
         }
-        if name.contains("\\") { return "its name contains a backslash (a Windows path separator)" }
-        if name.hasPrefix("/") { return "it is an absolute path" }
+        // Separators are judged by bytes, as the file system reads them: a `/` followed by a combining mark is one
+        // Character to Swift, so a split by Character would take `../\u{301}x` for one harmless name.
+        let utf8 = Array(name.utf8)
+        if utf8.contains(UInt8(ascii: "\\")) { return "its name contains a backslash (a Windows path separator)" }
+        if utf8.first == UInt8(ascii: "/") { return "it is an absolute path" }
         let scalars = Array(name.unicodeScalars)
         if scalars.count >= 2, scalars[1] == ":", scalars[0].isASCIILetter {
             return "it starts with a drive letter"
         }
-        var components = name.split(separator: "/", omittingEmptySubsequences: false)
+        var components = utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         if components.last == "" { components.removeLast() }  // a folder entry ends with `/`
         if components.isEmpty { return "it has an empty name" }
         for component in components {
@@ -92,7 +97,9 @@ public enum EntryPolicy {
 
     /// The key two names share when a case-insensitive or normalising file system would make them one file.
     public static func collisionKey(_ name: String) -> String {
-        name.precomposedStringWithCanonicalMapping.lowercased().precomposedStringWithCanonicalMapping
+        // ASCII is its own normal form: only case folds.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return name.lowercased() }
+        return name.precomposedStringWithCanonicalMapping.lowercased().precomposedStringWithCanonicalMapping
     }
 
     /// Finds names that collide, or a file that is also used as a folder; nil when every name stands alone.
@@ -115,7 +122,7 @@ public enum EntryPolicy {
             }
             files[key] = name
             var parent = key
-            while let slash = parent.lastIndex(of: "/") {
+            while let slash = parent.utf8.lastIndex(of: UInt8(ascii: "/")) {
                 parent = String(parent[..<slash])
                 if let file = files[parent] {
                     return (name, "it uses \(JSONValue.quote(file)) as a folder, but that is a file")

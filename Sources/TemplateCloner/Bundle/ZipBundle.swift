@@ -14,10 +14,18 @@ public final class ZipBundle: TemplateBundle {
 
     public init(path: String, limits: BundleLimits = .standard) throws {
         label = path
-        let records = try CentralDirectory.scan(path, limits: limits)
+        let file: RegularFile
+        do { file = try RegularFile(path) } catch {
+            throw TemplateClonerError.unreadableBundle(path: path, reason: error.reason)
+        }
+        let records = try CentralDirectory.scan(file, limits: limits)
         let archive: Archive
         do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            // ZIPFoundation opens the archive by path with a blocking fopen: it is given the file already opened
+            // and checked, through /proc (the same inode, whatever has been put at `path` since).
+            let opened = "/proc/self/fd/\(file.descriptor)"
+            let url = URL(fileURLWithPath: FileManager.default.fileExists(atPath: opened) ? opened : path)
+            archive = try Archive(url: url, accessMode: .read)
         } catch {
             throw TemplateClonerError.unreadableBundle(path: path, reason: "not a readable ZIP archive (\(error))")
         }
@@ -105,22 +113,13 @@ enum CentralDirectory {
         var uncompressedSize: UInt32
     }
 
-    static func scan(_ path: String, limits: BundleLimits) throws -> [Record] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw TemplateClonerError.unreadableBundle(path: path, reason: "cannot be opened for reading")
-        }
-        defer { try? handle.close() }
+    static func scan(_ file: RegularFile, limits: BundleLimits) throws -> [Record] {
+        let path = file.path
         func fail(_ reason: String) -> TemplateClonerError { .unreadableBundle(path: path, reason: reason) }
         func read(at offset: UInt64, count: Int) throws -> [UInt8] {
-            do {
-                try handle.seek(toOffset: offset)
-                return [UInt8](try handle.read(upToCount: count) ?? Data())
-            } catch {
-                throw fail("cannot be read: \(error.localizedDescription)")
-            }
+            do { return try file.read(at: offset, count: count) } catch { throw fail(error.reason) }
         }
-        let size: UInt64
-        do { size = try handle.seekToEnd() } catch { throw fail("cannot be read: \(error.localizedDescription)") }
+        let size = UInt64(file.size)
         guard size >= 22 else { throw fail("too short to be a ZIP archive") }
         let tailLength = Int(min(size, 22 + 65_535))
         let tail = try read(at: size - UInt64(tailLength), count: tailLength)

@@ -17,17 +17,22 @@ enum MJMLScanner {
     static func problems(_ bytes: [UInt8]) -> [Problem] {
         var problems: [Problem] = []
         var stack: [(name: String, offset: Int)] = []
-        var seen: Set<String> = []
+        // How many of each name the stack holds: a closing tag that matches nothing is known stray at once,
+        // without searching a deep stack (which made nested MJML quadratic).
+        var open: [String: Int] = [:]
+        var seenRoot = false
+        var seenBody = false
         var index = 0
         let count = bytes.count
-        func starts(_ text: String, at offset: Int) -> Bool {
-            let pattern = Array(text.utf8)
-            return offset + pattern.count <= count && bytes[offset..<(offset + pattern.count)].elementsEqual(pattern)
+        func starts(_ pattern: [UInt8], at offset: Int) -> Bool {
+            offset + pattern.count <= count && bytes[offset..<(offset + pattern.count)].elementsEqual(pattern)
         }
+        func starts(_ text: String, at offset: Int) -> Bool { starts(Array(text.utf8), at: offset) }
         func find(_ text: String, from offset: Int) -> Int? {
+            let pattern = Array(text.utf8)
             var position = offset
             while position < count {
-                if starts(text, at: position) { return position }
+                if bytes[position] == pattern[0] && starts(pattern, at: position) { return position }
                 position += 1
             }
             return nil
@@ -60,7 +65,8 @@ enum MJMLScanner {
             var cursor = index + (closing ? 2 : 1)
             let nameStart = cursor
             while cursor < count, Token.isNameByte(bytes[cursor]) || bytes[cursor] == UInt8(ascii: ":") { cursor += 1 }
-            let name = String(decoding: bytes[nameStart..<cursor], as: UTF8.self).lowercased()
+            var name = String(decoding: bytes[nameStart..<cursor], as: UTF8.self)
+            if bytes[nameStart..<cursor].contains(where: { (0x41...0x5A).contains($0) }) { name = name.lowercased() }
             guard !name.isEmpty else {
                 problems.append(
                     Problem(
@@ -105,14 +111,16 @@ enum MJMLScanner {
             }
             index = cursor + 1
             if closing {
-                if let open = stack.lastIndex(where: { $0.name == name }) {
-                    for unclosed in stack[(open + 1)...] where !voidElements.contains(unclosed.name) {
+                // Searched only when it is there; everything above it is popped, so each entry is passed once.
+                if open[name, default: 0] > 0, let match = stack.lastIndex(where: { $0.name == name }) {
+                    for unclosed in stack[(match + 1)...] where !voidElements.contains(unclosed.name) {
                         problems.append(
                             Problem(
                                 offset: unclosed.offset, rule: "mjml-malformed",
                                 message: "<\(unclosed.name)> is not closed before </\(name)>"))
                     }
-                    stack.removeSubrange(open...)
+                    for popped in stack[match...] { open[popped.name]! -= 1 }
+                    stack.removeSubrange(match...)
                 } else {
                     problems.append(
                         Problem(
@@ -121,7 +129,7 @@ enum MJMLScanner {
                 }
                 continue
             }
-            seen.insert(name)
+            if name == "mjml" { seenRoot = true } else if name == "mj-body" { seenBody = true }
             if name == "mjml", !stack.isEmpty {
                 problems.append(
                     Problem(offset: index, rule: "mjml-structure", message: "<mjml> must be the root element"))
@@ -136,15 +144,16 @@ enum MJMLScanner {
                 index = end
             }
             stack.append((name, nameStart - 1))
+            open[name, default: 0] += 1
         }
         for unclosed in stack where !voidElements.contains(unclosed.name) {
             problems.append(
                 Problem(offset: unclosed.offset, rule: "mjml-malformed", message: "<\(unclosed.name)> is never closed"))
         }
-        if !seen.contains("mjml") {
+        if !seenRoot {
             problems.append(Problem(offset: 0, rule: "mjml-structure", message: "no <mjml> root element"))
         }
-        if !seen.contains("mj-body") {
+        if !seenBody {
             problems.append(Problem(offset: 0, rule: "mjml-structure", message: "no <mj-body>"))
         }
         return problems

@@ -18,53 +18,91 @@ public enum TemplateChecker {
         RuleDescription(id: "insecure-link", summary: "A link or image that is not https.", severity: .error),
     ]
 
-    /// Checks every text file under `directory`; diagnostics name files as `directory/relative`.
+    /// The largest text file checked. A larger one is an error, never a silent pass, unless it is plainly binary.
+    public static let maximumFileSize = 8 << 20
+    /// Findings kept per file; past it, one closing note says how many more there were.
+    public static let maximumFindingsPerFile = 1000
+
+    /// Checks every text file under `directory`; diagnostics name files as `directory/relative`. Throws, naming the
+    /// file, for anything it cannot check: a FIFO, device, socket or link, an unreadable file, a text file over
+    /// `maximumFileSize`.
     public static func check(directory: String, palette: Set<String>) throws -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue,
-            let walker = FileManager.default.enumerator(atPath: directory)
-        else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
             throw TemplateClonerError.notFound(
                 path: directory, hint: "clone the templates first, or name the folder with --path")
         }
         var relatives: [String] = []
-        while let relative = walker.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            if name == CloneManifest.fileName || name.hasPrefix(".") && name.contains("rg-crm-staging") {
-                walker.skipDescendants()
-                continue
-            }
-            var info = stat()
-            if lstat(directory + "/" + relative, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
-                relatives.append(relative)
-            }
-        }
+        try walk(directory, relative: "", into: &relatives)
+        var diagnostics: [Diagnostic] = []
+        // Files in name order, each file's findings in position order (its closing note last).
         for relative in relatives.sorted() {
             let path = directory + "/" + relative
-            guard let bytes = try? BoundedFile.read(path, limit: 8 << 20),
-                !ContentSniffer.looksBinary(prefix: bytes, path: relative), !bytes.contains(0),
-                ContentSniffer.isUTF8(bytes)
-            else { continue }
+            guard let bytes = try readText(path, relative: relative) else { continue }
             diagnostics += check(bytes, file: path, palette: palette)
         }
-        return diagnostics.sorted(by: Diagnostic.ordered)
+        return diagnostics
     }
 
-    /// Checks one file's text; the file's name decides which rules apply.
-    public static func check(_ bytes: [UInt8], file: String, palette: Set<String>) -> [Diagnostic] {
-        let text = TextIndex(bytes)
-        var found: [Diagnostic] = []
-        func report(_ offset: Int, _ rule: String, _ message: String) {
-            let position = text.position(of: offset)
-            found.append(
-                Diagnostic(
-                    file: file, line: position.line, column: position.column, severity: .error, rule: rule,
-                    message: message))
+    /// Adds the files under `directory/relative`, skipping the clone's manifest and staging folders.
+    private static func walk(_ directory: String, relative: String, into relatives: inout [String]) throws {
+        let folder = relative.isEmpty ? directory : directory + "/" + relative
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+            throw TemplateClonerError.uncheckable(path: folder, reason: "folder cannot be read: \(error.localizedDescription)")
         }
+        for name in names {
+            if name == CloneManifest.fileName || name.hasPrefix(".") && name.contains("rg-crm-staging") { continue }
+            let path = relative.isEmpty ? name : relative + "/" + name
+            var info = stat()
+            guard lstat(directory + "/" + path, &info) == 0 else {
+                throw TemplateClonerError.uncheckable(
+                    path: directory + "/" + path, reason: "cannot be read: \(String(cString: strerror(errno)))")
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: try walk(directory, relative: path, into: &relatives)
+            default: relatives.append(path)
+            }
+        }
+    }
+
+    /// The file's text, or nil for a binary file. Anything that is not a regular file (a link too: a clone never
+    /// writes one) and a text file too large to check are errors.
+    static func readText(_ path: String, relative: String) throws -> [UInt8]? {
+        let file: RegularFile
+        do { file = try RegularFile(path, followLinks: false) } catch {
+            throw TemplateClonerError.uncheckable(path: path, reason: error.reason)
+        }
+        if file.size > maximumFileSize {
+            let head = try? file.read(at: 0, count: ContentSniffer.sniffLength)
+            if let head, ContentSniffer.looksBinary(prefix: head, path: relative) { return nil }
+            throw TemplateClonerError.uncheckable(
+                path: path,
+                reason:
+                    "a text file of \(BundleLimits.size(UInt64(file.size))), over the \(BundleLimits.size(UInt64(maximumFileSize))) a template may have to be checked"
+            )
+        }
+        let bytes: [UInt8]
+        do { bytes = try BoundedFile.read(path, limit: maximumFileSize, followLinks: false) } catch {
+            throw TemplateClonerError.uncheckable(path: path, reason: error.reason)
+        }
+        guard !ContentSniffer.looksBinary(prefix: bytes, path: relative), !bytes.contains(0),
+            ContentSniffer.isUTF8(bytes)
+        else { return nil }
+        return bytes
+    }
+
+    /// Checks one file's text; the file's name decides which rules apply. At most `limit` findings, the first by
+    /// position, then one note with how many more there were. Time is linear in the text: each scanner passes
+    /// once, and positions are placed in one sweep.
+    public static func check(
+        _ bytes: [UInt8], file: String, palette: Set<String>, limit: Int = maximumFindingsPerFile
+    ) -> [Diagnostic] {
+        var found: [(offset: Int, rule: String, message: String)] = []
+        func report(_ offset: Int, _ rule: String, _ message: String) { found.append((offset, rule, message)) }
+        let allowed = palette.sorted().joined(separator: ", ")
         for (offset, colour) in Scan.hexColours(bytes) {
             if let normalized = HexColor.normalized(colour), !palette.contains(normalized) {
-                let allowed = palette.sorted().joined(separator: ", ")
                 report(offset, "off-palette-colour", "colour \(colour) is not in the tenant's palette (\(allowed))")
             }
         }
@@ -90,33 +128,22 @@ public enum TemplateChecker {
                 0, "missing-cta",
                 "e-mail without a call-to-action link (an https <mj-button href>, <a href> or [text](https://…))")
         }
-        return found
-    }
-}
-
-/// Byte offsets to 1-based line and column (characters), computed once per file.
-struct TextIndex {
-    let bytes: [UInt8]
-    let lineStarts: [Int]
-
-    init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        var starts = [0]
-        bytes.withUnsafeBufferPointer { buffer in
-            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: "\n") { starts.append(index + 1) }
+        found.sort { ($0.offset, $0.rule, $0.message) < ($1.offset, $1.rule, $1.message) }
+        var positions = PositionSweep(bytes)
+        var diagnostics = found.prefix(limit).map { finding in
+            let position = positions.position(of: finding.offset)
+            return Diagnostic(
+                file: file, line: position.line, column: position.column, severity: .error, rule: finding.rule,
+                message: finding.message)
         }
-        lineStarts = starts
-    }
-
-    func position(of offset: Int) -> TextPosition {
-        var low = 0
-        var high = lineStarts.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+        diagnostics.sort(by: Diagnostic.ordered)
+        if found.count > limit, let last = diagnostics.last {
+            diagnostics.append(
+                Diagnostic(
+                    file: file, line: last.line, column: last.column, severity: .error, rule: last.rule,
+                    message: "\(found.count - limit) more findings in this file not shown (limit \(limit))"))
         }
-        let column = String(decoding: bytes[lineStarts[low]..<offset], as: UTF8.self).count + 1
-        return TextPosition(line: low + 1, column: column)
+        return diagnostics
     }
 }
 
@@ -226,11 +253,21 @@ enum Scan {
 
     /// An https link a reader can act on: `<mj-button href>`, `<a href>` or a Markdown link.
     static func hasCallToAction(_ bytes: [UInt8], markdown: Bool) -> Bool {
-        links(bytes).contains { offset, url in
+        // The last `[` before each link, found going forward once (links come in order), not by a search back
+        // from every link.
+        var lastBracket = -1
+        var scanned = 0
+        return links(bytes).contains { offset, url in
             guard url.lowercased().hasPrefix("https://") else { return false }
             if markdown {
-                return offset >= 2 && bytes[offset - 2] == UInt8(ascii: "]")
-                    && !(offset >= 3 && bytes.indices.contains(offset - 3) && isImageLink(bytes, offset))
+                guard offset >= 2 && bytes[offset - 2] == UInt8(ascii: "]") else { return false }
+                while scanned <= offset - 3 {
+                    if bytes[scanned] == UInt8(ascii: "[") { lastBracket = scanned }
+                    scanned += 1
+                }
+                // `![alt](url)` is an image, not a link.
+                let isImage = lastBracket > 0 && bytes[lastBracket - 1] == UInt8(ascii: "!")
+                return !isImage
             }
             // Only anchors and buttons act; `src` of an image does not.
             let before = String(decoding: bytes[max(0, offset - 200)..<offset], as: UTF8.self)
@@ -238,12 +275,5 @@ enum Scan {
             let tag = before[tagStart...].lowercased()
             return tag.hasPrefix("<a ") || tag.hasPrefix("<a\n") || tag.hasPrefix("<mj-button")
         }
-    }
-
-    /// `![alt](url)` is an image, not a link.
-    private static func isImageLink(_ bytes: [UInt8], _ offset: Int) -> Bool {
-        var index = offset - 3
-        while index >= 0, bytes[index] != UInt8(ascii: "[") { index -= 1 }
-        return index > 0 && bytes[index - 1] == UInt8(ascii: "!")
     }
 }

@@ -8,6 +8,14 @@ struct Staging {
     let enabled: Bool
     /// Created on the first write, in the target's nearest existing ancestor (so a rename stays on one file system).
     private(set) var root: String?
+    /// The staging folder, opened and held with an exclusive flock for as long as this process may use it: the
+    /// kernel drops the lock when the process dies, however it dies, which is how a later run tells a stale
+    /// staging folder from a live one.
+    private var lock: Int32 = -1
+    /// Folder names start with this, then the pid, then a random part.
+    static func namePrefix(_ target: String) -> String {
+        ".\((target as NSString).lastPathComponent).rg-crm-staging-"
+    }
 
     init(target: String, enabled: Bool) {
         self.target = target
@@ -16,61 +24,112 @@ struct Staging {
 
     private var content: String? { root.map { $0 + "/content" } }
 
-    private mutating func makeRoot() throws -> String {
-        if let content { return content }
+    /// The target's nearest existing ancestor, where its staging folders live.
+    static func ancestor(of target: String) -> String {
         var ancestor = (target as NSString).deletingLastPathComponent
         if ancestor.isEmpty { ancestor = "." }
         while !FileManager.default.fileExists(atPath: ancestor) {
             let up = (ancestor as NSString).deletingLastPathComponent
             ancestor = up.isEmpty ? "." : up
         }
-        let name =
-            ".\((target as NSString).lastPathComponent).rg-crm-staging-\(getpid())-\(UUID().uuidString.prefix(8))"
-        let path = ancestor + "/" + name
-        do {
-            try FileManager.default.createDirectory(atPath: path + "/content", withIntermediateDirectories: true)
-        } catch {
+        return ancestor
+    }
+
+    private mutating func makeRoot() throws -> String {
+        if let content { return content }
+        let path = Self.ancestor(of: target) + "/" + Self.namePrefix(target) + "\(getpid())-\(UUID().uuidString.prefix(8))"
+        guard mkdir(path, 0o700) == 0 else {
             throw TemplateClonerError.io(
-                path: path, reason: "cannot create the staging folder: \(error.localizedDescription)")
+                path: path, reason: "cannot create the staging folder: \(String(cString: strerror(errno)))")
         }
         root = path
+        lock = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0, mkdir(path + "/content", 0o777) == 0 else {
+            let reason = String(cString: strerror(errno))
+            discard()
+            throw TemplateClonerError.io(path: path, reason: "cannot create the staging folder: \(reason)")
+        }
         return path + "/content"
+    }
+
+    /// Removes the staging folders a clone into `target` left behind when it was killed. A folder is stale when
+    /// nobody holds its lock and its process is gone. A free lock with a live pid is a clone between creating
+    /// its folder and locking it (microseconds), or a recycled pid: such a folder is removed only once it is
+    /// older than `graceSeconds`. Live clones' folders are never touched; failures are ignored (best effort).
+    static func removeStale(besides target: String, graceSeconds: Double = 600) {
+        let ancestor = ancestor(of: target)
+        let prefix = namePrefix(target)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: ancestor) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let path = ancestor + "/" + name
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }
+            let descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }  // a live clone holds it
+            let alive = pid == getpid() || kill(pid, 0) == 0 || errno == EPERM
+            if alive {
+                var info = stat()
+                guard fstat(descriptor, &info) == 0,
+                    Date().timeIntervalSince1970 - Double(info.st_mtim.tv_sec) > graceSeconds
+                else { continue }
+            }
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 
     /// A file being streamed into staging.
     final class Sink {
-        let handle: FileHandle
+        let descriptor: Int32
         let path: String
-        init(handle: FileHandle, path: String) {
-            self.handle = handle
+        init(descriptor: Int32, path: String) {
+            self.descriptor = descriptor
             self.path = path
         }
+        deinit { Glibc.close(descriptor) }
         func write(_ bytes: ArraySlice<UInt8>) throws {
-            guard !bytes.isEmpty else { return }
-            do { try handle.write(contentsOf: Data(bytes)) } catch {
-                throw TemplateClonerError.io(path: path, reason: "cannot be written: \(error.localizedDescription)")
+            try bytes.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let wrote = Glibc.write(descriptor, raw.baseAddress! + done, raw.count - done)
+                    if wrote < 0 {
+                        if errno == EINTR { continue }
+                        throw TemplateClonerError.io(
+                            path: path, reason: "cannot be written: \(String(cString: strerror(errno)))")
+                    }
+                    done += wrote
+                }
             }
         }
-        func close() throws { try? handle.close() }
+        func close() throws {}
     }
+
+    /// Folders already made inside the staging content, so each is created once, not once per file.
+    private var madeFolders: Set<String> = []
 
     /// Nil with `--dry-run`: nothing is written then.
     mutating func open(_ relative: String) throws -> Sink? {
         guard enabled else { return nil }
-        let path = try makeRoot() + "/" + relative
-        do {
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        } catch {
+        let content = try makeRoot()
+        let path = content + "/" + relative
+        var folder = ""
+        for part in relative.utf8.split(separator: UInt8(ascii: "/")).dropLast() {
+            folder += (folder.isEmpty ? "" : "/") + String(Substring(part))
+            guard !madeFolders.contains(folder) else { continue }
+            guard mkdir(content + "/" + folder, 0o777) == 0 || errno == EEXIST else {
+                throw TemplateClonerError.io(
+                    path: content + "/" + folder,
+                    reason: "cannot create a staging folder: \(String(cString: strerror(errno)))")
+            }
+            madeFolders.insert(folder)
+        }
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o666)
+        guard descriptor >= 0 else {
             throw TemplateClonerError.io(
-                path: path, reason: "cannot create a staging folder: \(error.localizedDescription)")
+                path: path, reason: "cannot be created in the staging folder: \(String(cString: strerror(errno)))")
         }
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else {
-            throw TemplateClonerError.io(path: path, reason: "cannot be created in the staging folder")
-        }
-        return Sink(handle: handle, path: path)
+        return Sink(descriptor: descriptor, path: path)
     }
 
     mutating func write(_ relative: String, _ bytes: [UInt8]) throws {
@@ -137,8 +196,8 @@ struct Staging {
     /// Visits the folders of `relative` below `target` outermost first; `visit` says whether to go deeper.
     private static func walkFolders(of relative: String, in target: String, _ visit: (String, Bool) throws -> Bool) throws {
         var path = target
-        for part in relative.split(separator: "/").dropLast() {
-            path += "/" + part
+        for part in relative.utf8.split(separator: UInt8(ascii: "/")).dropLast() {
+            path += "/" + String(Substring(part))
             var info = stat()
             let exists = lstat(path, &info) == 0
             if exists, info.st_mode & S_IFMT != S_IFDIR {
@@ -152,6 +211,9 @@ struct Staging {
     mutating func discard() {
         guard let root else { return }
         try? FileManager.default.removeItem(atPath: root)
+        if lock >= 0 { close(lock) }
+        lock = -1
+        madeFolders = []
         self.root = nil
     }
 }

@@ -35,10 +35,11 @@ public enum TemplateCloner {
         _ bundle: any TemplateBundle, values: TokenValues, tenant: String, options: CloneOptions
     ) throws -> CloneReport {
         let target = options.target
-        let targetExists = FileManager.default.fileExists(atPath: target)
+        let targetExists = try checkTarget(target)
         let manifestPath = target + "/" + CloneManifest.fileName
-        let manifestBytes = targetExists ? (try? BoundedFile.read(manifestPath, limit: 64 << 20)) : nil
+        let manifestBytes = targetExists ? try readManifest(manifestPath) : nil
         let previous = manifestBytes.flatMap(CloneManifest.parse)
+        if !options.dryRun { Staging.removeStale(besides: target) }
 
         let catalogs = try loadCatalogs(bundle)
         let selected = bundle.entries.filter { entry in
@@ -95,6 +96,40 @@ public enum TemplateCloner {
             target: target, files: files, dryRun: options.dryRun, sourceDigest: sourceDigest,
             valuesDigest: values.digest,
             manifestChanged: manifestChanged)
+    }
+
+    /// Whether the target folder exists. A target that is a symbolic link (or anything but a folder) is refused
+    /// before anything is read or written: files would land wherever the link points, and a new clone could not be
+    /// moved into its place.
+    static func checkTarget(_ target: String) throws -> Bool {
+        // `link/` would make lstat follow the link: the last component is judged without its trailing slashes.
+        var bare = Substring(target)
+        while bare.count > 1 && bare.hasSuffix("/") { bare = bare.dropLast() }
+        var info = stat()
+        guard lstat(String(bare), &info) == 0 else { return false }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
+            return true
+        case S_IFLNK:
+            let resolved = (target as NSString).resolvingSymlinksInPath
+            throw TemplateClonerError.unsafeTarget(
+                path: target,
+                reason: "is a symbolic link; name the folder it points to (\(resolved)) with --to, or remove the link")
+        default:
+            throw TemplateClonerError.unsafeTarget(
+                path: target, reason: "is \(RegularFile.nonRegularKind(info.st_mode) ?? "not a folder"), expected a folder")
+        }
+    }
+
+    /// The last clone's manifest; nil when there is none. One that cannot be read (a FIFO, a link, too large) is an
+    /// error, not a missing manifest: that would turn every file the clone wrote into a conflict.
+    static func readManifest(_ path: String) throws -> [UInt8]? {
+        do {
+            return try BoundedFile.read(path, limit: 64 << 20, followLinks: false)
+        } catch {
+            if error.reason == "no such file" { return nil }
+            throw TemplateClonerError.unsafeTarget(path: path, reason: error.reason)
+        }
     }
 
     // MARK: - One file
@@ -224,20 +259,27 @@ public enum TemplateCloner {
         if lstat(targetPath, &info) != 0 {
             return file
         }
-        let isRegular = info.st_mode & S_IFMT == S_IFREG
-        let current = isRegular ? try fileDigest(targetPath) : nil
+        // A link, FIFO, device or folder where the file goes is neither compared nor replaced, with or without
+        // --force: the clone is refused before anything is written.
+        if let kind = RegularFile.nonRegularKind(info.st_mode) {
+            throw TemplateClonerError.unsafeTarget(
+                path: targetPath, reason: "is \(kind), not a file rg-crm wrote; remove it or clone elsewhere")
+        }
+        let current = try fileDigest(targetPath)
         if current == produced.digest {
             file.status = .unchanged
             return file
         }
-        if let current, previous?.files[path] == current {
+        if previous?.files[path] == current {
             file.status = .updated
             return file
         }
-        if isRegular, let text = produced.text, let existing = try? BoundedFile.read(targetPath, limit: 8 << 20) {
+        if let text = produced.text,
+            let existing = try? BoundedFile.read(targetPath, limit: 8 << 20, followLinks: false)
+        {
             file.difference = LineDifference.between(current: existing, template: text)
         }
-        guard isRegular, force else {
+        guard force else {
             file.status = .conflict
             return file
         }
@@ -247,12 +289,13 @@ public enum TemplateCloner {
     }
 
     static func fileDigest(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw TemplateClonerError.io(path: path, reason: "cannot be read to compare it with the template")
-        }
-        defer { try? handle.close() }
         var hash = SHA256()
-        while let data = try? handle.read(upToCount: 64 << 10), !data.isEmpty { hash.update(data: data) }
+        do {
+            let file = try RegularFile(path, followLinks: false)
+            try file.chunks(of: 64 << 10) { hash.update(data: $0) }
+        } catch let error as FileError {
+            throw TemplateClonerError.unsafeTarget(path: path, reason: error.reason)
+        }
         return Digest.hex(hash.finalize())
     }
 

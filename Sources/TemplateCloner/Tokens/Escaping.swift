@@ -28,45 +28,8 @@ enum Escaping {
         case doubleQuoted, singleQuoted, comment, plain
     }
 
-    /// The quoting in force at `offset` on its line (YAML scalars in templates stay on one line).
-    static func yamlPlacement(_ input: [UInt8], lineStart: Int, offset: Int) -> YAMLPlacement {
-        var placement = YAMLPlacement.plain
-        var index = lineStart
-        while index < offset {
-            let byte = input[index]
-            switch placement {
-            case .plain:
-                if byte == UInt8(ascii: "\"") {
-                    placement = .doubleQuoted
-                } else if byte == UInt8(ascii: "'") && Self.startsScalar(input, lineStart: lineStart, at: index) {
-                    placement = .singleQuoted
-                } else if byte == UInt8(ascii: "#") && (index == lineStart || Self.isBlank(input[index - 1])) {
-                    return .comment
-                }
-            case .doubleQuoted:
-                if byte == UInt8(ascii: "\\") {
-                    index += 1
-                } else if byte == UInt8(ascii: "\"") {
-                    placement = .plain
-                }
-            case .singleQuoted:
-                if byte == UInt8(ascii: "'") {
-                    if index + 1 < offset && input[index + 1] == UInt8(ascii: "'") {
-                        index += 1
-                    } else {
-                        placement = .plain
-                    }
-                }
-            case .comment:
-                return .comment
-            }
-            index += 1
-        }
-        return placement
-    }
-
     /// A quote opens a quoted scalar only where a scalar starts (`key: '…'`, `- '…'`), not inside `it's`.
-    private static func startsScalar(_ input: [UInt8], lineStart: Int, at index: Int) -> Bool {
+    static func startsScalar(_ input: [UInt8], lineStart: Int, at index: Int) -> Bool {
         var before = index - 1
         while before >= lineStart && Self.isBlank(input[before]) { before -= 1 }
         guard before >= lineStart else { return true }
@@ -78,12 +41,13 @@ enum Escaping {
 
     /// YAML: escaped inside quotes; a whole unquoted value becomes a double-quoted string; a value embedded in
     /// unquoted text goes in as is when YAML would read it back unchanged, and is refused otherwise.
-    static func yaml(_ text: String, input: [UInt8], tokenStart: Int, tokenEnd: Int) -> Result<
-        [UInt8], YAMLPlacementError
-    > {
-        var lineStart = tokenStart
-        while lineStart > 0 && input[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
-        switch yamlPlacement(input, lineStart: lineStart, offset: tokenStart) {
+    /// `lineStart`, `firstNonBlank` (of the line, before the token) and `placement` come from a
+    /// `YAMLPlacementTracker`, which reads each line once however many tokens it holds.
+    static func yaml(
+        _ text: String, input: [UInt8], tokenStart: Int, tokenEnd: Int, lineStart: Int, firstNonBlank: Int?,
+        placement: YAMLPlacement
+    ) -> Result<[UInt8], YAMLPlacementError> {
+        switch placement {
         case .doubleQuoted:
             return .success(json(text, insideString: true))
         case .singleQuoted:
@@ -95,11 +59,11 @@ enum Escaping {
         }
         var before = tokenStart - 1
         while before >= lineStart && isBlank(input[before]) { before -= 1 }
-        let prefix = input[lineStart...max(lineStart, before)].filter { !isBlank($0) }
+        // `- {{…}}` as a list item: the dash is the line's first non-blank byte.
         let startsValue =
             before < lineStart || input[before] == UInt8(ascii: ":")
             || (input[before] == UInt8(ascii: "-")
-                && (before == lineStart || prefix.elementsEqual("-".utf8) || isBlank(input[before - 1])))
+                && (before == lineStart || firstNonBlank == before || isBlank(input[before - 1])))
         var after = tokenEnd
         while after < input.count && isBlank(input[after]) { after += 1 }
         let endsValue =

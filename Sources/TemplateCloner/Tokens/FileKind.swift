@@ -12,9 +12,10 @@ public enum FileKind: Sendable, Equatable {
     case raw
 
     public init(path: String) {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let fileExtension =
-            name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last!).lowercased() : ""
+        // By bytes (once per file of a clone, so cheaply): the part after the last `/`, then after its last `.`.
+        let name = path.utf8.split(separator: UInt8(ascii: "/")).last ?? path.utf8[...]
+        let parts = name.split(separator: UInt8(ascii: "."))
+        let fileExtension = parts.count > 1 ? String(Substring(parts.last!)).lowercased() : ""
         switch fileExtension {
         case "html", "htm", "mjml", "xml", "svg", "xhtml": self = .markup
         case "json": self = .json

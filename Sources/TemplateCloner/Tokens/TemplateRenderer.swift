@@ -21,6 +21,9 @@ public enum TemplateRenderer {
         var problems: [Diagnostic] = []
         var replacements = 0
         var json = JSONStringTracker()
+        var yaml = YAMLPlacementTracker()
+        var positions = PositionSweep(input)
+        var hints: [String: String] = [:]
         let frontMatterEnd = kind == .markdown ? Self.frontMatterEnd(input) : 0
         var copied = 0
         var index = 0
@@ -34,7 +37,13 @@ public enum TemplateRenderer {
                 index += 2
                 continue
             }
-            let position = LazyPosition(offset: index, input: input)
+            // Positions are only worked out for problems: most tokens never need one.
+            var placed: TextPosition?
+            func position() -> TextPosition {
+                if let placed { return placed }
+                placed = positions.position(of: index)
+                return placed!
+            }
             if index > 0, input[index - 1] == UInt8(ascii: "\\"), let end = token.end {
                 // The documented escape: drop the backslash, keep the token as written.
                 output.append(contentsOf: input[copied..<(index - 1)])
@@ -46,7 +55,7 @@ public enum TemplateRenderer {
             guard let end = token.end else {
                 problems.append(
                     Diagnostic(
-                        file: path, line: position.line, column: position.column, severity: .error,
+                        file: path, line: position().line, column: position().column, severity: .error,
                         rule: "malformed-token",
                         message:
                             "token '{{\(token.name)' is not closed by '}}' (filters and expressions are not supported)")
@@ -55,12 +64,15 @@ public enum TemplateRenderer {
                 continue
             }
             guard let value = values[token.name] else {
+                // Worked out once per name: a file may repeat one wrong token many times.
                 let hint =
-                    Suggestion.closest(to: token.name, in: TokenValues.names).map { " (did you mean '{{\($0)}}'?)" }
+                    hints[token.name]
+                    ?? Suggestion.closest(to: token.name, in: TokenValues.names).map { " (did you mean '{{\($0)}}'?)" }
                     ?? ""
+                hints[token.name] = hint
                 problems.append(
                     Diagnostic(
-                        file: path, line: position.line, column: position.column, severity: .error,
+                        file: path, line: position().line, column: position().column, severity: .error,
                         rule: "unknown-token",
                         message:
                             "unknown token '{{\(token.name)}}'\(hint); known: \(TokenValues.names.joined(separator: ", "))"
@@ -77,12 +89,16 @@ public enum TemplateRenderer {
                 json.advance(input, to: index)
                 escaped = Escaping.json(value.text, insideString: json.inString)
             case .yaml:
-                switch Escaping.yaml(value.text, input: input, tokenStart: index, tokenEnd: end) {
+                let placement = yaml.advance(input, to: index)
+                switch Escaping.yaml(
+                    value.text, input: input, tokenStart: index, tokenEnd: end, lineStart: yaml.lineStart,
+                    firstNonBlank: yaml.firstNonBlank, placement: placement)
+                {
                 case .success(let bytes): escaped = bytes
                 case .failure(let failure):
                     problems.append(
                         Diagnostic(
-                            file: path, line: position.line, column: position.column, severity: .error,
+                            file: path, line: position().line, column: position().column, severity: .error,
                             rule: "unsafe-value",
                             message: "the value of '{{\(token.name)}}' \(failure.reason)"))
                     index = end
@@ -142,6 +158,66 @@ struct Token {
     }
 }
 
+/// The YAML quoting in force at ascending byte offsets, tracked forward (as `JSONStringTracker` does for JSON), so
+/// a line with many tokens is read once, not once per token. YAML scalars in templates stay on one line: every
+/// line starts plain.
+struct YAMLPlacementTracker {
+    private(set) var lineStart = 0
+    /// The line's first byte that is not a space or tab, once one has been passed; else nil.
+    private(set) var firstNonBlank: Int?
+    private var cursor = 0
+    private var placement = Escaping.YAMLPlacement.plain
+    private var skipNext = false
+
+    mutating func advance(_ input: [UInt8], to offset: Int) -> Escaping.YAMLPlacement {
+        while cursor < offset {
+            let index = cursor
+            let byte = input[index]
+            cursor += 1
+            if byte == UInt8(ascii: "\n") {
+                lineStart = cursor
+                firstNonBlank = nil
+                placement = .plain
+                skipNext = false
+                continue
+            }
+            if firstNonBlank == nil && !Escaping.isBlank(byte) { firstNonBlank = index }
+            if skipNext {
+                skipNext = false
+                continue
+            }
+            switch placement {
+            case .plain:
+                if byte == UInt8(ascii: "\"") {
+                    placement = .doubleQuoted
+                } else if byte == UInt8(ascii: "'") && Escaping.startsScalar(input, lineStart: lineStart, at: index) {
+                    placement = .singleQuoted
+                } else if byte == UInt8(ascii: "#") && (index == lineStart || Escaping.isBlank(input[index - 1])) {
+                    placement = .comment
+                }
+            case .doubleQuoted:
+                if byte == UInt8(ascii: "\\") {
+                    skipNext = true
+                } else if byte == UInt8(ascii: "\"") {
+                    placement = .plain
+                }
+            case .singleQuoted:
+                if byte == UInt8(ascii: "'") {
+                    // `''` is a quote inside the scalar; the byte at `offset` opens a token, never a quote.
+                    if cursor < offset && input[cursor] == UInt8(ascii: "'") {
+                        skipNext = true
+                    } else {
+                        placement = .plain
+                    }
+                }
+            case .comment:
+                break
+            }
+        }
+        return placement
+    }
+}
+
 /// Whether a byte offset of a JSON text lies inside a string literal, tracked forward as tokens are found.
 struct JSONStringTracker {
     private(set) var inString = false
@@ -167,12 +243,57 @@ struct JSONStringTracker {
     }
 }
 
-/// Positions are only worked out for problems: most tokens never need one.
-struct LazyPosition {
-    var offset: Int
-    var input: [UInt8]
-    var line: Int { TextPosition.of(offset: offset, in: input).line }
-    var column: Int { TextPosition.of(offset: offset, in: input).column }
+/// Line and column of byte offsets asked for in ascending order, in one pass over the text: newlines are counted
+/// once, and a line's characters are counted once however many offsets fall on it, so placing every finding of a
+/// file costs time linear in the file, not in the file times the findings.
+struct PositionSweep {
+    let bytes: [UInt8]
+    private var cursor = 0
+    private var line = 1
+    private var lineStart = 0
+    /// Byte offsets (from `lineStart`) where each character of the current line starts; built on first use.
+    private var characterStarts: [Int]?
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func position(of offset: Int) -> TextPosition {
+        // Out of order (never, from the scanners): the one-off count from the start is still right.
+        guard offset >= cursor else { return TextPosition.of(offset: offset, in: bytes) }
+        bytes.withUnsafeBufferPointer { buffer in
+            while cursor < offset {
+                if buffer[cursor] == UInt8(ascii: "\n") {
+                    line += 1
+                    lineStart = cursor + 1
+                    characterStarts = nil
+                }
+                cursor += 1
+            }
+        }
+        if offset == lineStart { return TextPosition(line: line, column: 1) }
+        if characterStarts == nil {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let text = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
+            // Not UTF-8: decoding repaired it, offsets no longer match; count per offset as before.
+            guard text.utf8.count == lineEnd - lineStart else { return TextPosition.of(offset: offset, in: bytes) }
+            var starts: [Int] = []
+            var index = text.startIndex
+            while index < text.endIndex {
+                starts.append(text.utf8.distance(from: text.startIndex, to: index))
+                index = text.index(after: index)
+            }
+            characterStarts = starts
+        }
+        // The column counts the characters that start before the offset (a character cut by it counts whole).
+        let relative = offset - lineStart
+        let starts = characterStarts!
+        var low = 0
+        var high = starts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if starts[middle] < relative { low = middle + 1 } else { high = middle }
+        }
+        return TextPosition(line: line, column: low + 1)
+    }
 }
 
 /// 1-based line and column (in characters, as editors count them) of a byte offset.

@@ -49,6 +49,19 @@ import Testing
         )
     }
 
+    /// A `/` followed by a combining mark is one Character to Swift: names are split by bytes, as the file system
+    /// splits them, so `../\u{301}x` climbs out and is refused (it was taken for one harmless name, and cloned to
+    /// the target's parent).
+    @Test func aCombiningMarkAfterASlashDoesNotHideATraversal() throws {
+        try expectRefused(
+            ZipFixture(entries: [Self.good, .init("../\u{301}x", Array("evil".utf8))]), entry: "../\u{301}x",
+            reason: "'..'")
+        try expectRefused(
+            ZipFixture(entries: [Self.good, .init("ok/../../\u{301}x", Array("evil".utf8))]),
+            entry: "ok/../../\u{301}x", reason: "'..'")
+        #expect(EntryPolicy.collision(in: ["a", "a/\u{301}b"])?.entry == "a/\u{301}b")
+    }
+
     @Test func absolutePathsBackslashesAndDriveLettersAreRefused() throws {
         try expectRefused(
             ZipFixture(entries: [Self.good, .init("/etc/x", Array("evil".utf8))]), entry: "/etc/x", reason: "absolute")

@@ -97,4 +97,94 @@ import Testing
         #expect(reported.isSubset(of: described))
         #expect(reported == described)
     }
+
+    // MARK: - Linear time (issue 15, point 4): sizes where a quadratic scan would take minutes.
+
+    /// `<mjml><mj-body>` then 200,000 `<mj-section>` on one line (2.4 MB): was over 10 minutes (every finding
+    /// counted its column from the line's start).
+    @Test func deeplyNestedMJMLIsCheckedInLinearTime() {
+        let count = 200_000
+        let text = "<mjml><mj-body>" + String(repeating: "<mj-section>", count: count)
+        let found = check(text)
+        #expect(found.count == TemplateChecker.maximumFindingsPerFile + 1)
+        #expect(found.first?.rule == "missing-cta")
+        #expect(found[1].message == "<mjml> is never closed")
+        #expect(found[2].column == 7)
+        #expect(found[3].column == 16)
+        #expect(found[4].column == 28)
+        // The closing note is last and counts what was left out: mjml, mj-body and every section, plus missing-cta.
+        #expect(found.last?.message == "\(count + 3 - 1000) more findings in this file not shown (limit 1000)")
+    }
+
+    /// Stray closing tags under a deep stack: each one was a search of the whole stack.
+    @Test func strayClosingTagsUnderADeepStackAreLinear() {
+        let depth = 50_000
+        let text =
+            "<mjml><mj-body>" + String(repeating: "<mj-section>", count: depth)
+            + String(repeating: "</mj-column>", count: depth) + String(repeating: "</mj-section>", count: depth)
+            + "<mj-button href=\"https://x.nl\">x</mj-button></mj-body></mjml>"
+        let found = check(text)
+        #expect(found.first?.message == "</mj-column> closes a tag that is not open")
+        #expect(found.first?.column == 15 + 12 * depth + 1)
+        #expect(found.count == 1001)
+    }
+
+    /// Every scanner on one line of a megabyte full of its findings: colours, tokens, http links, and Markdown links whose
+    /// image test searched back for the `[` from every link.
+    @Test func everyScannerIsLinearOnOneLongLine() {
+        let colours = String(repeating: "#00AEEF ", count: 100_000)
+        let found = check(colours, "a.html")
+        #expect(found.count == 1001)
+        #expect(found[999].column == 999 * 8 + 1)
+        let tokens = String(repeating: "{{brand.x}}", count: 100_000)
+        #expect(check(tokens, "a.txt")[999].column == 999 * 11 + 1)
+        let links = String(repeating: "<a href=\"http://x.nl\">", count: 50_000)
+        #expect(check(links, "a.html")[999].rule == "insecure-link")
+        let images = "![" + String(repeating: "](https://x.nl/a.png)", count: 50_000)
+        #expect(check(images, "email/a.md").map(\.rule) == ["missing-cta"])
+    }
+
+    /// A line's column counts characters, also for findings after multi-byte characters on a long line.
+    @Test func columnsCountCharactersAcrossManyFindingsOnALine() {
+        let text = "é🎉 #00AEEF e\u{301} #00AEEF\n\n  #ABCDEF"
+        #expect(check(text, "a.html").map { "\($0.line):\($0.column)" } == ["1:4", "1:14", "3:3"])
+    }
+
+    // MARK: - Files that cannot be checked (issue 15, points 3 and 6)
+
+    @Test func aTextFileTooLargeToCheckIsAnErrorNotAPass() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Fixtures.write("<p>ok</p>\n", to: folder + "/a.html")
+        let large = String(repeating: "<p style=\"color:#00AEEF\">x</p>\n", count: (8 << 20) / 30 + 1)
+        try Fixtures.write(large, to: folder + "/big.html")
+        #expect(throws: TemplateClonerError.uncheckable(
+            path: folder + "/big.html",
+            reason: "a text file of \(BundleLimits.size(UInt64(large.utf8.count))), over the 8.0 MiB a template may have to be checked")) {
+            try TemplateChecker.check(directory: folder, palette: Self.palette)
+        }
+        // A large binary is not a template: skipped as every binary is.
+        try FileManager.default.removeItem(atPath: folder + "/big.html")
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        png += [UInt8](repeating: 0x23, count: 9 << 20)
+        try Data(png).write(to: URL(fileURLWithPath: folder + "/big.bin"))
+        #expect(try TemplateChecker.check(directory: folder, palette: Self.palette) == [])
+    }
+
+    @Test func aFIFOALinkOrASocketInTheCheckedFolderIsAnError() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Fixtures.write("<p>ok</p>\n", to: folder + "/a.html")
+        #expect(mkfifo(folder + "/f.mjml", 0o600) == 0)
+        #expect(throws: TemplateClonerError.uncheckable(
+            path: folder + "/f.mjml", reason: "is a FIFO (named pipe), expected a regular file")) {
+            try TemplateChecker.check(directory: folder, palette: Self.palette)
+        }
+        unlink(folder + "/f.mjml")
+        #expect(symlink(folder + "/a.html", folder + "/b.html") == 0)
+        #expect(throws: TemplateClonerError.uncheckable(
+            path: folder + "/b.html", reason: "is a symbolic link, expected a regular file")) {
+            try TemplateChecker.check(directory: folder, palette: Self.palette)
+        }
+    }
 }

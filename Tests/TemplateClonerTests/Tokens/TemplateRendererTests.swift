@@ -128,4 +128,29 @@ import Testing
         tenant.name = "Mr. DJ\nBcc: x"
         #expect(throws: TemplateClonerError.self) { try TokenValues(tenant: tenant) }
     }
+
+    // MARK: - Linear time (issue 15, point 4)
+
+    /// 100,000 unknown tokens on one line: each problem's position was counted from the start of the file.
+    @Test func manyProblemsOnOneLineArePlacedInLinearTime() throws {
+        let text = String(repeating: "{{brand.nope}} ", count: 100_000)
+        let outcome = try render(text, "a.txt")
+        #expect(outcome.problems.count == 100_000)
+        #expect(outcome.problems[99_999].column == 99_999 * 15 + 1)
+        #expect(outcome.problems[99_999].line == 1)
+        // Reported like a check's findings: the first thousand, then how many more.
+        let lines = TemplateClonerError.render(outcome.problems).description.split(separator: "\n")
+        #expect(lines.count == 1002)
+        #expect(lines[1000] == "99000 more problems not shown (limit 1000)")
+        #expect(lines[1001] == "100000 problems; nothing was written")
+    }
+
+    /// 100,000 tokens on one YAML line: each one's quoting was worked out from the start of its line.
+    @Test func manyTokensOnOneYAMLLineAreRenderedInLinearTime() throws {
+        let text = "a: \"" + String(repeating: "{{tenant.slug}} ", count: 100_000) + "\"\nb: {{tenant.slug}}\n"
+        let output = try rendered(text, "a.yaml")
+        #expect(output == "a: \"" + String(repeating: "mrdj ", count: 100_000) + "\"\nb: \"mrdj\"\n")
+        let quoted = "a: '" + String(repeating: "it''s {{tenant.name}} ", count: 50_000) + "'\n"
+        #expect(try rendered(quoted, "a.yaml", name: "O'Neil") == "a: '" + String(repeating: "it''s O''Neil ", count: 50_000) + "'\n")
+    }
 }
