@@ -60,7 +60,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         plantFIFO("configs/mrdj/tenant.json")
         try expectRefusal(
-            ["config", "check", "--tenant", "mrdj", "--config-dir", "configs"], file: "configs/mrdj/tenant.json",
+            [
+                "config", "check", "--tenant", "mrdj", "--config-dir", "configs", "--workflows",
+                TestPaths.repository("automation/workflows"),
+            ], file: "configs/mrdj/tenant.json",
             reason: Self.fifo)
         try expectRefusal(
             ["db", "seed", "--tenant", "mrdj", "--config-dir", "configs", "--seeds", "seeds"],

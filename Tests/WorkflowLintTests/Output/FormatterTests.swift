@@ -30,10 +30,11 @@ import Testing
         let text = OutputFormat.text.formatter.render(Array(Self.findings.prefix(1)), context: Self.context())
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[0].hasPrefix("automation/workflows/proposal_followup.yaml:3:27: error: '>' compares"))
-        #expect(text.contains("[condition-type]\n"))
-        #expect(lines[2] == "    when: Zoë € ok and deal.value > \"5000\"")
+        // A finding is one line: a line break in its message is shown escaped.
+        #expect(lines[0].hasSuffix("\"quoted\"\\nsecond line 100% done [condition-type]"))
+        #expect(lines[1] == "    when: Zoë € ok and deal.value > \"5000\"")
         // The caret sits under the 27th character although "ë" and "€" take more than one byte.
-        #expect(lines[3] == String(repeating: " ", count: 26) + "^")
+        #expect(lines[2] == String(repeating: " ", count: 26) + "^")
         #expect(!text.contains("\u{1B}"))
         #expect(
             OutputFormat.text.formatter.render(Self.findings, context: Self.context(colour: true)).contains(
