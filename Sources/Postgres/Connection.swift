@@ -202,6 +202,8 @@ public final class Connection {
                 kind: .invalidURL,
                 message: "the user:password part cannot be read: percent-encode '@' as %40 and '/' as %2F in the user name and password")
         }
+        // libpq also takes the password from the environment, where no parse of the string sees it.
+        if let fromEnvironment = ProcessInfo.processInfo.environment["PGPASSWORD"] { secrets.append(fromEnvironment) }
         return secrets.filter { !$0.isEmpty }
     }
 
