@@ -90,6 +90,9 @@ import Testing
         let unknown = foldedReport.diagnostics.filter { $0.message.hasPrefix("unknown field 'lead.sorce'") }
         #expect(unknown.count == 1_000)  // the per-file limit; every one at its own line, column 7
         #expect(unknown.allSatisfy { $0.column == 7 && $0.line > 10 })
+        // The note on what the limit cut off closes the file's findings, after the last one kept.
+        #expect(foldedReport.diagnostics.last?.message.hasSuffix("more findings in this file not shown (limit 1000)") == true)
+        #expect(foldedReport.diagnostics.filter { $0.message.contains("not shown") }.count == 1)
 
         // 8,000 quoted conditions with two problems each on one minified line.
         let minified =

@@ -21,19 +21,34 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public var severity: Severity
     public var rule: String
     public var message: String
+    /// The closing "N more findings in this file not shown" note of a file whose findings were capped: it stands at
+    /// the file's last finding and sorts after everything there.
+    public var isLimitNote: Bool
 
-    public init(file: String, line: Int, column: Int, severity: Severity, rule: String, message: String) {
+    public init(
+        file: String, line: Int, column: Int, severity: Severity, rule: String, message: String, isLimitNote: Bool = false
+    ) {
         self.file = file
         self.line = line
         self.column = column
         self.severity = severity
         self.rule = rule
         self.message = message
+        self.isLimitNote = isLimitNote
     }
 
-    /// Sort order of every report: by file, then position, then rule.
+    /// Sort order of every report: by file, then position, then rule; a file's limit note last.
     public static func ordered(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
-        (lhs.file, lhs.line, lhs.column, lhs.rule, lhs.message) < (rhs.file, rhs.line, rhs.column, rhs.rule, rhs.message)
+        (lhs.file, lhs.line, lhs.column, lhs.isLimitNote ? 1 : 0, lhs.rule, lhs.message)
+            < (rhs.file, rhs.line, rhs.column, rhs.isLimitNote ? 1 : 0, rhs.rule, rhs.message)
+    }
+
+    /// The note that closes a file's capped findings, placed at the last of them.
+    public static func limitNote(after kept: [Diagnostic], file: String, dropped: Int, limit: Int) -> Diagnostic {
+        let last = kept.max { ($0.line, $0.column) < ($1.line, $1.column) }
+        return Diagnostic(
+            file: file, line: last?.line ?? 1, column: last?.column ?? 1, severity: .error, rule: last?.rule ?? "limit",
+            message: "\(dropped) more findings in this file not shown (limit \(limit))", isLimitNote: true)
     }
 }
 

@@ -137,11 +137,8 @@ public enum TemplateChecker {
                 message: finding.message)
         }
         diagnostics.sort(by: Diagnostic.ordered)
-        if found.count > limit, let last = diagnostics.last {
-            diagnostics.append(
-                Diagnostic(
-                    file: file, line: last.line, column: last.column, severity: .error, rule: last.rule,
-                    message: "\(found.count - limit) more findings in this file not shown (limit \(limit))"))
+        if found.count > limit {
+            diagnostics.append(Diagnostic.limitNote(after: diagnostics, file: file, dropped: found.count - limit, limit: limit))
         }
         return diagnostics
     }

@@ -72,12 +72,6 @@ struct FindingSink {
     /// The findings, with one closing note when the limit cut some off.
     var result: [Diagnostic] {
         guard dropped > 0 else { return diagnostics }
-        let last = diagnostics.last
-        return diagnostics + [
-            Diagnostic(
-                file: file, line: last?.line ?? 1, column: last?.column ?? 1, severity: .error,
-                rule: last?.rule ?? RuleID.syntax.rawValue,
-                message: "\(dropped) more findings in this file not shown (limit \(limit))")
-        ]
+        return diagnostics + [Diagnostic.limitNote(after: diagnostics, file: file, dropped: dropped, limit: limit)]
     }
 }
