@@ -28,6 +28,19 @@ import Testing
         }
     }
 
+    @Test func dbStatusEscapesHistoryNamesWrittenByOthers() throws {
+        try TestDatabase.with("cliesc") { url throws in
+            #expect(try RGCRMProcess.run(["db", "migrate", "--database-url", url]).status == 0)
+            try Connection(conninfo: url).query(
+                "INSERT INTO crm.schema_migrations (version, name, checksum, execution_ms) VALUES (900, $1, 'x', 1)",
+                ["x\u{1B}[31mred\n  0901  fake_row"])
+            let status = try RGCRMProcess.run(["db", "status", "--database-url", url])
+            #expect(!status.stdout.unicodeScalars.contains("\u{1B}"))
+            #expect(status.stdout.contains("  0900  x\\u{1B}[31mred\\n  0901  fake_row"), "\(status.stdout)")
+            #expect(!status.stdout.contains("\n  0901"))
+        }
+    }
+
     @Test func configCheckGivesOneLinePerIssueWithControlCharactersEscaped() throws {
         let configs = try ConfigFixtures.copy(as: "acme") { tenant, crm in
             tenant["name"] = "a\u{0}b"

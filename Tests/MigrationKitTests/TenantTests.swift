@@ -371,6 +371,22 @@ import Testing
         #expect(merged.automation["event.completed"] == ["post_event_care"])
     }
 
+    /// Layers merge in time linear in their size: 60,000 scoring rules and 20,000 pipelines, where a search per item
+    /// (as before) would compare about two billion pairs and take minutes.
+    @Test func largeLayersMergeInLinearTime() throws {
+        let stage = StageConfig(key: "nieuw", name: "Nieuw", slaHours: 2)
+        let pipelines = (0..<20_000).map {
+            PipelineConfig(key: "p\($0)", name: "P", vertical: nil, type: "sales", slaResponseHours: 1, isDefault: false, stages: [stage])
+        }
+        let rules = (0..<60_000).map { ScoringRule(field: "lead.f\($0)", op: .eq, value: .int($0), points: 1) }
+        let base = CRMConfig(pipelines: pipelines, scoring: rules)
+        var override = CRMConfig(pipelines: [pipelines[19_999]], scoring: [ScoringRule(field: "lead.f7", op: .eq, value: .int(0), points: 9)])
+        override.pipelines[0].name = "Last"
+        let plan = try SeedPlan.merge(tenant: try pack(verticals: []).tenant, layers: [base, override], tenantFile: "crm.json")
+        #expect(plan.pipelines.count == 20_000 && plan.pipelines[19_999].name == "Last")
+        #expect(plan.scoring.count == 60_000 && plan.scoring[7].points == 9)
+    }
+
     @Test func aMissingVerticalSeedIsNamed() throws {
         let directory = try TestPaths.temporaryDirectory("seeds")
         try FileManager.default.copyItem(atPath: TestPaths.repository("db/seeds/crm/base.json"), toPath: directory + "/base.json")

@@ -33,6 +33,13 @@ import Testing
         #expect(TerminalText.escapedLine("\tkey: \u{7}", column: 2) == ("\tkey: \\u{7}", 2))
     }
 
+    @Test func githubAnnotationsEscapeWhatGitHubsOwnEscapingLeaves() {
+        let diagnostic = Diagnostic(
+            file: "w\u{1B}[31m.yaml", line: 2, column: 3, severity: .error, rule: "r", message: "key '\u{1B}[31mK'\nnext\u{2028}")
+        let output = GitHubFormatter().render([diagnostic], context: ReportContext(toolVersion: "0", rules: [], colour: false))
+        #expect(output == "::error file=w\\u{1B}[31m.yaml,line=2,col=3,title=r::key '\\u{1B}[31mK'%0Anext\\u{2028}\n")
+    }
+
     @Test func theTextFormatterEscapesMessagesFileNamesAndQuotedLines() {
         let diagnostic = Diagnostic(
             file: "evil\u{1B}[2J.yaml", line: 1, column: 11, severity: .error, rule: "r", message: "unknown key 'x\u{1B}[31m'")

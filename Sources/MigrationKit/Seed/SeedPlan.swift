@@ -31,18 +31,25 @@ public struct SeedPlan: Sendable, Equatable {
 
     public static func merge(tenant: TenantConfig, layers: [CRMConfig], tenantFile: String) throws(ConfigError) -> SeedPlan {
         var plan = SeedPlan(tenant: tenant, pipelines: [], scoring: [], automation: [:], webhooks: [:])
+        // Where each pipeline key and scoring (field, op) already stands: a later layer replaces it in place, in
+        // time linear in the pack (a search per item made a 16,000-rule crm.json take 37 s).
+        var pipelineIndex: [String: Int] = [:]
+        var ruleIndex: [String: Int] = [:]
         for layer in layers {
             for pipeline in layer.pipelines {
-                if let index = plan.pipelines.firstIndex(where: { $0.key == pipeline.key }) {
+                if let index = pipelineIndex[pipeline.key] {
                     plan.pipelines[index] = pipeline
                 } else {
+                    pipelineIndex[pipeline.key] = plan.pipelines.count
                     plan.pipelines.append(pipeline)
                 }
             }
             for rule in layer.scoring {
-                if let index = plan.scoring.firstIndex(where: { $0.field == rule.field && $0.op == rule.op }) {
+                let key = "\(rule.field)\u{0}\(rule.op.rawValue)"
+                if let index = ruleIndex[key] {
                     plan.scoring[index] = rule
                 } else {
+                    ruleIndex[key] = plan.scoring.count
                     plan.scoring.append(rule)
                 }
             }

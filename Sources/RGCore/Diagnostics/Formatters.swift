@@ -212,12 +212,15 @@ public struct GitHubFormatter: DiagnosticFormatter {
         escape(text, [("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C")])
     }
 
-    /// By Unicode scalar, so that "\r\n" (one Character in Swift) is escaped as two.
+    /// By Unicode scalar, so that "\r\n" (one Character in Swift) is escaped as two. Other control characters
+    /// (ESC, C1, bidi overrides) are written as `TerminalText` writes them: GitHub's log viewer would act on them.
     private static func escape(_ text: String, _ table: [(Unicode.Scalar, String)]) -> String {
         var output = ""
         for scalar in text.unicodeScalars {
             if let replacement = table.first(where: { $0.0 == scalar })?.1 {
                 output += replacement
+            } else if let escaped = TerminalText.escape(scalar, keepingTabs: false) {
+                output += escaped
             } else {
                 output.unicodeScalars.append(scalar)
             }

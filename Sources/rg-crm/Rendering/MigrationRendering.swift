@@ -19,7 +19,8 @@ enum MigrationRendering {
             case .changed: paint("CHANGED", "1;31")
             case .missing: paint("MISSING", "1;31")
             }
-            lines.append("  \(Migration.format(row.version))  \(row.name.padding(30))  \(row.appliedAt)  \(mark)")
+            // The history table is the database's: its names are shown escaped, whoever wrote them.
+            lines.append("  \(Migration.format(row.version))  \(TerminalText.escaped(row.name).padding(30))  \(TerminalText.escaped(row.appliedAt))  \(mark)")
         }
         if status.pending.isEmpty { lines.append("Pending: none") } else { lines.append("Pending:") }
         for migration in status.pending {
