@@ -19,12 +19,16 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir="$root/.pg"
+link="$root/.pg"
+# The cluster's folder: .pg itself, or where its link points (see place_cluster). Every path the server is given is
+# this real one: the server user could not follow a link under /root.
+dir=$(readlink -f "$link" 2>/dev/null || echo "$link")
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [ -x "$bindir/pg_ctl" ] || { echo "pg.sh: PostgreSQL server binaries not found; install Debian's postgresql package" >&2; exit 2; }
 
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /: the server user may not be able to enter the working folder (a repository under /root).
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 admin_user() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
@@ -78,14 +82,10 @@ choose_port() {
   echo "$candidate" >"$dir/port.tmp" && mv "$dir/port.tmp" "$dir/port"
 }
 
-# Starts the server; on failure shows why (the server log's last lines) and exits non-zero.
+# Starts the server; non-zero when it did not start (the server log says why).
 pg_start() {
   mkdir -p "$dir/run" && { [ "$(id -u)" != 0 ] || chown postgres:postgres "$dir/run"; }
-  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null 2>&1 || {
-    echo "pg.sh: PostgreSQL did not start; the end of $dir/server.log:" >&2
-    tail -n 5 "$dir/server.log" >&2
-    exit 1
-  }
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null 2>&1
 }
 
 admin_psql() {
@@ -115,28 +115,43 @@ SQL
   } | admin_psql -f - >/dev/null
 }
 
-start() {
-  mkdir -p "$dir"
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres:postgres "$dir"
-    # The server user must reach the folder; a repository under /root is not reachable, so the data goes elsewhere.
-    if ! runuser -u postgres -- test -w "$dir"; then
-      alt="/var/tmp/rg-crm-pg-$(echo "$root" | md5sum | cut -c1-12)"
-      mkdir -p "$alt" && chown postgres:postgres "$alt"
-      rmdir "$dir" 2>/dev/null || true
-      ln -sfn "$alt" "$dir"
-    fi
+# As root, the server user must reach the cluster's folder. A repository it cannot reach (one under /root) gets
+# the folder in /var/tmp instead, behind the link .pg: made here, by us, as a real folder — a name someone planted
+# there (a link to another folder, a folder of someone else's) is refused, never chowned or later deleted.
+place_cluster() {
+  [ -L "$link" ] || mkdir -p "$link"
+  [ "$(id -u)" = 0 ] || return 0
+  if [ ! -L "$link" ]; then
+    chown postgres:postgres "$link"
+    runuser -u postgres -- test -w "$link/." && return 0
+    rmdir "$link" 2>/dev/null || { echo "pg.sh: the server user cannot reach $link, and it is not empty" >&2; exit 1; }
   fi
+  local alt
+  alt="/var/tmp/rg-crm-pg-$(echo "$root" | md5sum | cut -c1-12)"
+  if [ ! -e "$alt" ] && [ ! -L "$alt" ]; then
+    mkdir -m 700 "$alt" && chown postgres:postgres "$alt"
+  fi
+  if [ -L "$alt" ] || [ ! -d "$alt" ] || [ "$(stat -c %U "$alt")" != postgres ]; then
+    echo "pg.sh: $alt is not a folder of the postgres user made by pg.sh; remove it and run again" >&2
+    exit 1
+  fi
+  [ "$(readlink "$link" 2>/dev/null)" = "$alt" ] || ln -sfn "$alt" "$link"
+}
+
+start() {
+  place_cluster
+  dir=$(readlink -f "$link")
   if running && [ -f "$dir/ready" ]; then
     echo "# PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$(port) (data in $dir)" >&2
     print_env
     return
   fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
-    rm -rf "$dir/data" "$dir/ready"
-    as_owner "$bindir/initdb" -D "$dir/data" -U "$(admin_user)" --auth-local=trust --auth-host=scram-sha-256 \
+    # initdb writes into data.new, renamed to data only once complete: a set-up killed midway leaves no half cluster.
+    rm -rf "$dir/data" "$dir/data.new" "$dir/ready"
+    as_owner "$bindir/initdb" -D "$dir/data.new" -U "$(admin_user)" --auth-local=trust --auth-host=scram-sha-256 \
       -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-    cat >>"$dir/data/postgresql.conf" <<CONF
+    cat >>"$dir/data.new/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$dir/run'
 max_connections = 200
@@ -144,8 +159,21 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
+    mv "$dir/data.new" "$dir/data"
   fi
-  running || { choose_port; pg_start; }
+  # Another fresh checkout may take the same free port between our check and our server's bind: try the next.
+  local attempt=0
+  until running; do
+    choose_port
+    pg_start && break
+    attempt=$((attempt + 1))
+    [ "$attempt" -lt 5 ] && grep -q "Address already in use\|could not create any TCP/IP sockets" "$dir/server.log" || {
+      echo "pg.sh: PostgreSQL did not start; the end of $dir/server.log:" >&2
+      tail -n 5 "$dir/server.log" >&2
+      exit 1
+    }
+    : >"$dir/server.log"
+  done
   ensure_role_and_database
   touch "$dir/ready"
   echo "# PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$(port) (data in $dir)" >&2
@@ -156,6 +184,14 @@ case "${1:-start}" in
   start) start ;;
   env) print_env ;;
   stop) running && as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; echo "stopped" >&2 ;;
-  destroy) running && as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null; rm -rf "$(readlink -f "$dir")" "$dir"; echo "destroyed" >&2 ;;
+  destroy)
+    # Through the link only to the folder place_cluster made: a link swapped in behind it is not followed.
+    if [ -L "$link" ] && { [ -L "$(readlink "$link")" ] || [ ! -d "$(readlink "$link")" ]; }; then
+      echo "pg.sh: $link points to $(readlink "$link"), which is not the cluster folder pg.sh made; not removing it" >&2
+      exit 1
+    fi
+    running && as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+    rm -rf "$dir" "$link"
+    echo "destroyed" >&2 ;;
   *) echo "usage: scripts/pg.sh start|env|stop|destroy" >&2; exit 2 ;;
 esac

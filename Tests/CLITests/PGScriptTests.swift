@@ -87,4 +87,38 @@ import Testing
         #expect(again.status == 0 && !again.stderr.contains("is taken"), "\(again.stderr)")
         #expect(try Self.connect(environment).query("SELECT 1").scalar == "1")
     }
+
+    /// As root, a checkout the server user cannot enter keeps its cluster in /var/tmp under a name derived from the
+    /// checkout's path; a name planted there beforehand (a link to someone's folder) is refused, never chowned or
+    /// deleted.
+    @Test(.enabled(if: getuid() == 0, "needs root: the /var/tmp fallback is root's"))
+    func aLinkPlantedWhereTheClusterWouldGoIsRefused() throws {
+        let root = try Self.checkout()
+        #expect(chmod(root, 0o700) == 0)
+        let victim = try TestPaths.temporaryDirectory("victim")
+        try "keep".write(toFile: victim + "/f", atomically: true, encoding: .utf8)
+        let digest = try TestProcess.run("/bin/bash", ["-c", "echo \"$0\" | md5sum | cut -c1-12", root]).stdout
+        let alternative = "/var/tmp/rg-crm-pg-" + digest.trimmingCharacters(in: .whitespacesAndNewlines)
+        defer {
+            _ = try? Self.script(root, "destroy")
+            unlink(alternative)
+            try? FileManager.default.removeItem(atPath: root)
+            try? FileManager.default.removeItem(atPath: victim)
+        }
+        #expect(symlink(victim, alternative) == 0)
+        let refused = try Self.script(root, "start")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("is not a folder of the postgres user made by pg.sh"), "\(refused.stderr)")
+        var status = stat()
+        #expect(stat(victim, &status) == 0 && status.st_uid == 0, "the planted link's target keeps its owner")
+        #expect(FileManager.default.fileExists(atPath: victim + "/f"))
+
+        unlink(alternative)
+        let started = try Self.script(root, "start")
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(try Self.connect(Self.exports(started.stdout)).query("SELECT 1").scalar == "1")
+        #expect(try Self.script(root, "destroy").status == 0)
+        #expect(!FileManager.default.fileExists(atPath: alternative))
+        #expect(FileManager.default.fileExists(atPath: victim + "/f"))
+    }
 }
