@@ -338,6 +338,27 @@ import Testing
         }
     }
 
+    /// The seed lock is an advisory lock any session can take (a tenant's own login too), and a tenant login can
+    /// lock its tables: a seed or removal waits at most its lock timeout, then says so and changes nothing.
+    @Test func aHeldLockStopsSeedAndRemoveAfterTheirTimeoutNotForEver() throws {
+        try TenantDatabase.with("locked") { database throws in
+            try migrate(database.url)
+            _ = try seed(database, "mrdj")
+            let holder = try Connection(conninfo: database.url)
+            try holder.query("SELECT pg_advisory_lock(hashtextextended('rg-crm:seed:mrdj', 0))")
+            let pack = try ConfigPack.load(slug: try Slug("mrdj"), configDirectory: TestPaths.repository("configs/tenants"))
+            let plan = try SeedPlan.build(pack: pack, seedDirectory: TestPaths.repository("db/seeds/crm"))
+            let seeder = TenantSeeder(
+                connection: try Connection(conninfo: database.url), plan: plan, rolePrefix: database.rolePrefix, lockTimeoutSeconds: 1)
+            #expect { try seeder.seed() } throws: { "\($0)".hasPrefix("waited 1 s for a lock held by another session (another seed or removal of tenant mrdj") }
+            let directory = TenantDirectory(connection: try Connection(conninfo: database.url), lockTimeoutSeconds: 1)
+            #expect { try directory.remove(try Slug("mrdj")) } throws: { "\($0)".hasPrefix("waited 1 s for a lock") }
+            #expect(try holder.query("SELECT count(*) FROM crm.crm_tenants").scalar == "1")
+            try holder.query("SELECT pg_advisory_unlock_all()")
+            #expect(try seeder.seed().unchanged)
+        }
+    }
+
     @Test func seedingWithoutTheSchemaSaysToMigrate() throws {
         try TenantDatabase.with("noschema") { database throws in
             #expect { try seed(database, "mrdj") } throws: { "\($0)".contains("run rg-crm db migrate first") }

@@ -31,6 +31,8 @@ public enum SeedError: Error, Sendable, CustomStringConvertible {
     /// DROP ROLE refused: something (in this or another database) still depends on the role.
     case roleInUse(role: String, detail: String)
     case invalidRolePrefix(String)
+    /// A lock the seed or removal needs was held by another session for longer than the lock timeout.
+    case lockTimeout(tenant: String, seconds: Int)
 
     public var description: String {
         switch self {
@@ -47,6 +49,8 @@ public enum SeedError: Error, Sendable, CustomStringConvertible {
             return "role \(role) already exists but is not an rg-crm group role: \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
         case .invalidRolePrefix(let prefix):
             return "role prefix '\(prefix)' must be \(TenantRoles.prefixRule), so that no two tenants' role names can collide"
+        case .lockTimeout(let tenant, let seconds):
+            return "waited \(seconds) s for a lock held by another session (another seed or removal of tenant \(tenant), or a session holding a lock on its tables); nothing was changed: find it in pg_locks, then run again"
         case .roleInUse(let role, let detail):
             return "role \(role) cannot be dropped: \(Self.oneLine(detail)); revoke those privileges or reassign those objects, then run tenant remove again (nothing was changed)"
         }
@@ -65,11 +69,17 @@ public final class TenantSeeder {
     private let roles: TenantRoles
     private let rolePrefix: String
     private let plan: SeedPlan
+    private let lockTimeoutSeconds: Int
 
-    public init(connection: Connection, plan: SeedPlan, rolePrefix: String = TenantRoles.defaultPrefix) {
+    /// `lockTimeoutSeconds` bounds every lock wait: the tenant's seed lock is an advisory lock any session of the
+    /// database can take, and a tenant's own login can lock its tables; neither may hang a seed for ever.
+    public init(
+        connection: Connection, plan: SeedPlan, rolePrefix: String = TenantRoles.defaultPrefix, lockTimeoutSeconds: Int = 60
+    ) {
         self.connection = connection
         self.plan = plan
         self.rolePrefix = rolePrefix
+        self.lockTimeoutSeconds = lockTimeoutSeconds
         self.roles = TenantRoles(prefix: rolePrefix, slug: plan.tenant.slug)
     }
 
@@ -80,6 +90,7 @@ public final class TenantSeeder {
         guard TenantRoles.isValidPrefix(rolePrefix) else { throw .invalidRolePrefix(rolePrefix) }
         let tenantID = try connection.transaction(commit: !dryRun, wrap: SeedError.database) { () throws(SeedError) -> String in
             try Self.requireSchema(connection)
+            try Self.boundLockWaits(connection, seconds: lockTimeoutSeconds, tenant: plan.tenant.slug.rawValue)
             // Seeds of one tenant wait for each other; different tenants seed in parallel, except for the moment
             // they touch the group roles every tenant shares (created once, granted once).
             try run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:\(plan.tenant.slug)"])
@@ -496,9 +507,21 @@ public final class TenantSeeder {
 
     // MARK: - Helpers
 
+    /// `SET LOCAL lock_timeout` for the rest of the transaction.
+    static func boundLockWaits(_ connection: Connection, seconds: Int, tenant: String) throws(SeedError) {
+        do { try connection.query("SET LOCAL lock_timeout = '\(max(1, seconds))s'") } catch { throw .database(error) }
+    }
+
+    /// A server error as a SeedError: a lock wait that ran out (55P03) says what was waited for.
+    static func wrap(_ error: PostgresError, tenant: String, lockTimeout: Int) -> SeedError {
+        error.sqlState == "55P03" ? .lockTimeout(tenant: tenant, seconds: max(1, lockTimeout)) : .database(error)
+    }
+
     @discardableResult
     private func run(_ sql: String, _ parameters: [String?] = []) throws(SeedError) -> QueryResult {
-        do { return try connection.query(sql, parameters) } catch { throw .database(error) }
+        do { return try connection.query(sql, parameters) } catch {
+            throw Self.wrap(error, tenant: plan.tenant.slug.rawValue, lockTimeout: lockTimeoutSeconds)
+        }
     }
 
     private func quoted(_ identifier: String) throws(SeedError) -> String {

@@ -33,9 +33,11 @@ public final class TenantDirectory {
     ]
 
     private let connection: Connection
+    private let lockTimeoutSeconds: Int
 
-    public init(connection: Connection) {
+    public init(connection: Connection, lockTimeoutSeconds: Int = 60) {
         self.connection = connection
+        self.lockTimeoutSeconds = lockTimeoutSeconds
     }
 
     public func list() throws(SeedError) -> [TenantSummary] {
@@ -66,7 +68,10 @@ public final class TenantDirectory {
     public func remove(_ slug: Slug) throws(SeedError) -> RemovalReport {
         try connection.transaction(wrap: SeedError.database) { () throws(SeedError) -> RemovalReport in
             try TenantSeeder.requireSchema(connection)
-            try run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:\(slug)"])
+            try TenantSeeder.boundLockWaits(connection, seconds: lockTimeoutSeconds, tenant: slug.rawValue)
+            do throws(PostgresError) {
+                try connection.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:\(slug)"])
+            } catch { throw TenantSeeder.wrap(error, tenant: slug.rawValue, lockTimeout: lockTimeoutSeconds) }
             guard let tenantID = try run("SELECT id::text FROM crm.crm_tenants WHERE slug = $1", [slug.rawValue]).scalar else {
                 return RemovalReport(existed: false, rowCounts: [], droppedRoles: [])
             }
