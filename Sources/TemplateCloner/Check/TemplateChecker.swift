@@ -75,7 +75,9 @@ public enum TemplateChecker {
         }
         if file.size > maximumFileSize {
             let head = try? file.read(at: 0, count: ContentSniffer.sniffLength)
-            if let head, ContentSniffer.looksBinary(prefix: head, path: relative) { return nil }
+            if let head, ContentSniffer.looksBinary(prefix: head, path: relative), textTemplateExtension(relative) == nil {
+                return nil
+            }
             throw TemplateClonerError.uncheckable(
                 path: path,
                 reason:
@@ -86,10 +88,28 @@ public enum TemplateChecker {
         do { bytes = try BoundedFile.read(path, limit: maximumFileSize, followLinks: false) } catch {
             throw TemplateClonerError.uncheckable(path: path, reason: error.reason)
         }
-        guard !ContentSniffer.looksBinary(prefix: bytes, path: relative), !bytes.contains(0),
-            ContentSniffer.isUTF8(bytes)
-        else { return nil }
-        return bytes
+        if !ContentSniffer.looksBinary(prefix: bytes, path: relative), !bytes.contains(0), ContentSniffer.isUTF8(bytes) {
+            return bytes
+        }
+        // A template by its name (markup, JSON, YAML, Markdown, plain text) whose bytes are not text cannot be
+        // checked: an error, never a silent pass. Other files are assets (images, fonts), copied and not checked.
+        if let kind = textTemplateExtension(relative) {
+            let reason =
+                bytes.firstIndex(of: 0).map { "a NUL byte at offset \($0)" }
+                ?? (ContentSniffer.isUTF8(bytes) ? "the signature of a binary file at its start" : "bytes that are not UTF-8")
+            throw TemplateClonerError.uncheckable(
+                path: path, reason: "a .\(kind) template with \(reason) cannot be checked; save it as UTF-8 text")
+        }
+        return nil
+    }
+
+    /// The extension of a file that is a template by its name, or nil.
+    static func textTemplateExtension(_ relative: String) -> String? {
+        let name = relative.utf8.split(separator: UInt8(ascii: "/")).last ?? relative.utf8[...]
+        guard let dot = name.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+        let fileExtension = String(Substring(name[name.index(after: dot)...])).lowercased()
+        let templates: Set<String> = ["html", "htm", "mjml", "xml", "svg", "xhtml", "json", "yaml", "yml", "md", "markdown", "txt"]
+        return templates.contains(fileExtension) ? fileExtension : nil
     }
 
     /// Checks one file's text; the file's name decides which rules apply. At most `limit` findings, the first by

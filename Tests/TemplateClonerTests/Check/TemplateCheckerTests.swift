@@ -187,4 +187,23 @@ import Testing
             try TemplateChecker.check(directory: folder, palette: Self.palette)
         }
     }
+
+    /// A template by its name whose bytes are not text (a NUL, invalid UTF-8, a binary signature) was skipped as a
+    /// binary asset: "no findings" for a file never checked. It is an error; an asset by its name is still skipped.
+    @Test(arguments: [
+        ("n.html", Array("<p>\u{0} #ff0000 href=\"http://x\"</p>".utf8), "a .html template with a NUL byte at offset 3 cannot be checked; save it as UTF-8 text"),
+        ("u.mjml", Array("<mj-text>#ff0000 ".utf8) + [0xFF, 0xFE] + Array("</mj-text>".utf8), "a .mjml template with bytes that are not UTF-8 cannot be checked; save it as UTF-8 text"),
+        ("r.md", Array("RIFF0000WAVE #ff0000".utf8), "a .md template with the signature of a binary file at its start cannot be checked; save it as UTF-8 text"),
+    ])
+    func aTemplateThatIsNotTextIsAnErrorNotAPass(name: String, bytes: [UInt8], reason: String) throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/" + name))
+        #expect(throws: TemplateClonerError.uncheckable(path: folder + "/" + name, reason: reason)) {
+            try TemplateChecker.check(directory: folder, palette: Self.palette)
+        }
+        try FileManager.default.removeItem(atPath: folder + "/" + name)
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/logo.bin"))
+        #expect(try TemplateChecker.check(directory: folder, palette: Self.palette) == [])
+    }
 }
