@@ -51,6 +51,11 @@ import Testing
         "SET transaction_read_only = on", "SET \"Transaction_Isolation\" TO 'serializable'",
         "set local default_transaction_read_only to on", "SET default_transaction_deferrable = true",
         "RESET default_transaction_isolation",
+        // The same settings for every later session, or through the function behind SET.
+        "ALTER ROLE CURRENT_USER SET default_transaction_read_only = on", "alter user \"rgcrm\" set transaction_isolation to 'serializable'",
+        "ALTER ROLE ALL IN DATABASE crm SET default_transaction_deferrable = on", "ALTER DATABASE crm SET default_transaction_read_only TO on",
+        "ALTER ROLE CURRENT_USER RESET default_transaction_read_only",
+        "SELECT set_config('default_transaction_read_only', 'on', false)", "SELECT pg_catalog.SET_CONFIG('transaction_read_only', 'on', true)",
         // Split where psql splits: `xe` is an identifier, so '\' is a whole standard string and COMMIT a statement.
         "SELECT xe'\\'; COMMIT",
     ]
@@ -77,6 +82,7 @@ import Testing
         "SELECT 1", "PREPARE p AS SELECT 1", "SET search_path = crm", "SET LOCAL statement_timeout = '5s'",
         "SET CONSTRAINTS ALL IMMEDIATE", "SET SESSION AUTHORIZATION DEFAULT", "CALL crm.p()", "DO $$ BEGIN COMMIT; END $$",
         "SELECT 'COMMIT'", "CREATE TABLE commit_log (begin_at int, \"end\" int)", "SELECT 1 AS \"commit\"",
+        "ALTER ROLE CURRENT_USER SET search_path = crm", "ALTER TABLE crm.t SET (fillfactor = 90)", "SELECT set_config('search_path', 'crm', true)",
     ])
     func lookalikesAreNotTransactionControl(_ statement: String) throws {
         let directory = try folder(["0001_a.up.sql": "\(statement);\n", "0001_a.down.sql": "SELECT 1;"])

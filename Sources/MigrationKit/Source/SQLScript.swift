@@ -237,6 +237,11 @@ public enum SQLScript {
     public static func transactionControl(_ statement: String) -> String? {
         let words = leadingWords(statement, count: 4)
         guard let first = words.first else { return nil }
+        // The same settings for later sessions (ALTER ROLE … SET default_transaction_read_only), or through the
+        // function that sets them (set_config('default_transaction_read_only', 'on', false)): every later
+        // migration, of this run and of the next ones, would run in another mode.
+        if first == "alter", let name = persistentTransactionSetting(statement) { return "ALTER … SET \(name)" }
+        if let name = transactionSettingThroughSetConfig(statement) { return "set_config('\(name)', …)" }
         func word(_ index: Int) -> String? { index < words.count ? words[index] : nil }
         switch first {
         case "begin", "commit", "end", "rollback", "abort", "savepoint", "release", "start":
@@ -260,6 +265,23 @@ public enum SQLScript {
         default:
             return nil
         }
+    }
+
+    /// `ALTER ROLE|USER|DATABASE … [IN DATABASE …] SET|RESET <transaction setting>`: the setting's name, or nil.
+    static func persistentTransactionSetting(_ statement: String) -> String? {
+        let words = leadingWords(statement, count: 9)
+        guard words.count >= 4, ["role", "user", "database"].contains(words[1]) else { return nil }
+        for index in 2..<(words.count - 1) where ["set", "reset"].contains(words[index]) {
+            if transactionSettings.contains(words[index + 1]) { return words[index + 1] }
+        }
+        return nil
+    }
+
+    /// A transaction setting named as a literal in a call of set_config anywhere in the statement, or nil.
+    static func transactionSettingThroughSetConfig(_ statement: String) -> String? {
+        let text = statement.lowercased()
+        guard text.contains("set_config") else { return nil }
+        return transactionSettings.sorted { $0.count > $1.count }.first { text.contains("'\($0)'") }
     }
 
     /// The first `count` words of a statement, lowercased, skipping whitespace and comments; a quoted
