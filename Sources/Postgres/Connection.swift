@@ -17,11 +17,9 @@ public final class Connection {
         guard let conn = PQconnectdb(conninfo) else {
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
         }
-        let endpoint = Endpoint(
-            host: PQhost(conn).map { String(cString: $0) } ?? "",
-            port: PQport(conn).map { String(cString: $0) } ?? "",
-            database: PQdb(conn).map { String(cString: $0) } ?? "",
-            user: PQuser(conn).map { String(cString: $0) } ?? "")
+        // Redacted too: a user name equal to the password would show it, a database name may be a whole URL.
+        func field(_ value: UnsafeMutablePointer<CChar>?) -> String { redact(value.map { String(cString: $0) } ?? "", secrets: secrets) }
+        let endpoint = Endpoint(host: field(PQhost(conn)), port: field(PQport(conn)), database: field(PQdb(conn)), user: field(PQuser(conn)))
         if PQstatus(conn) != CONNECTION_OK {
             let reason = Self.lastError(conn, redacting: secrets)
             PQfinish(conn)
@@ -202,9 +200,49 @@ public final class Connection {
                 kind: .invalidURL,
                 message: "the user:password part cannot be read: percent-encode '@' as %40 and '/' as %2F in the user name and password")
         }
+        // A database name that is itself a connection string or URL is expanded by libpq: its secrets count too.
+        if let dbname = values["dbname"], dbname.contains("=") || dbname.hasPrefix("postgres://") || dbname.hasPrefix("postgresql://") {
+            secrets += try checkedSecrets(dbname)
+        }
+        try checkFiles(values)
         // libpq also takes the password from the environment, where no parse of the string sees it.
         if let fromEnvironment = ProcessInfo.processInfo.environment["PGPASSWORD"] { secrets.append(fromEnvironment) }
         return secrets.filter { !$0.isEmpty }
+    }
+
+    /// The files libpq may read while connecting (password file, service files, TLS files), named by the string,
+    /// the environment or libpq's defaults: each that exists must be a regular file, or libpq's read would wait
+    /// for ever (a FIFO) or never end (/dev/zero). Checked with stat, which never blocks.
+    static func checkFiles(_ values: [String: String]) throws(PostgresError) {
+        let environment = ProcessInfo.processInfo.environment
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        var paths: [String] = []
+        for (option, variable, fallback) in [
+            ("passfile", "PGPASSFILE", "/.pgpass"), ("sslcert", "PGSSLCERT", "/.postgresql/postgresql.crt"),
+            ("sslkey", "PGSSLKEY", "/.postgresql/postgresql.key"), ("sslrootcert", "PGSSLROOTCERT", "/.postgresql/root.crt"),
+            ("sslcrl", "PGSSLCRL", "/.postgresql/root.crl"),
+        ] {
+            paths.append(values[option] ?? environment[variable] ?? home + fallback)
+        }
+        if values["service"] != nil || environment["PGSERVICE"] != nil {
+            paths.append(environment["PGSERVICEFILE"] ?? home + "/.pg_service.conf")
+            paths.append((environment["PGSYSCONFDIR"] ?? "/etc/postgresql-common") + "/pg_service.conf")
+        }
+        for path in paths where !path.isEmpty {
+            var status = stat()
+            // Absent or unreadable: libpq does without it, or says so itself.
+            guard stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG else { continue }
+            let kind =
+                switch status.st_mode & S_IFMT {
+                case S_IFIFO: "is a FIFO (named pipe)"
+                case S_IFCHR: "is a character device"
+                case S_IFBLK: "is a block device"
+                case S_IFSOCK: "is a socket"
+                case S_IFDIR: "is a directory"
+                default: "is not a regular file"
+                }
+            throw PostgresError(kind: .invalidURL, message: "\(path): \(kind), expected a regular file (libpq would read it)")
+        }
     }
 
     /// A libpq parse message with every quoted piece of the input replaced by "…"; the two quoted syntax characters

@@ -54,6 +54,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         let reason = reason.lowercased()
         return reason.hasPrefix("invalid ") || reason.contains("definition of service") || reason.contains("service file")
             || reason.hasPrefix("could not match ") || reason.contains("for connection option")
+            || reason.hasPrefix("could not parse network address")
     }
 
     /// What to do about a connection failure, judged from libpq's reason; nil when libpq's reason says it all.

@@ -58,6 +58,37 @@ import Testing
         #expect(lines.count == 3, "\(result.stderr)")
     }
 
+    /// libpq reads a service file, a password file and TLS files while it connects: one that is a FIFO or a device
+    /// would make every db command wait for ever, so each is checked first.
+    @Test func aFileLibpqWouldReadThatIsNotARegularFileIsRefusedNotWaitedOn() throws {
+        let folder = try TestPaths.temporaryDirectory("libpqfiles")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(mkfifo(folder + "/service.conf", 0o600) == 0)
+        for (environment, url, file) in [
+            (["PGSERVICEFILE": folder + "/service.conf"], "postgresql://u@127.0.0.1:1/db?service=x", folder + "/service.conf"),
+            (["PGSERVICEFILE": folder + "/service.conf", "PGSERVICE": "x"], "postgresql://u@127.0.0.1:1/db", folder + "/service.conf"),
+            (["PGSERVICEFILE": "/dev/zero"], "postgresql://u@127.0.0.1:1/db?service=x", "/dev/zero"),
+            ([:], "postgresql://u@127.0.0.1:1/db?sslrootcert=\(folder)/service.conf&sslmode=verify-full", folder + "/service.conf"),
+        ] {
+            let running = try RGCRMProcess.start(["db", "status", "--database-url", url], environment: environment)
+            guard let result = running.wait(timeout: 10) else {
+                Issue.record("db status with \(environment) \(url) still running after 10 s")
+                continue
+            }
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("rg-crm: error: invalid database URL: \(file): is a "), "\(result.stderr)")
+        }
+    }
+
+    @Test func anEmptyRolePrefixVariableMeansTheDefault() throws {
+        try TestDatabase.with("prefix") { url throws in
+            let result = try RGCRMProcess.run(
+                ["tenant", "remove", "acme", "--confirm", "acme", "--database-url", url], environment: ["RG_CRM_ROLE_PREFIX": ""])
+            #expect(!result.stderr.contains("role prefix"), "\(result.stderr)")
+            #expect(result.stderr.contains("run rg-crm db migrate first"), "\(result.stderr)")
+        }
+    }
+
     @Test func configCheckNeedsItsWorkflowLibrary() throws {
         let result = try RGCRMProcess.run(["config", "check", "--tenant", "mrdj", "--workflows", "/nonexistent/workflows"])
         #expect(result.status == 2)

@@ -58,6 +58,9 @@ import Testing
         "postgresql://rgcrm@127.0.0.1:1/db?connect_timeout=2&password=Qx7Wv3Zk9Jm2",
         "postgresql://rgcrm:Qx7Wv3%40Zk9Jm2@127.0.0.1:1/db?connect_timeout=2",
         "postgresql://rgcrm@127.0.0.1:1/db?connect_timeout=2&password=Qx7Wv3 Zk9Jm2",
+        // A user name equal to the password, and a database name that is a whole URL (libpq expands it).
+        "postgresql://Qx7Wv3Zk9Jm2:Qx7Wv3Zk9Jm2@127.0.0.1:1/db?connect_timeout=2",
+        "dbname=postgresql://u:Qx7Wv3Zk9Jm2@127.0.0.1:1/db host=127.0.0.1 port=1 connect_timeout=2",
     ])
     func aFailedConnectionQuotesNoPartOfThePassword(_ conninfo: String) {
         let error = #expect(throws: PostgresError.self) { try Connection(conninfo: conninfo) }
@@ -69,6 +72,7 @@ import Testing
         ("postgresql://u@127.0.0.1:notaport/db", "invalid integer value \"notaport\" for connection option \"port\""),
         ("postgresql://u@127.0.0.1:5432/db?sslmode=bogus", "invalid sslmode value: \"bogus\""),
         ("service=rg_crm_no_such_service", "definition of service \"rg_crm_no_such_service\" not found"),
+        ("postgresql://u@127.0.0.1:5432/db?hostaddr=notanip", "could not parse network address \"notanip\": Name or service not known"),
     ])
     func aBadOptionValueIsBadInputWithoutServerAdvice(_ conninfo: String, _ reason: String) {
         let error = #expect(throws: PostgresError.self) { try Connection(conninfo: conninfo) }

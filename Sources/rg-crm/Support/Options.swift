@@ -87,7 +87,11 @@ struct RoleOptions: ParsableArguments {
     @Option(help: "Prefix of the tenant roles (<prefix>_<slug>_app, <prefix>_<slug>_reader): lowercase letters and digits, no underscore; default $RG_CRM_ROLE_PREFIX, then rg.")
     var rolePrefix: String?
 
-    var prefix: String { rolePrefix ?? ProcessInfo.processInfo.environment["RG_CRM_ROLE_PREFIX"] ?? TenantRoles.defaultPrefix }
+    /// An empty RG_CRM_ROLE_PREFIX counts as unset, as an empty PGHOST does for libpq.
+    var prefix: String {
+        rolePrefix ?? ProcessInfo.processInfo.environment["RG_CRM_ROLE_PREFIX"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? TenantRoles.defaultPrefix
+    }
 
     func validate() throws {
         guard TenantRoles.isValidPrefix(prefix) else {
