@@ -18,7 +18,7 @@ public struct SeedReport: Sendable {
     public var unchanged: Bool { changes.isEmpty }
 }
 
-public enum SeedError: Error, Sendable, CustomStringConvertible {
+public enum SeedError: RGError, Sendable {
     case database(PostgresError)
     case stageInUse(pipeline: String, stage: String, deals: Int)
     case pipelineInUse(pipeline: String, deals: Int)
@@ -31,6 +31,15 @@ public enum SeedError: Error, Sendable, CustomStringConvertible {
     /// DROP ROLE refused: something (in this or another database) still depends on the role.
     case roleInUse(role: String, detail: String)
     case invalidRolePrefix(String)
+
+    /// A role prefix that breaks the rule is bad input; the rest are refused or failed operations.
+    public var category: ExitCategory {
+        switch self {
+        case .database(let error): error.category
+        case .invalidRolePrefix: .usage
+        case .stageInUse, .pipelineInUse, .schemaMissing, .roleNotProven, .groupRoleNotUsable, .roleInUse: .failed
+        }
+    }
 
     public var description: String {
         switch self {
