@@ -31,7 +31,8 @@ import YAMLEvents
         var found: [String: String] = [:]
         for library in libraries {
             let root = TestPaths.repository("Sources/\(library)")
-            let files = try #require(FileManager.default.subpathsOfDirectory(atPath: root).filter { $0.hasSuffix(".swift") })
+            let files = try FileManager.default.subpathsOfDirectory(atPath: root).filter { $0.hasSuffix(".swift") }
+            #expect(!files.isEmpty, "\(root)")
             for file in files {
                 let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
                 let range = NSRange(text.startIndex..., in: text)
@@ -47,6 +48,11 @@ import YAMLEvents
         let plain = found.filter { $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains("Error") }
         #expect(plain.isEmpty, "conforms to Error, not RGError: \(plain.keys.sorted())")
         #expect(Set(found.keys) == Set(Self.declared.map(\.name)), "declared: \(found.keys.sorted())")
+    }
+
+    /// Each printed line is one line, and there is at least one.
+    static func isOneLineEach(_ error: any RGError) -> Bool {
+        !error.lines.isEmpty && error.lines.allSatisfy { !$0.isEmpty && !$0.contains(where: \.isNewline) }
     }
 
     @Test func badInputIsUsage() throws {
@@ -72,7 +78,10 @@ import YAMLEvents
             WorkflowUpgrader.Failure.notLegacy(path: "p"), WorkflowUpgrader.Failure.invalid(path: "p", []),
             try #require(ConditionChecker.check("((", fields: nil, trigger: nil).first),
         ]
-        for error in usage { #expect(error.category == .usage, "\(type(of: error)): \(error)") }
+        for error in usage {
+            #expect(error.category == .usage, "\(type(of: error)): \(error)")
+            #expect(Self.isOneLineEach(error), "\(type(of: error)): \(error.lines)")
+        }
     }
 
     @Test func failedOperationsAreFailed() {
@@ -95,6 +104,9 @@ import YAMLEvents
             SeedError.groupRoleNotUsable(role: "r", reason: "x"), SeedError.roleInUse(role: "r", detail: "x"),
             TemplateClonerError.io(path: "p", reason: "cannot be written"),
         ]
-        for error in failed { #expect(error.category == .failed, "\(type(of: error)): \(error)") }
+        for error in failed {
+            #expect(error.category == .failed, "\(type(of: error)): \(error)")
+            #expect(Self.isOneLineEach(error), "\(type(of: error)): \(error.lines)")
+        }
     }
 }
