@@ -27,9 +27,10 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Thin wrappers: the only modules that import a C library.
-        .target(name: "Postgres", dependencies: ["CLibPQ"]),
-        .target(name: "HTTPClient", dependencies: ["CCurl"]),
-        .target(name: "YAMLEvents", dependencies: ["CYAML"]),
+        // They use RGCore only for the error contract (`RGError`), so their errors carry their exit category.
+        .target(name: "Postgres", dependencies: ["CLibPQ", "RGCore"]),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "RGCore"]),
+        .target(name: "YAMLEvents", dependencies: ["CYAML", "RGCore"]),
 
         // Shared core: tenant config pack, diagnostics, errors, files.
         .target(
@@ -56,9 +57,11 @@ let package = Package(
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
-        .testTarget(name: "RGCoreTests", dependencies: ["RGCore", "TestSupport"]),
+        .testTarget(
+            name: "RGCoreTests",
+            dependencies: ["RGCore", "TestSupport", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "RGCore", "TestSupport"]),
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),

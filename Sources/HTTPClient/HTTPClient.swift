@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import RGCore
 
 /// An HTTP request: method, URL, headers and body. Header values may hold secrets (tokens): they are sent, never
 /// printed — `HTTPError` names method, host and path only.
@@ -29,13 +30,53 @@ public struct HTTPResponse: Sendable {
     public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-public struct HTTPError: Error, Sendable, CustomStringConvertible {
+public struct HTTPError: RGError, Sendable {
+    public enum Kind: Sendable, Hashable {
+        /// The URL is malformed or not http(s): bad input.
+        case invalidURL
+        /// A header name or value holds a forbidden character: bad input.
+        case invalidHeader
+        /// The host could not be resolved or reached, or the connection broke.
+        case connection
+        case timeout
+        /// The TLS handshake or the server's certificate failed.
+        case tls
+        /// The server answered with a status the caller cannot use (`HTTPError.status(_:of:)`).
+        case status
+        /// The response could not be received whole (too large), or libcurl could not be set up.
+        case transfer
+    }
+
+    public var kind: Kind
     public var method: String
     /// Scheme, host, port and path: never the query string or user info, which may carry secrets.
     public var target: String
     public var reason: String
 
+    public init(kind: Kind, method: String, target: String, reason: String) {
+        self.kind = kind
+        self.method = method
+        self.target = target
+        self.reason = reason
+    }
+
+    /// A malformed URL or header is bad input (a Metabase or Vault URL with a typo); everything else is a failed
+    /// request.
+    public var category: ExitCategory {
+        switch kind {
+        case .invalidURL, .invalidHeader: .usage
+        case .connection, .timeout, .tls, .status, .transfer: .failed
+        }
+    }
+
     public var description: String { "\(method) \(target) failed: \(reason)" }
+
+    /// A response whose status the caller cannot use, as an error: `GET https://host/api/x failed: HTTP 503`.
+    public static func status(_ response: HTTPResponse, of request: HTTPRequest) -> HTTPError {
+        HTTPError(
+            kind: .status, method: request.method, target: HTTPClient.redactedTarget(request.url),
+            reason: "HTTP \(response.status)")
+    }
 }
 
 /// HTTP through libcurl: the only module that touches it. One easy handle per request, so it is safe to use
@@ -49,11 +90,14 @@ public enum HTTPClient {
     public static func send(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
         _ = globalInit
         let target = redactedTarget(request.url)
-        func failure(_ reason: String) -> HTTPError { HTTPError(method: request.method, target: target, reason: reason) }
-        guard request.url.hasPrefix("http://") || request.url.hasPrefix("https://") else {
-            throw failure("only http:// and https:// URLs are supported")
+        func failure(_ kind: HTTPError.Kind, _ reason: String) -> HTTPError {
+            HTTPError(kind: kind, method: request.method, target: target, reason: reason)
         }
-        guard let handle = curl_easy_init() else { throw failure("libcurl could not create a handle") }
+        func curlFailure(_ code: CURLcode) -> HTTPError { failure(HTTPClient.kind(of: code), HTTPClient.message(code)) }
+        guard request.url.hasPrefix("http://") || request.url.hasPrefix("https://") else {
+            throw failure(.invalidURL, "only http:// and https:// URLs are supported")
+        }
+        guard let handle = curl_easy_init() else { throw failure(.transfer, "libcurl could not create a handle") }
         defer { curl_easy_cleanup(handle) }
 
         let sink = ResponseSink(limit: maximumResponseBytes)
@@ -61,9 +105,12 @@ public enum HTTPClient {
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
         for header in request.headers {
-            guard !header.name.contains(where: { $0 == ":" || $0 == "\r" || $0 == "\n" }),
-                !header.value.contains(where: { $0 == "\r" || $0 == "\n" })
-            else { throw failure("header '\(header.name)' has a forbidden character") }
+            // By bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n". A NUL would cut
+            // the C string libcurl is given.
+            let forbidden: Set<UInt8> = [0, UInt8(ascii: "\r"), UInt8(ascii: "\n")]
+            guard !header.name.utf8.contains(where: { forbidden.contains($0) || $0 == UInt8(ascii: ":") }),
+                !header.value.utf8.contains(where: forbidden.contains)
+            else { throw failure(.invalidHeader, "header '\(header.name)' has a forbidden character") }
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
         // Body: libcurl copies it (COPYPOSTFIELDS), so no Swift memory has to outlive this call.
@@ -92,14 +139,31 @@ public enum HTTPClient {
                 rg_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
             })
         }
-        if let failed = setup.first(where: { $0 != CURLE_OK }) { throw failure(message(failed)) }
+        if let failed = setup.first(where: { $0 != CURLE_OK }) { throw curlFailure(failed) }
 
         let code = withExtendedLifetime(sink) { curl_easy_perform(handle) }
-        if sink.overflowed { throw failure("the response is larger than \(maximumResponseBytes >> 20) MiB") }
-        guard code == CURLE_OK else { throw failure(message(code)) }
+        if sink.overflowed { throw failure(.transfer, "the response is larger than \(maximumResponseBytes >> 20) MiB") }
+        guard code == CURLE_OK else { throw curlFailure(code) }
         var status = 0
         _ = rg_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    /// What a libcurl error code means for the caller: a URL it cannot parse is bad input, the rest failed requests.
+    static func kind(of code: CURLcode) -> HTTPError.Kind {
+        switch code {
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: .invalidURL
+        case CURLE_OPERATION_TIMEDOUT: .timeout
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
+            CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+            CURLE_SSL_INVALIDCERTSTATUS, CURLE_USE_SSL_FAILED:
+            .tls
+        case CURLE_WRITE_ERROR, CURLE_OUT_OF_MEMORY, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_UNKNOWN_OPTION,
+            CURLE_NOT_BUILT_IN, CURLE_FAILED_INIT:
+            .transfer
+        default: .connection
+        }
     }
 
     private static func message(_ code: CURLcode) -> String {

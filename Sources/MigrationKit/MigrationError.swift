@@ -1,7 +1,8 @@
 import Postgres
+import RGCore
 
 /// Everything that can stop a migration run, each a complete sentence naming the file or version involved.
-public enum MigrationError: Error, Sendable, CustomStringConvertible {
+public enum MigrationError: RGError, Sendable {
     /// A migration file or folder is malformed (path, possibly with :line:col).
     case source(String, String)
     case database(PostgresError)
@@ -17,6 +18,17 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
     /// A statement changed the session's transaction state behind the engine's back (it ended the transaction
     /// the engine opened, or left one open in a non-transactional file): the engine stopped there.
     case transactionControl(file: String, line: Int, column: Int, status: TransactionStatus, expected: TransactionStatus)
+
+    /// A malformed migration file or target is bad input; so is a database URL libpq refuses. The rest are failed
+    /// operations (a migration that failed, drift between the files and the history, a lock not obtained).
+    public var category: ExitCategory {
+        switch self {
+        case .source, .invalidTarget: .usage
+        case .database(let error): error.category
+        case .failed, .checksumMismatch, .missingFile, .outOfOrder, .lockTimeout, .partiallyApplied, .transactionControl:
+            .failed
+        }
+    }
 
     public var description: String {
         switch self {

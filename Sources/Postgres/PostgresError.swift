@@ -1,8 +1,12 @@
 import Foundation
+import RGCore
 
 /// An error from libpq or the server, with the fields PostgreSQL reports.
-public struct PostgresError: Error, Sendable, CustomStringConvertible {
+public struct PostgresError: RGError, Sendable {
     public enum Kind: Sendable { case invalidURL, connection, query }
+
+    /// A URL or connection option libpq refuses is bad input; a connection or query that fails is a failed operation.
+    public var category: ExitCategory { kind == .invalidURL ? .usage : .failed }
 
     public let kind: Kind
     /// The primary message, without the "ERROR:" prefix.

@@ -1,7 +1,7 @@
 import RGCore
 
 /// Everything that stops a clone. Each case reads as one complete sentence; a clone that throws has written nothing.
-public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equatable {
+public enum TemplateClonerError: RGError, Sendable, Equatable {
     /// A token value (from `tenant.json` or given directly) has the wrong shape.
     case invalidValue(name: String, value: String, expected: String)
     /// Templates that cannot be rendered: unknown or malformed tokens, values that cannot be placed safely.
@@ -23,6 +23,16 @@ public enum TemplateClonerError: Error, Sendable, CustomStringConvertible, Equat
     case uncheckable(path: String, reason: String)
 
     public static let shownProblems = 1000
+
+    /// Bad templates, tokens, bundles, selectors and targets are bad input; failing to read the target or move
+    /// files into place is a failed operation.
+    public var category: ExitCategory {
+        switch self {
+        case .io: .failed
+        case .invalidValue, .render, .unsafeEntry, .unreadableBundle, .invalidSelector, .notFound, .unsafeTarget, .uncheckable:
+            .usage
+        }
+    }
 
     public var description: String {
         switch self {

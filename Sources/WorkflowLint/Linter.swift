@@ -166,8 +166,9 @@ public struct LintReport: Sendable {
         return lines[line - 1]
     }
 
-    /// 2 when a file could not be read, else 1 for findings (warnings too under `strict`), else 0.
-    public func exitCode(strict: Bool) -> CheckExitCode {
-        unreadable.isEmpty ? .forFindings(diagnostics, strict: strict) : .usage
+    /// 2 when a file could not be read (a `FileError`'s category), else 1 for findings (warnings too under
+    /// `strict`), else 0.
+    public func exitStatus(strict: Bool) -> ExitStatus {
+        unreadable.map(ExitStatus.init).max() ?? .forFindings(diagnostics, strict: strict)
     }
 }

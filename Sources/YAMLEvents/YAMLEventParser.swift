@@ -1,4 +1,5 @@
 internal import CYAML
+import RGCore
 
 /// A place in the input: 1-based line and column, the column counted in characters (libyaml's own counting).
 public struct YAMLMark: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -45,9 +46,12 @@ public struct YAMLEvent: Sendable, Hashable {
 }
 
 /// libyaml's own error: its message, and the position it points at.
-public struct YAMLSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct YAMLSyntaxError: RGError, Sendable, Hashable {
     public var message: String
     public var mark: YAMLMark
+
+    /// Malformed YAML is bad input.
+    public var category: ExitCategory { .usage }
 
     public init(message: String, mark: YAMLMark) {
         self.message = message

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RGCore
 
 @main
 struct RGCRM: AsyncParsableCommand {
@@ -20,7 +21,8 @@ struct RGCRM: AsyncParsableCommand {
         version: RGCRMVersion.current,
         subcommands: [Config.self, Db.self, Lint.self, Tenant.self, Templates.self, Workflows.self])
 
-    /// ArgumentParser exits 64 on a bad command line; rg-crm keeps one code for all bad input: 2.
+    /// ArgumentParser exits 64 on a bad command line; rg-crm keeps one code for all bad input: 2. An error that
+    /// reaches here unreported is reported like every other (`reported`): its category's code, or 3.
     /// Async, so that `lint` can spread files over the cores with a task group.
     static func main() async {
         do {
@@ -36,9 +38,11 @@ struct RGCRM: AsyncParsableCommand {
                 // One line, like every other error; --help has the usage.
                 let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
                 FileHandle.standardError.write(Data("rg-crm: error: \(line)\n".utf8))
-                Foundation.exit(ExitCodes.usage)
+                exit(withError: ExitStatus.usage.exitCode)
             }
-            exit(withError: error)
+            // --help, --version and exits already decided are ArgumentParser's; any other error is rg-crm's.
+            if code == .success || error is ExitCode { exit(withError: error) }
+            exit(withError: reported(error))
         }
     }
 }

@@ -48,7 +48,7 @@ import Testing
             crm["automation"] = ["lead.created": ["lead_intake", "no_such_flow"]]
         }
         let result = try RGCRMProcess.run(["config", "check", "--tenant", "acme", "--config-dir", configs])
-        #expect(result.status == 2)
+        #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.allSatisfy { $0.hasPrefix("rg-crm: error: ") }, "\(result.stderr)")
         #expect(!result.stderr.unicodeScalars.contains("\u{1B}"))

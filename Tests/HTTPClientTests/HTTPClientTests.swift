@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import RGCore
 import TestSupport
 import Testing
 
@@ -33,6 +34,7 @@ import Testing
             try HTTPClient.send(HTTPRequest(url: "http://admin:hunter2@127.0.0.1:\(port)/api/session?token=s3cret", timeoutSeconds: 2))
         }
         #expect(error?.description.hasPrefix("GET http://127.0.0.1:\(port)/api/session failed: ") == true)
+        #expect(error?.kind == .connection && error?.category == .failed)
         #expect(error?.description.contains("hunter2") == false && error?.description.contains("s3cret") == false)
     }
 
@@ -40,12 +42,37 @@ import Testing
         let server = try FakeHTTPServer { _ in .init(status: 200, body: "late", delay: 3) }
         let error = #expect(throws: HTTPError.self) { try HTTPClient.send(HTTPRequest(url: server.baseURL + "/slow", timeoutSeconds: 1)) }
         #expect(error?.reason.lowercased().contains("timeout") == true)
+        #expect(error?.kind == .timeout && error?.category == .failed)
     }
 
-    @Test func headerInjectionIsRefused() {
-        #expect(throws: HTTPError.self) {
-            try HTTPClient.send(HTTPRequest(url: "http://127.0.0.1:1/", headers: [("X-A", "b\r\nX-Evil: 1")]))
+    /// Refused before anything is sent, to a server that would answer: "\r\n" is one Swift Character, so a check by
+    /// Characters lets it through.
+    @Test(arguments: [("X-A", "b\r\nX-Evil: 1"), ("X-A", "b\nX-Evil: 1"), ("X-A", "b\rX-Evil: 1"), ("X-A", "b\u{0}c"), ("X-A\r\nX-Evil", "1"), ("X-A: b", "1")])
+    func headerInjectionIsRefused(name: String, value: String) throws {
+        let server = try FakeHTTPServer { _ in .init(status: 200, body: "ok") }
+        let error = #expect(throws: HTTPError.self) {
+            try HTTPClient.send(HTTPRequest(url: server.baseURL + "/", headers: [(name, value)]))
         }
+        #expect(error?.kind == .invalidHeader && error?.category == .usage)
+        #expect(server.requests.isEmpty)
+    }
+
+    /// A Metabase or Vault URL with a typo is bad input (exit 2), not a failed request: whether rg-crm or libcurl
+    /// finds the fault.
+    @Test(arguments: ["file:///etc/passwd", "metabase.example/api", "http://[::1/api", "http://exa mple.com/api", "https://"])
+    func aMalformedURLIsBadInput(url: String) {
+        let error = #expect(throws: HTTPError.self) { try HTTPClient.send(HTTPRequest(url: url, timeoutSeconds: 2)) }
+        #expect(error?.kind == .invalidURL, "\(String(describing: error))")
+        #expect(error?.category == .usage)
+    }
+
+    @Test func aStatusTheCallerCannotUseIsAFailedRequestWithoutSecrets() throws {
+        let server = try FakeHTTPServer { _ in .init(status: 503, body: "down") }
+        let request = HTTPRequest(url: server.baseURL.replacingOccurrences(of: "://", with: "://admin:hunter2@") + "/api/health?token=s3cret")
+        let response = try HTTPClient.send(request)
+        let error = HTTPError.status(response, of: request)
+        #expect(error.kind == .status && error.category == .failed)
+        #expect(error.description == "GET \(server.baseURL)/api/health failed: HTTP 503")
     }
 
     @Test func otherSchemesAreRefused() {

@@ -17,7 +17,7 @@ import Testing
     @Test func emptyFileIsAFinding() async {
         let report = await Self.lintFile([])
         #expect(report.diagnostics.map(\.rule) == ["missing-key"])
-        #expect(report.exitCode(strict: false) == .findings)
+        #expect(report.exitStatus(strict: false) == .failed)
     }
 
     @Test func binaryGarbageIsASyntaxFinding() async {
@@ -25,7 +25,7 @@ import Testing
         let garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let report = await Self.lintFile(garbage)
         #expect(report.diagnostics.map(\.rule) == ["syntax"])
-        #expect(report.exitCode(strict: false) == .findings)
+        #expect(report.exitStatus(strict: false) == .failed)
     }
 
     @Test func invalidUTF8IsReportedAtItsCharacter() async {
@@ -41,7 +41,7 @@ import Testing
         #expect(report.diagnostics.isEmpty)
         #expect(report.unreadable.count == 1)
         #expect(report.unreadable.first?.reason.contains("limit") == true)
-        #expect(report.exitCode(strict: false) == .usage)
+        #expect(report.exitStatus(strict: false) == .usage)
     }
 
     @Test func tenThousandLevelsOfNesting() async {
@@ -69,7 +69,7 @@ import Testing
         let report = await Self.lintFile(Array(String(repeating: "workflow: lead_intake\n", count: 100_000).utf8))
         #expect(report.diagnostics.count <= 1_100)
         #expect(report.diagnostics.contains { $0.rule == "duplicate-key" })
-        #expect(report.exitCode(strict: false) == .findings)
+        #expect(report.exitStatus(strict: false) == .failed)
     }
 
     /// Shapes whose cost grew with the square of their size once (each under a second now, minutes then): a merge
@@ -139,7 +139,7 @@ import Testing
         #expect(report.unreadable.map(\.path) == [directory + "/missing.yaml"])
         #expect(report.filesChecked == 1)
         #expect(report.diagnostics.contains { $0.rule == "missing-key" })
-        #expect(report.exitCode(strict: false) == .usage)
+        #expect(report.exitStatus(strict: false) == .usage)
     }
 
     /// Random and mutated workflows, for a bounded time: every run ends, findings have sane positions and rules.

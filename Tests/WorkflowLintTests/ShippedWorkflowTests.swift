@@ -31,7 +31,7 @@ import Testing
         #expect(
             report.diagnostics.isEmpty,
             "\(report.diagnostics.map { "\($0.file):\($0.line):\($0.column) \($0.message)" })")
-        #expect(report.exitCode(strict: true) == .clean)
+        #expect(report.exitStatus(strict: true) == .success)
     }
 
     @Test func cleanWithTenantMrdjAgainstTheRealTemplateLibraryWhenItExists() async throws {

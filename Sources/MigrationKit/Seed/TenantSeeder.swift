@@ -18,7 +18,7 @@ public struct SeedReport: Sendable {
     public var unchanged: Bool { changes.isEmpty }
 }
 
-public enum SeedError: Error, Sendable, CustomStringConvertible {
+public enum SeedError: RGError, Sendable {
     case database(PostgresError)
     case stageInUse(pipeline: String, stage: String, deals: Int)
     case pipelineInUse(pipeline: String, deals: Int)
@@ -33,6 +33,15 @@ public enum SeedError: Error, Sendable, CustomStringConvertible {
     case invalidRolePrefix(String)
     /// A lock the seed or removal needs was held by another session for longer than the lock timeout.
     case lockTimeout(tenant: String, seconds: Int)
+
+    /// A role prefix that breaks the rule is bad input; the rest are refused or failed operations.
+    public var category: ExitCategory {
+        switch self {
+        case .database(let error): error.category
+        case .invalidRolePrefix: .usage
+        case .stageInUse, .pipelineInUse, .schemaMissing, .roleNotProven, .groupRoleNotUsable, .roleInUse: .failed
+        }
+    }
 
     public var description: String {
         switch self {

@@ -31,7 +31,7 @@ public struct ConfigPack: Sendable, Equatable {
             throw ConfigError([
                 ConfigIssue(
                     file: directory, path: "$", position: nil,
-                    message: "no config pack for tenant '\(slug)' (expected \(tenantFile) and \(crmFile))")
+                    message: "no config pack for tenant '\(slug)' (expected \(tenantFile) and \(crmFile))", unreadable: true)
             ])
         }
         var issues: [ConfigIssue] = []
@@ -55,7 +55,7 @@ public struct ConfigPack: Sendable, Equatable {
         do {
             bytes = try BoundedFile.read(file, limit: maximumFileSize)
         } catch {
-            throw ConfigError([ConfigIssue(file: file, path: "$", position: nil, message: error.reason)])
+            throw ConfigError([ConfigIssue(file: file, path: "$", position: nil, message: error.reason, unreadable: true)])
         }
         do {
             return try JSONParser.parse(bytes)

@@ -18,8 +18,9 @@ public struct Slug: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static func < (lhs: Slug, rhs: Slug) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-public struct SlugError: Error, Sendable, CustomStringConvertible {
+public struct SlugError: RGError, Sendable {
     public let text: String
+    public var category: ExitCategory { .usage }
     public var description: String {
         "invalid tenant slug \(JSONValue.quote(text)): a slug is a lowercase letter followed by 1 to 30 lowercase letters, digits or underscores (^[a-z][a-z0-9_]{1,30}$)"
     }

@@ -64,17 +64,3 @@ public struct RuleDescription: Sendable, Hashable {
         self.severity = severity
     }
 }
-
-/// Exit codes shared by every checker (actionlint's): 0 clean, 1 findings, 2 usage or I/O error, 3 fatal.
-public enum CheckExitCode: Int32, Sendable {
-    case clean = 0
-    case findings = 1
-    case usage = 2
-    case fatal = 3
-
-    /// 1 when any error is found, or any warning under `strict`; else 0.
-    public static func forFindings(_ diagnostics: [Diagnostic], strict: Bool) -> CheckExitCode {
-        let failing: Severity = strict ? .warning : .error
-        return diagnostics.contains { $0.severity >= failing } ? .findings : .clean
-    }
-}

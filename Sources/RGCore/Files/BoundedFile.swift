@@ -1,9 +1,11 @@
 import Foundation
 import Glibc
 
-public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
+/// A file that cannot be read (or written): missing, unreadable, too large, not a regular file. Bad input.
+public struct FileError: RGError, Sendable, Equatable {
     public var path: String
     public var reason: String
+    public var category: ExitCategory { .usage }
     public init(path: String, reason: String) {
         self.path = path
         self.reason = reason

@@ -89,9 +89,10 @@ public struct JSONNode: Sendable {
     }
 }
 
-public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
+public struct JSONSyntaxError: RGError, Sendable {
     public var position: SourcePosition
     public var message: String
+    public var category: ExitCategory { .usage }
     public var description: String { "\(position.line):\(position.column): \(message)" }
 }
 

@@ -3,7 +3,7 @@ import RGCore
 /// Conditions (`when:`): comparisons, `in [list]`, `and`, `or`, `not`, parentheses, numbers, quoted strings,
 /// `true`/`false`/`null` and field paths. Parsed and type-checked in one pass; every problem carries the character
 /// offset of its token inside the condition text.
-public struct ConditionProblem: Error, Sendable, Hashable {
+public struct ConditionProblem: RGError, Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case syntax, unknownField, type
         /// A stage field (`to_stage`, `from_stage`, `deal.stage`) compared with a string that is not a stage key.
@@ -13,6 +13,10 @@ public struct ConditionProblem: Error, Sendable, Hashable {
     /// Offset in the condition text, in Unicode scalars (libyaml's columns).
     public var offset: Int
     public var message: String
+
+    /// A condition that does not parse or type-check is bad input.
+    public var category: ExitCategory { .usage }
+    public var description: String { message }
 }
 
 public enum ConditionChecker {

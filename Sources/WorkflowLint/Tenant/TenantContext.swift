@@ -89,7 +89,8 @@ public struct TenantContext: Sendable, Equatable {
 }
 
 /// A problem with what lint was asked to do (a tenant or template library that cannot be read): exit code 2.
-public struct LintSetupError: Error, Sendable, CustomStringConvertible {
+public struct LintSetupError: RGError, Sendable {
     public var description: String
+    public var category: ExitCategory { .usage }
     public init(_ description: String) { self.description = description }
 }

@@ -6,21 +6,27 @@ public struct WorkflowUpgradeRun: Sendable {
     public var output: String
     /// One line per outcome, for standard error.
     public var notes: [String]
-    /// 0 clean, 1 values to fill in or findings left, 2 unreadable or not upgradable.
-    public var exitCode: Int32
+    /// Success when clean; failed with values to fill in or findings left; else the category of the error that
+    /// stopped it (a file that cannot be read, upgraded or written).
+    public var status: ExitStatus
+
+    /// The run stopped by `error`, reported as one line.
+    static func stopped(by error: some RGError) -> WorkflowUpgradeRun {
+        WorkflowUpgradeRun(output: "", notes: ErrorReport.lines(for: error), status: ExitStatus(error))
+    }
 
     public static func run(path: String, tenant: TenantContext?, dryRun: Bool) -> WorkflowUpgradeRun {
         let bytes: [UInt8]
         do {
             bytes = try BoundedFile.read(path, limit: WorkflowLinter.maximumFileSize)
         } catch {
-            return WorkflowUpgradeRun(output: "", notes: ["rg-crm: error: \(error.description)"], exitCode: 2)
+            return .stopped(by: error)
         }
         let upgrade: WorkflowUpgrader.Upgrade
         do {
             upgrade = try WorkflowUpgrader.upgrade(bytes, path: path, tenant: tenant)
         } catch {
-            return WorkflowUpgradeRun(output: "", notes: ["rg-crm: error: \(error.description)"], exitCode: 2)
+            return .stopped(by: error)
         }
         var notes: [String] = []
         var output = ""
@@ -30,7 +36,7 @@ public struct WorkflowUpgradeRun: Sendable {
             do {
                 try AtomicFile.write(Array(upgrade.text.utf8), to: path)
             } catch {
-                return WorkflowUpgradeRun(output: "", notes: ["rg-crm: error: \(error.description)"], exitCode: 2)
+                return .stopped(by: error)
             }
         }
         let verb = dryRun ? "would be upgraded" : "upgraded"
@@ -50,6 +56,6 @@ public struct WorkflowUpgradeRun: Sendable {
         notes.insert(
             "\(path): \(verb)\(clean ? ", lints clean" + (tenant.map { " with --tenant \($0.slug)" } ?? "") : "")",
             at: 0)
-        return WorkflowUpgradeRun(output: output, notes: notes, exitCode: clean ? 0 : 1)
+        return WorkflowUpgradeRun(output: output, notes: notes, status: clean ? .success : .failed)
     }
 }

@@ -17,9 +17,12 @@ public enum WorkflowUpgrader {
         public var missing: [MissingValue]
     }
 
-    public enum Failure: Error, Sendable, CustomStringConvertible {
+    public enum Failure: RGError, Sendable {
         case notLegacy(path: String)
         case invalid(path: String, [Diagnostic])
+
+        /// A file that is not a legacy draft, or not YAML enough to upgrade, is bad input.
+        public var category: ExitCategory { .usage }
 
         public var description: String {
             switch self {

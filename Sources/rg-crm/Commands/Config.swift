@@ -13,7 +13,9 @@ struct Config: ParsableCommand {
             commandName: "check",
             abstract: "Validate a tenant's config pack against its schema and rules.",
             discussion: """
-                Reports every bad value with its file, JSON path and position. Exits 0 when valid, 2 when not.
+                Reports every bad value with its file, JSON path and position.
+                Exit codes: 0 valid, 1 findings (like lint and templates check), 2 a bad slug, a pack or workflow
+                library that cannot be read, 3 an internal error.
                 Workflows named by the automation mapping and by stages must exist in --workflows.
                 JSON Schemas for editors: schemas/tenant.schema.json, schemas/crm.schema.json.
 
@@ -32,16 +34,20 @@ struct Config: ParsableCommand {
 
         func run() throws {
             do {
+                var findings = ExitStatus.success
                 let pack = try reportingErrors { () throws -> ConfigPack? in
                     let slug = try tenant.slug()
-                    let known: Set<String>
-                    do { known = try WorkflowCatalog.ids(in: workflows) } catch let error as LintSetupError {
-                        throw CommandFailure(error.description, code: ExitCodes.usage)
-                    }
+                    let known = try WorkflowCatalog.ids(in: workflows)
                     do {
                         return try ConfigPack.load(slug: slug, configDirectory: tenant.configDir, workflows: known)
                     } catch let error as ConfigError {
-                        if format == .text { throw error }
+                        // The pack's issues are this checker's findings: one line each on standard error, or the
+                        // report in the format asked for.
+                        findings = error.checkStatus
+                        if format == .text {
+                            printError(error)
+                            return nil
+                        }
                         Terminal.write(
                             format.formatter.render(
                                 error.issues.map(\.diagnostic),
@@ -49,7 +55,7 @@ struct Config: ParsableCommand {
                         return nil
                     }
                 }
-                guard let pack else { throw ExitCode(ExitCodes.usage) }
+                guard let pack else { return try finish(findings) }
                 let stages = pack.crm.pipelines.reduce(0) { $0 + $1.stages.count }
                 if format == .text {
                     Terminal.write(

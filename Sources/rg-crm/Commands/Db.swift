@@ -83,7 +83,7 @@ extension Db {
             case .text: Terminal.write(MigrationRendering.statusText(status, colour: Terminal.useColour()))
             case .json: Terminal.write(MigrationRendering.statusJSON(status))
             }
-            if status.applied.contains(where: { $0.state != .ok }) { throw ExitCode(ExitCodes.failure) }
+            try finish(status.applied.contains(where: { $0.state != .ok }) ? .failed : .success)
         }
     }
 
@@ -132,7 +132,7 @@ extension Db {
                     }
                     Terminal.write(plan.map { "would roll back \($0.id) (\($0.downPath))\n" }.joined())
                     if !dryRun {
-                        throw CommandFailure("rollback drops tables and their data; run again with --yes to confirm", code: ExitCodes.usage)
+                        throw CommandFailure("rollback drops tables and their data; run again with --yes to confirm", category: .usage)
                     }
                     return
                 }
@@ -169,9 +169,7 @@ extension Db {
                 let file = migration.transactional ? migration.downPath : migration.upPath
                 Terminal.note("note: \(file): non-transactional, not replayed (it cannot run inside the verify transaction)")
             }
-            if !report.findings.isEmpty {
-                throw ExitCode(ExitCodes.failure)
-            }
+            try finish(report.findings.isEmpty ? .success : .failed)
             Terminal.write("Verified \(report.verified.count) migration(s): checksums match and each down undoes its up.\n")
         }
     }

@@ -53,12 +53,11 @@ struct Lint: AsyncParsableCommand {
                     toolVersion: RGCRMVersion.current, rules: RuleCatalogue.descriptions,
                     colour: outputFormat == .text && Terminal.useColour(), sourceLine: report.sourceLine))
             Terminal.write(rendered)
-            for failure in report.unreadable { Terminal.note("rg-crm: error: \(failure.description)") }
+            for failure in report.unreadable { printError(failure) }
             if outputFormat == .text {
                 Terminal.note(FindingSummary.line(report.diagnostics, subject: "\(report.filesChecked) file(s)", verb: "linted"))
             }
-            let code = report.exitCode(strict: strict)
-            if code != .clean { throw ExitCode(code.rawValue) }
+            try finish(report.exitStatus(strict: strict))
         }
     }
 }

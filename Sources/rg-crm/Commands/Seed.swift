@@ -106,7 +106,7 @@ struct Tenant: ParsableCommand {
                 guard confirm == slug.rawValue else {
                     throw CommandFailure(
                         "removing tenant '\(slug)' deletes all its CRM data and roles; repeat its slug with --confirm \(slug) to proceed (nothing was changed)",
-                        code: ExitCodes.usage)
+                        category: .usage)
                 }
                 // --role-prefix is accepted (and validated) for scripts that pass it, but roles are found through
                 // crm_tenant_roles, so a wrong prefix can no longer leave a tenant's roles behind.

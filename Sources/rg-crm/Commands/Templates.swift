@@ -58,18 +58,16 @@ extension Templates {
 
         func run() throws {
             try reportingErrors {
-                try withInputErrors {
-                    let pack = try tenantOptions.load()
-                    let values = try TokenValues(tenant: pack.tenant)
-                    let selectors = try select.map { text throws(TemplateClonerError) in try Selector(text) }
-                    let bundle = try from.map { try TemplateBundles.open($0) } ?? TemplateBundles.openLibrary()
-                    let options = CloneOptions(
-                        target: to ?? tenantOptions.defaultAutomationFolder, selectors: selectors, dryRun: dryRun, force: force)
-                    let report = try TemplateCloner.clone(
-                        bundle, values: values, tenant: tenantOptions.tenant, options: options)
-                    Terminal.write(CloneReportText.render(report, colour: Terminal.useColour(), verbose: verbose))
-                    if report.hasConflicts { throw ExitCode(ExitCodes.failure) }
-                }
+                let pack = try tenantOptions.load()
+                let values = try TokenValues(tenant: pack.tenant)
+                let selectors = try select.map { text throws(TemplateClonerError) in try Selector(text) }
+                let bundle = try from.map { try TemplateBundles.open($0) } ?? TemplateBundles.openLibrary()
+                let options = CloneOptions(
+                    target: to ?? tenantOptions.defaultAutomationFolder, selectors: selectors, dryRun: dryRun, force: force)
+                let report = try TemplateCloner.clone(
+                    bundle, values: values, tenant: tenantOptions.tenant, options: options)
+                Terminal.write(CloneReportText.render(report, colour: Terminal.useColour(), verbose: verbose))
+                try finish(report.hasConflicts ? .failed : .success)
             }
         }
     }
@@ -83,7 +81,7 @@ extension Templates {
                   rg-crm templates check --tenant mrdj
                   rg-crm templates check --tenant mrdj --path /tmp/mrdj-marketing --format sarif
 
-                Exit codes: 0 clean, 1 findings, 2 usage or input error, 3 fatal.
+                Exit codes: 0 clean, 1 findings, 2 usage or input error, 3 internal error.
                 """)
 
         @OptionGroup var tenantOptions: TenantOptions
@@ -99,11 +97,9 @@ extension Templates {
 
         func run() throws {
             let diagnostics = try reportingErrors {
-                try withInputErrors {
-                    let pack = try tenantOptions.load()
-                    return try TemplateChecker.check(
-                        directory: path ?? tenantOptions.defaultAutomationFolder, palette: pack.tenant.branding.allowedColors)
-                }
+                let pack = try tenantOptions.load()
+                return try TemplateChecker.check(
+                    directory: path ?? tenantOptions.defaultAutomationFolder, palette: pack.tenant.branding.allowedColors)
             }
             let quotes = format == .text ? SourceLines(for: diagnostics) : SourceLines(for: [])
             let context = ReportContext(
@@ -113,23 +109,12 @@ extension Templates {
             if format == .text {
                 Terminal.note(FindingSummary.line(diagnostics, subject: path ?? tenantOptions.defaultAutomationFolder, verb: "checked"))
             }
-            let code = CheckExitCode.forFindings(diagnostics, strict: strict)
-            if code != .clean { throw ExitCode(code.rawValue) }
+            try finish(.forFindings(diagnostics, strict: strict))
         }
     }
 }
 
 extension Templates {
-    /// Bad templates, tokens and bundles are bad input (exit 2); failing to move files into place is an I/O failure (1).
-    static func withInputErrors<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as TemplateClonerError {
-            if case .io = error { throw CommandFailure(error.description, code: ExitCodes.failure) }
-            throw CommandFailure(error.description, code: ExitCodes.usage)
-        }
-    }
-
     /// The clone report as lines a person reads: one per file, conflicts with the lines that differ, then totals.
     enum CloneReportText {
         static func render(_ report: CloneReport, colour: Bool, verbose: Bool) -> String {

@@ -39,14 +39,14 @@ struct Workflows: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let context = try tenantOptions.context()
-                var code = ExitCodes.success
+                var status = ExitStatus.success
                 for path in paths {
                     let outcome = WorkflowUpgradeRun.run(path: path, tenant: context, dryRun: dryRun)
                     Terminal.write(outcome.output)
                     for line in outcome.notes { Terminal.note(line) }
-                    code = max(code, outcome.exitCode)
+                    status = max(status, outcome.status)
                 }
-                if code != ExitCodes.success { throw ExitCode(code) }
+                try finish(status)
             }
         }
     }

@@ -42,13 +42,9 @@ struct WorkflowTenantOptions: ParsableArguments {
         }
     }
 
-    /// The tenant's stages, templates and webhooks, or nil without --tenant; a bad pack is bad input (exit 2).
+    /// The tenant's stages, templates and webhooks, or nil without --tenant; a bad pack is a `LintSetupError`.
     func context() throws -> TenantContext? {
-        do {
-            return try tenant.map { try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates) }
-        } catch {
-            throw CommandFailure(String(describing: error), code: ExitCodes.usage)
-        }
+        try tenant.map { try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates) }
     }
 }
 

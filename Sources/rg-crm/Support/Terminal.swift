@@ -1,7 +1,5 @@
 import Foundation
 import ArgumentParser
-import MigrationKit
-import Postgres
 import RGCore
 
 /// Where output goes and whether it may be coloured: colour only on a terminal, never with NO_COLOR set.
@@ -23,21 +21,21 @@ enum Terminal {
     }
 }
 
-/// A failure already explained to the user in one line; exits with `code` without ArgumentParser's usage text.
-struct CommandFailure: Error, CustomStringConvertible {
+/// A refusal the command itself decides (a destructive step not confirmed), with its category.
+struct CommandFailure: RGError {
     var message: String
-    var code: Int32
+    var category: ExitCategory
 
-    init(_ message: String, code: Int32 = 1) {
+    init(_ message: String, category: ExitCategory) {
         self.message = message
-        self.code = code
+        self.category = category
     }
 
     var description: String { message }
 }
 
-/// Runs a command body; any error becomes one line on standard error (`rg-crm: error: …`) and an exit code:
-/// 2 for bad input (config, slug, URL, files), 1 for a failed operation, or the code a `CommandFailure` carries.
+/// Runs a command body; any error becomes its lines on standard error (`rg-crm: error: …`) and the exit code its
+/// category stands for (`ExitStatus(_:)`): 2 bad input, 1 a failed operation, 3 anything that is not an `RGError`.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
@@ -55,40 +53,27 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// Prints an error as one line and turns it into the exit code it stands for.
-private func reported(_ error: any Error) -> ExitCode {
-    switch error {
-    case let exit as ExitCode:
-        return exit
-    case let failure as CommandFailure:
-        Terminal.note("rg-crm: error: \(failure.message)")
-        return ExitCode(failure.code)
-    case let config as ConfigError:
-        // A config pack's issues: one line each.
-        // A config pack's issues: one line each, the file's own text (keys, values) with its line breaks escaped.
-        for issue in config.issues { Terminal.note("rg-crm: error: \(TerminalText.escaped(issue.description))") }
-        return ExitCode(ExitCodes.code(for: error))
-    default:
-        Terminal.note("rg-crm: error: \(String(describing: error))")
-        return ExitCode(ExitCodes.code(for: error))
-    }
+/// Prints an error as its lines and turns it into the exit code it stands for. An exit already decided (by `finish`)
+/// passes through.
+func reported(_ error: any Error) -> ExitCode {
+    if let exit = error as? ExitCode { return exit }
+    printError(error)
+    return ExitStatus(error).exitCode
 }
 
-enum ExitCodes {
-    static let success: Int32 = 0
-    static let failure: Int32 = 1
-    static let usage: Int32 = 2
-    static let fatal: Int32 = 3
+/// `rg-crm: error: …` for each of an error's lines, or `rg-crm: error: internal: …` for an error no library foresaw.
+func printError(_ error: any Error) {
+    for line in ErrorReport.lines(for: error) { Terminal.note(line) }
+}
 
-    static func code(for error: any Error) -> Int32 {
-        switch error {
-        case is ConfigError, is SlugError, is FileError: usage
-        case let error as PostgresError where error.kind == .invalidURL: usage
-        case MigrationError.source, MigrationError.invalidTarget: usage
-        case MigrationError.database(let error) where error.kind == .invalidURL: usage
-        default: failure
-        }
-    }
+/// Ends a command whose outcome is already printed (findings, conflicts, drift) with its status; nothing on success.
+func finish(_ status: ExitStatus) throws {
+    if status != .success { throw status.exitCode }
+}
+
+extension ExitStatus {
+    /// The one place an exit status becomes the process's exit code.
+    var exitCode: ExitCode { ExitCode(rawValue) }
 }
 
 /// `--format text|json` of the commands that print a listing.

@@ -26,8 +26,8 @@ import Testing
         let findings = WorkflowLinter.lint(bytes, path: path)
         #expect(Fixtures.describe(findings) == ["1:1 legacy-format"])
         #expect(findings[0].severity == .warning)
-        #expect(CheckExitCode.forFindings(findings, strict: false) == .clean)
-        #expect(CheckExitCode.forFindings(findings, strict: true) == .findings)
+        #expect(ExitStatus.forFindings(findings, strict: false) == .success)
+        #expect(ExitStatus.forFindings(findings, strict: true) == .failed)
     }
 
     @Test func withTheTenantEachDraftIsMappedToAStageAndItsTemplatesChecked() throws {
