@@ -36,7 +36,7 @@ struct RGCRM: AsyncParsableCommand {
                 // One line, like every other error; --help has the usage.
                 let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
                 FileHandle.standardError.write(Data("rg-crm: error: \(line)\n".utf8))
-                Foundation.exit(ExitCodes.usage)
+                Foundation.exit(PlanOptions.commandLineErrorCode())
             }
             exit(withError: error)
         }

@@ -13,9 +13,13 @@ extension Db {
                 verticals (db/seeds/crm/<vertical>.json) and the tenant's crm.json, later layers winning. A second run with the
                 same input changes nothing and says "unchanged". A stage that deals still use is never removed.
 
+                --dry-run runs the same statements in a transaction that is rolled back (deferred constraints checked
+                first): nothing is committed and its locks end with it, and the plan is exactly what a real run would do.
+
                 Examples:
                   rg-crm db seed --tenant mrdj
                   rg-crm db seed --tenant mrdj --dry-run
+                  rg-crm db seed --tenant mrdj --dry-run --format json --detailed-exitcode
                 """)
 
         @OptionGroup var tenant: TenantOptions
@@ -28,20 +32,27 @@ extension Db {
         @Flag(help: "Show what would change; change nothing.")
         var dryRun = false
 
+        @Flag(help: "List unchanged objects too.")
+        var verbose = false
+
+        @OptionGroup var output: PlanOptions
+
+        func validate() throws { try output.validate(dryRun: dryRun) }
+
         func run() throws {
-            try reportingErrors {
+            try output.run {
                 // Everything that can be checked without the server is checked before connecting.
                 let plan = try SeedPlan.build(pack: try tenant.load(), seedDirectory: seeds)
                 let seeder = TenantSeeder(connection: try connection.connect(), plan: plan, rolePrefix: roles.prefix)
                 let report = try seeder.seed(dryRun: dryRun)
-                let slug = plan.tenant.slug
-                if report.unchanged {
-                    Terminal.write("tenant \(slug): unchanged\n")
-                    return
+                if output.format == .text {
+                    let slug = plan.tenant.slug
+                    let changed = report.changes.filter { $0.action != .unchanged }.count
+                    let verb = dryRun ? "would change" : "changed"
+                    Terminal.write(report.unchanged ? "tenant \(slug): unchanged\n" : "tenant \(slug): \(verb) \(changed) object(s)\n")
                 }
-                let verb = dryRun ? "would change" : "changed"
-                Terminal.write("tenant \(slug): \(verb) \(report.changes.count) object(s)\n")
-                Terminal.write(report.changes.map { "  \(dryRun ? "would be " : "")\($0)\n" }.joined())
+                output.write(report.plan, verbose: verbose)
+                return report.plan
             }
         }
     }
