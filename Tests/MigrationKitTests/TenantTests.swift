@@ -57,7 +57,7 @@ import Testing
         try TenantDatabase.with("seed2") { database throws in
             try migrate(database.url)
             let first = try seed(database, "mrdj")
-            #expect(first.changes.contains(SeedChange(kind: .created, object: "tenant mrdj")))
+            #expect(first.changes.contains(Change(.create, "tenant", "mrdj")))
             let connection = try Connection(conninfo: database.url)
             let before = try counts(connection)
             let xmins = try connection.query("SELECT string_agg(xmin::text, ',' ORDER BY id) FROM crm.crm_stages").scalar
@@ -113,9 +113,9 @@ import Testing
             try ConfigFixtures.write(crm, to: "\(configs)/acme/crm.json")
 
             let report = try seed(database, "acme", configs: configs)
-            #expect(report.changes.contains(SeedChange(kind: .updated, object: "stage wedding_sales.offerte_uitgebracht")))
-            #expect(report.changes.contains(SeedChange(kind: .created, object: "stage wedding_sales.aanbetaling")))
-            #expect(!report.changes.contains { $0.kind == .removed })
+            #expect(report.changes.contains(Change(.update, "stage", "wedding_sales.offerte_uitgebracht")))
+            #expect(report.changes.contains(Change(.create, "stage", "wedding_sales.aanbetaling")))
+            #expect(!report.changes.contains { $0.action == .delete })
             let renamed = try connection.query("SELECT id, name, sequence FROM crm.crm_stages WHERE key = 'offerte_uitgebracht' AND pipeline_id = $1", [business["pipeline"]])
             #expect(renamed.rows == [[stageID, "Offerte Verstuurd", "3"]])
             #expect(try connection.query("SELECT sequence FROM crm.crm_stages WHERE key = 'afgerond' AND pipeline_id = $1", [business["pipeline"]]).scalar == "11")
@@ -153,11 +153,28 @@ import Testing
     @Test func dryRunReportsButWritesNothing() throws {
         try TenantDatabase.with("dryseed") { database throws in
             try migrate(database.url)
-            let report = try seed(database, "mrdj", dryRun: true)
+            // On a connection the test keeps: after the dry run no transaction is open and no lock is held.
+            let seeding = try Connection(conninfo: database.url)
+            let pack = try ConfigPack.load(slug: try Slug("mrdj"), configDirectory: TestPaths.repository("configs/tenants"))
+            let seeder = TenantSeeder(
+                connection: seeding, plan: try SeedPlan.build(pack: pack, seedDirectory: TestPaths.repository("db/seeds/crm")),
+                rolePrefix: database.rolePrefix)
+            let report = try seeder.seed(dryRun: true)
             #expect(report.dryRun && !report.unchanged)
+            #expect(seeding.transactionStatus == .idle)
+            #expect(try seeding.query("SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'").scalar == "0")
             let connection = try Connection(conninfo: database.url)
             #expect(try connection.query("SELECT count(*) FROM crm.crm_tenants").scalar == "0")
             #expect(try connection.query("SELECT count(*) FROM pg_roles WHERE rolname LIKE $1", [database.rolePrefix + "\\_%"]).scalar == "0")
+
+            // The plan is what the real run then does, change for change; and after it, the dry run plans nothing.
+            let real = try seed(database, "mrdj")
+            #expect(report.changes == real.changes)
+            #expect(report.plan.hasChanges && !report.plan.applied && real.plan.applied)
+            let again = try seed(database, "mrdj", dryRun: true)
+            #expect(!again.plan.hasChanges)
+            #expect(again.changes.map(\.identity) == real.changes.map(\.identity))
+            #expect(Set(again.changes.map(\.kind)) == ["tenant", "role", "privileges", "pipeline", "stage", "settings"])
         }
     }
 
@@ -314,7 +331,7 @@ import Testing
             // Move the wedding default from wedding_sales to wedding_premium.
             let after = try configs(premiumIsDefault: true)
             let moved = try seed(database, "acme", configs: after)
-            #expect(moved.changes.contains(SeedChange(kind: .updated, object: "pipeline wedding_premium")))
+            #expect(moved.changes.contains(Change(.update, "pipeline", "wedding_premium")))
             let defaults = try Connection(conninfo: database.url).query(
                 "SELECT key FROM crm.crm_pipelines WHERE is_default AND vertical = 'wedding'")
             #expect(defaults.rows == [["wedding_premium"]])

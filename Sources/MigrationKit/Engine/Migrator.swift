@@ -16,6 +16,9 @@ public struct MigrateReport: Sendable {
     public var version: Int
     /// The SQL a dry run would have sent, in order.
     public var plannedSQL: [Migration]
+    /// Every migration up to the target: those already applied as unchanged, then those a dry run would apply
+    /// (or a run did apply) as created, each with its up file and SQL.
+    public var plan: Plan
 }
 
 /// Applies and rolls back migrations on one connection, holding the migration lock for the whole run.
@@ -50,7 +53,9 @@ public final class Migrator {
         if dryRun {
             let applied = try appliedMigrations()
             let pending = try MigrationPlanner.pending(applied: applied, available: migrations, target: target)
-            return MigrateReport(applied: [], version: applied.last?.version ?? 0, plannedSQL: pending)
+            return MigrateReport(
+                applied: [], version: applied.last?.version ?? 0, plannedSQL: pending,
+                plan: Self.plan(applied: applied, pending: pending.map { ($0, nil) }, dryRun: true))
         }
         return try withMigrationLock(progress: progress) { () throws(MigrationError) -> MigrateReport in
             try ensureHistoryTable()
@@ -64,8 +69,23 @@ public final class Migrator {
                 done.append((migration, milliseconds))
             }
             let version = done.last?.0.version ?? applied.last?.version ?? 0
-            return MigrateReport(applied: done.map { (migration: $0.0, milliseconds: $0.1) }, version: version, plannedSQL: [])
+            return MigrateReport(
+                applied: done.map { (migration: $0.0, milliseconds: $0.1) }, version: version, plannedSQL: [],
+                plan: Self.plan(applied: applied, pending: done.map { ($0.0, $0.1) }, dryRun: false))
         }
+    }
+
+    /// The migrate run as a plan: applied versions unchanged, then each pending one created from its up file.
+    static func plan(applied: [AppliedMigration], pending: [(Migration, Int?)], dryRun: Bool) -> Plan {
+        let kept = applied.sorted { $0.version < $1.version }.map {
+            Change(.unchanged, "migration", "\(Migration.format($0.version))_\($0.name)")
+        }
+        let created = pending.map { migration, milliseconds in
+            let notes = [migration.upPath, migration.transactional ? nil : "non-transactional", milliseconds.map { "\($0) ms" }]
+            return Change(
+                .create, "migration", migration.id, detail: notes.compactMap { $0 }.joined(separator: ", "), after: migration.upSQL)
+        }
+        return Plan(kept + created, applied: !dryRun)
     }
 
     /// Runs down files newest first, each with the removal of its history row in one transaction.

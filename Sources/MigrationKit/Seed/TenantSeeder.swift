@@ -2,20 +2,15 @@ import Foundation
 import Postgres
 import RGCore
 
-/// One change `db seed` made, or would make.
-public struct SeedChange: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable { case created, updated, removed }
-    public var kind: Kind
-    public var object: String
-
-    public var description: String { "\(kind.rawValue) \(object)" }
-}
-
+/// What `db seed` did, or with `dryRun` would do: every object it looked at (tenant, roles, privileges, pipelines,
+/// stages, settings), changed or not, in the order the seed visits them.
 public struct SeedReport: Sendable {
     public var tenantID: String
-    public var changes: [SeedChange]
+    public var changes: [Change]
     public var dryRun: Bool
-    public var unchanged: Bool { changes.isEmpty }
+    /// Nothing was (or would be) created, updated or deleted.
+    public var unchanged: Bool { !plan.hasChanges }
+    public var plan: Plan { Plan(changes, applied: !dryRun) }
 }
 
 public enum SeedError: RGError, Sendable {
@@ -39,7 +34,7 @@ public enum SeedError: RGError, Sendable {
         switch self {
         case .database(let error): error.category
         case .invalidRolePrefix: .usage
-        case .stageInUse, .pipelineInUse, .schemaMissing, .roleNotProven, .groupRoleNotUsable, .roleInUse: .failed
+        case .stageInUse, .pipelineInUse, .schemaMissing, .roleNotProven, .groupRoleNotUsable, .roleInUse, .lockTimeout: .failed
         }
     }
 
@@ -92,9 +87,10 @@ public final class TenantSeeder {
         self.roles = TenantRoles(prefix: rolePrefix, slug: plan.tenant.slug)
     }
 
-    /// With `dryRun` everything runs and is then rolled back: the report is exactly what a real run would do.
+    /// With `dryRun` everything runs inside the one transaction and is then rolled back, so nothing is committed and
+    /// the transaction's advisory locks end with it: the report is exactly what a real run would do at that moment.
     public func seed(dryRun: Bool = false) throws(SeedError) -> SeedReport {
-        var changes: [SeedChange] = []
+        var changes: [Change] = []
         // The command line checks this too; a library caller cannot get around the proof in TenantRoles either.
         guard TenantRoles.isValidPrefix(rolePrefix) else { throw .invalidRolePrefix(rolePrefix) }
         let tenantID = try connection.transaction(commit: !dryRun, wrap: SeedError.database) { () throws(SeedError) -> String in
@@ -108,6 +104,9 @@ public final class TenantSeeder {
             try ensureRoles(tenantID: tenantID, &changes)
             try syncPipelines(tenantID: tenantID, &changes)
             try upsertSettings(tenantID: tenantID, &changes)
+            // A real run checks deferred constraints at COMMIT; a dry run checks them here, before its ROLLBACK,
+            // so that it fails exactly where the real run would.
+            if dryRun { try run("SET CONSTRAINTS ALL IMMEDIATE") }
             return tenantID
         }
         return SeedReport(tenantID: tenantID, changes: changes, dryRun: dryRun)
@@ -133,14 +132,14 @@ public final class TenantSeeder {
 
     // MARK: - Tenant row
 
-    private func upsertTenant(_ changes: inout [SeedChange]) throws(SeedError) -> String {
+    private func upsertTenant(_ changes: inout [Change]) throws(SeedError) -> String {
         let tenant = plan.tenant
         let verticals = "{" + tenant.verticals.map(\.rawValue).joined(separator: ",") + "}"
         if let id = try run(
             "INSERT INTO crm.crm_tenants (slug, name, domain, verticals) VALUES ($1, $2, $3, $4::text[]) ON CONFLICT (slug) DO NOTHING RETURNING id",
             [tenant.slug.rawValue, tenant.name, tenant.domain, verticals]
         ).scalar {
-            changes.append(SeedChange(kind: .created, object: "tenant \(tenant.slug)"))
+            changes.append(Change(.create, "tenant", tenant.slug.rawValue))
             return id
         }
         let updated = try run(
@@ -149,9 +148,10 @@ public final class TenantSeeder {
              WHERE slug = $1 AND (name, domain, verticals) IS DISTINCT FROM ($2, $3, $4::text[]) RETURNING id
             """, [tenant.slug.rawValue, tenant.name, tenant.domain, verticals])
         if let id = updated.scalar {
-            changes.append(SeedChange(kind: .updated, object: "tenant \(tenant.slug)"))
+            changes.append(Change(.update, "tenant", tenant.slug.rawValue))
             return id
         }
+        changes.append(Change(.unchanged, "tenant", tenant.slug.rawValue))
         return try run("SELECT id FROM crm.crm_tenants WHERE slug = $1", [tenant.slug.rawValue]).scalar ?? ""
     }
 
@@ -179,13 +179,13 @@ public final class TenantSeeder {
     /// missing and both create it (the second waits, then fails on pg_authid_rolname_index), or both mark or grant
     /// one. The role step therefore runs in a savepoint and, on such a race, is rolled back and decided again from
     /// what the other seed committed (which it has waited for by then).
-    private func ensureRoles(tenantID: String, _ changes: inout [SeedChange]) throws(SeedError) {
+    private func ensureRoles(tenantID: String, _ changes: inout [Change]) throws(SeedError) {
         try run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:group-roles:\(roles.groupApp)"])
         let database = try run("SELECT current_database()::text").scalar ?? ""
         var attempt = 1
         while true {
             try run("SAVEPOINT rg_crm_roles")
-            var attemptChanges: [SeedChange] = []
+            var attemptChanges: [Change] = []
             do throws(SeedError) {
                 try ensureRolesOnce(tenantID: tenantID, database: database, &attemptChanges)
                 try run("RELEASE SAVEPOINT rg_crm_roles")
@@ -209,7 +209,7 @@ public final class TenantSeeder {
         }
     }
 
-    private func ensureRolesOnce(tenantID: String, database: String, _ changes: inout [SeedChange]) throws(SeedError) {
+    private func ensureRolesOnce(tenantID: String, database: String, _ changes: inout [Change]) throws(SeedError) {
         // Everything is decided from reads first: a role that is not provably ours stops the seed before any
         // CREATE, COMMENT or GRANT (and the transaction takes back the tenant row).
         var groupActions: [(TenantRoles.Access, RoleAction)] = []
@@ -228,11 +228,12 @@ public final class TenantSeeder {
             case .create:
                 try run("CREATE ROLE \(try quoted(group)) NOLOGIN")
                 try mark(group, TenantRoles.groupMarker(access: access))
-                changes.append(SeedChange(kind: .created, object: "role \(group)"))
+                changes.append(Change(.create, "role", group))
             case .mark:
                 try mark(group, TenantRoles.groupMarker(access: access))
-                changes.append(SeedChange(kind: .updated, object: "role \(group) (marked as rg-crm's group role)"))
-            case .keep: break
+                changes.append(Change(.update, "role", group, detail: "marked as rg-crm's group role"))
+            case .keep:
+                changes.append(Change(.unchanged, "role", group))
             }
         }
         try grantGroupPrivileges(&changes)
@@ -260,11 +261,8 @@ public final class TenantSeeder {
                 try run("INSERT INTO crm.crm_tenant_roles (tenant_id, role_name, access) VALUES ($1, $2, $3)", [tenantID, role, access.rawValue])
                 fixes.append("acts for tenant \(slug)")
             }
-            if action == .create {
-                changes.append(SeedChange(kind: .created, object: "role \(role) (\(fixes.joined(separator: ", ")))"))
-            } else if !fixes.isEmpty {
-                changes.append(SeedChange(kind: .updated, object: "role \(role) (\(fixes.joined(separator: ", ")))"))
-            }
+            let detail = fixes.isEmpty ? nil : fixes.joined(separator: ", ")
+            changes.append(Change(action == .create ? .create : fixes.isEmpty ? .unchanged : .update, "role", role, detail: detail))
         }
     }
 
@@ -350,7 +348,7 @@ public final class TenantSeeder {
     /// the platform's (SELECT only), and no sequence is granted: the one sequence, crm_deal_stage_history's
     /// identity, is advanced by INSERT without any privilege on it, and USAGE would let a tenant call nextval and
     /// watch every tenant's activity. One query finds what differs.
-    private func grantGroupPrivileges(_ changes: inout [SeedChange]) throws(SeedError) {
+    private func grantGroupPrivileges(_ changes: inout [Change]) throws(SeedError) {
         let differences = try run(
             """
             WITH objects AS (
@@ -396,16 +394,16 @@ public final class TenantSeeder {
             }
             if row[0] == "grant" { granted += 1 } else { revoked += 1 }
         }
-        if granted + revoked > 0 {
-            let counts = [granted > 0 ? "\(granted) grant(s)" : nil, revoked > 0 ? "\(revoked) revoke(s)" : nil].compactMap { $0 }
-            changes.append(
-                SeedChange(kind: .updated, object: "privileges of \(roles.groupApp) and \(roles.groupReader) (\(counts.joined(separator: ", ")))"))
-        }
+        let counts = [granted > 0 ? "\(granted) grant(s)" : nil, revoked > 0 ? "\(revoked) revoke(s)" : nil].compactMap { $0 }
+        changes.append(
+            Change(
+                counts.isEmpty ? .unchanged : .update, "privileges", "\(roles.groupApp), \(roles.groupReader)",
+                detail: counts.isEmpty ? nil : counts.joined(separator: ", ")))
     }
 
     // MARK: - Pipelines and stages
 
-    private func syncPipelines(tenantID: String, _ changes: inout [SeedChange]) throws(SeedError) {
+    private func syncPipelines(tenantID: String, _ changes: inout [Change]) throws(SeedError) {
         let keys = "{" + plan.pipelines.map(\.key).joined(separator: ",") + "}"
         let doomed = try run(
             """
@@ -418,7 +416,7 @@ public final class TenantSeeder {
         }
         for row in doomed.rows {
             try run("DELETE FROM crm.crm_pipelines WHERE tenant_id = $1 AND key = $2", [tenantID, row[0]])
-            changes.append(SeedChange(kind: .removed, object: "pipeline \(row[0] ?? "")"))
+            changes.append(Change(.delete, "pipeline", row[0] ?? ""))
         }
         // Pipelines that stop being a vertical's default go first, so the one-default-per-vertical index never
         // sees two defaults while the flag moves from one pipeline to another.
@@ -434,7 +432,7 @@ public final class TenantSeeder {
                 VALUES ($1, $2, $3, $4, $5, $6::numeric(8, 2), $7::boolean) ON CONFLICT (tenant_id, key) DO NOTHING RETURNING id
                 """, values
             ).scalar {
-                changes.append(SeedChange(kind: .created, object: "pipeline \(pipeline.key)"))
+                changes.append(Change(.create, "pipeline", pipeline.key))
                 pipelineID = id
             } else {
                 let updated = try run(
@@ -444,14 +442,14 @@ public final class TenantSeeder {
                        AND (name, type, vertical, sla_response_hours, is_default) IS DISTINCT FROM ($3, $4, $5, $6::numeric(8, 2), $7::boolean)
                     RETURNING id
                     """, values)
-                if !updated.rows.isEmpty { changes.append(SeedChange(kind: .updated, object: "pipeline \(pipeline.key)")) }
+                changes.append(Change(updated.rows.isEmpty ? .unchanged : .update, "pipeline", pipeline.key))
                 pipelineID = try run("SELECT id FROM crm.crm_pipelines WHERE tenant_id = $1 AND key = $2", [tenantID, pipeline.key]).scalar ?? ""
             }
             try syncStages(of: pipeline, pipelineID: pipelineID, tenantID: tenantID, &changes)
         }
     }
 
-    private func syncStages(of pipeline: PipelineConfig, pipelineID: String, tenantID: String, _ changes: inout [SeedChange])
+    private func syncStages(of pipeline: PipelineConfig, pipelineID: String, tenantID: String, _ changes: inout [Change])
         throws(SeedError)
     {
         let keys = "{" + pipeline.stages.map(\.key).joined(separator: ",") + "}"
@@ -466,7 +464,7 @@ public final class TenantSeeder {
         }
         for row in doomed.rows {
             try run("DELETE FROM crm.crm_stages WHERE tenant_id = $1 AND pipeline_id = $2 AND key = $3", [tenantID, pipelineID, row[0]])
-            changes.append(SeedChange(kind: .removed, object: "stage \(pipeline.key).\(row[0] ?? "")"))
+            changes.append(Change(.delete, "stage", "\(pipeline.key).\(row[0] ?? "")"))
         }
         for (index, stage) in pipeline.stages.enumerated() {
             let values: [String?] = [
@@ -479,7 +477,7 @@ public final class TenantSeeder {
                 VALUES ($1, $2, $3, $4::integer, $5, $6::numeric(8, 2), $7::jsonb, $8) ON CONFLICT (tenant_id, pipeline_id, key) DO NOTHING RETURNING id
                 """, values)
             if !created.rows.isEmpty {
-                changes.append(SeedChange(kind: .created, object: "stage \(pipeline.key).\(stage.key)"))
+                changes.append(Change(.create, "stage", "\(pipeline.key).\(stage.key)"))
                 continue
             }
             let updated = try run(
@@ -490,19 +488,19 @@ public final class TenantSeeder {
                        IS DISTINCT FROM ($4::integer, $5, $6::numeric(8, 2), $7::jsonb, $8)
                 RETURNING id
                 """, values)
-            if !updated.rows.isEmpty { changes.append(SeedChange(kind: .updated, object: "stage \(pipeline.key).\(stage.key)")) }
+            changes.append(Change(updated.rows.isEmpty ? .unchanged : .update, "stage", "\(pipeline.key).\(stage.key)"))
         }
     }
 
     // MARK: - Settings
 
-    private func upsertSettings(tenantID: String, _ changes: inout [SeedChange]) throws(SeedError) {
+    private func upsertSettings(tenantID: String, _ changes: inout [Change]) throws(SeedError) {
         let values: [String?] = [tenantID, plan.scoringJSON, plan.automationJSON, plan.webhooksJSON]
         if !(try run(
             "INSERT INTO crm.crm_tenant_settings (tenant_id, scoring, automation, webhooks) VALUES ($1, $2::jsonb, $3::jsonb, $4::jsonb) ON CONFLICT (tenant_id) DO NOTHING RETURNING tenant_id",
             values
         ).rows.isEmpty) {
-            changes.append(SeedChange(kind: .created, object: "settings (scoring, automation, webhooks)"))
+            changes.append(Change(.create, "settings", plan.tenant.slug.rawValue, detail: Self.settingsDetail))
             return
         }
         let updated = try run(
@@ -511,8 +509,11 @@ public final class TenantSeeder {
              WHERE tenant_id = $1 AND (scoring, automation, webhooks) IS DISTINCT FROM ($2::jsonb, $3::jsonb, $4::jsonb)
             RETURNING tenant_id
             """, values)
-        if !updated.rows.isEmpty { changes.append(SeedChange(kind: .updated, object: "settings (scoring, automation, webhooks)")) }
+        changes.append(
+            Change(updated.rows.isEmpty ? .unchanged : .update, "settings", plan.tenant.slug.rawValue, detail: Self.settingsDetail))
     }
+
+    static let settingsDetail = "scoring, automation, webhooks"
 
     // MARK: - Helpers
 

@@ -25,4 +25,8 @@ public enum ExitStatus: Int32, Sendable, Hashable, CaseIterable, Comparable {
     }
 
     public static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Under `--detailed-exitcode` (Terraform's convention) 2 means "the plan has changes": the number `usage` has,
+    /// which is why every error, bad input included, exits `failed` (1) there.
+    public static let planHasChanges = ExitStatus.usage
 }

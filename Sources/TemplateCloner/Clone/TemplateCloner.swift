@@ -65,7 +65,7 @@ public enum TemplateCloner {
             guard problems.isEmpty else { continue }  // nothing will be written; just collect every problem
             let file = try judge(
                 entry.path, produced: produced, target: target, previous: previous, force: options.force)
-            if file.status == .created || file.status == .updated {
+            if file.status == .create || file.status == .update {
                 if let text = produced.text {
                     try staging.write(entry.path, text)
                 } else {
@@ -88,7 +88,7 @@ public enum TemplateCloner {
         let manifestChanged = manifestBytes.map { $0 != Array(manifestText.utf8) } ?? true
 
         if !options.dryRun {
-            let changed = files.filter { $0.status == .created || $0.status == .updated }.map(\.path)
+            let changed = files.filter { $0.status == .create || $0.status == .update }.map(\.path)
             try staging.commit(
                 changed: changed, manifest: manifestChanged ? manifestText : nil, targetExisted: targetExists)
         }
@@ -250,7 +250,7 @@ public enum TemplateCloner {
         -> CloneReport.File
     {
         var file = CloneReport.File(
-            path: path, status: .created, verbatim: produced.verbatim, replacements: produced.replacements,
+            path: path, status: .create, verbatim: produced.verbatim, replacements: produced.replacements,
             forced: false,
             difference: nil)
         let targetPath = target + "/" + path
@@ -271,7 +271,7 @@ public enum TemplateCloner {
             return file
         }
         if previous?.files[path] == current {
-            file.status = .updated
+            file.status = .update
             return file
         }
         if let text = produced.text,
@@ -283,7 +283,7 @@ public enum TemplateCloner {
             file.status = .conflict
             return file
         }
-        file.status = .updated
+        file.status = .update
         file.forced = true
         return file
     }

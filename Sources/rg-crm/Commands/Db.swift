@@ -24,10 +24,14 @@ extension Db {
                 Holds a PostgreSQL advisory lock for the whole run, so concurrent runs wait for each other.
                 Refuses to run when an applied migration's file changed or is missing.
 
+                --dry-run only reads: as text it prints the SQL that would run, with --format json the plan (applied
+                migrations unchanged, pending ones to create, each with its SQL).
+
                 Examples:
                   rg-crm db migrate
                   rg-crm db migrate --to 2
                   rg-crm db migrate --dry-run > plan.sql
+                  rg-crm db migrate --dry-run --format json --detailed-exitcode
                 """)
 
         @OptionGroup var database: DatabaseOptions
@@ -38,11 +42,17 @@ extension Db {
         @Flag(help: "Print the SQL that would run; change nothing.")
         var dryRun = false
 
+        @OptionGroup var output: PlanOptions
+
+        func validate() throws { try output.validate(dryRun: dryRun) }
+
         func run() throws {
-            try reportingErrors {
+            try output.run {
                 let migrator = try database.migrator()
                 let report = try migrator.migrate(to: to, dryRun: dryRun, progress: Progress.migration)
-                if dryRun {
+                if output.format == .json {
+                    output.write(report.plan, verbose: true)
+                } else if dryRun {
                     Terminal.write(MigrationRendering.dryRun(report.plannedSQL))
                     Terminal.note(
                         report.plannedSQL.isEmpty
@@ -55,6 +65,7 @@ extension Db {
                     Terminal.write(
                         "Applied \(report.applied.count) migration(s) in \(total) ms; database is at version \(Migration.format(report.version)).\n")
                 }
+                return report.plan
             }
         }
     }

@@ -13,9 +13,13 @@ extension Db {
                 verticals (db/seeds/crm/<vertical>.json) and the tenant's crm.json, later layers winning. A second run with the
                 same input changes nothing and says "unchanged". A stage that deals still use is never removed.
 
+                --dry-run runs the same statements in a transaction that is rolled back (deferred constraints checked
+                first): nothing is committed and its locks end with it, and the plan is exactly what a real run would do.
+
                 Examples:
                   rg-crm db seed --tenant mrdj
                   rg-crm db seed --tenant mrdj --dry-run
+                  rg-crm db seed --tenant mrdj --dry-run --format json --detailed-exitcode
                 """)
 
         @OptionGroup var tenant: TenantOptions
@@ -28,97 +32,27 @@ extension Db {
         @Flag(help: "Show what would change; change nothing.")
         var dryRun = false
 
+        @Flag(help: "List unchanged objects too.")
+        var verbose = false
+
+        @OptionGroup var output: PlanOptions
+
+        func validate() throws { try output.validate(dryRun: dryRun) }
+
         func run() throws {
-            try reportingErrors {
+            try output.run {
                 // Everything that can be checked without the server is checked before connecting.
                 let plan = try SeedPlan.build(pack: try tenant.load(), seedDirectory: seeds)
                 let seeder = TenantSeeder(connection: try connection.connect(), plan: plan, rolePrefix: roles.prefix)
                 let report = try seeder.seed(dryRun: dryRun)
-                let slug = plan.tenant.slug
-                if report.unchanged {
-                    Terminal.write("tenant \(slug): unchanged\n")
-                    return
+                if output.format == .text {
+                    let slug = plan.tenant.slug
+                    let changed = report.changes.filter { $0.action != .unchanged }.count
+                    let verb = dryRun ? "would change" : "changed"
+                    Terminal.write(report.unchanged ? "tenant \(slug): unchanged\n" : "tenant \(slug): \(verb) \(changed) object(s)\n")
                 }
-                let verb = dryRun ? "would change" : "changed"
-                Terminal.write("tenant \(slug): \(verb) \(report.changes.count) object(s)\n")
-                Terminal.write(report.changes.map { "  \(dryRun ? "would be " : "")\($0)\n" }.joined())
-            }
-        }
-    }
-}
-
-struct Tenant: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "tenant",
-        abstract: "List and offboard tenants in the CRM database.",
-        subcommands: [List.self, Remove.self])
-
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "list",
-            abstract: "List tenants with their verticals, creation time and row counts.",
-            discussion: """
-                Examples:
-                  rg-crm tenant list
-                  rg-crm tenant list --format json | jq '.[].slug'
-                """)
-
-        @OptionGroup var connection: ConnectionOptions
-
-        @Option(help: "Output format: text or json.")
-        var format: ListingFormat = .text
-
-        func run() throws {
-            let tenants = try reportingErrors { try TenantDirectory(connection: try connection.connect()).list() }
-            switch format {
-            case .text: Terminal.write(TenantRendering.table(tenants))
-            case .json: Terminal.write(TenantRendering.json(tenants))
-            }
-        }
-    }
-
-    struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "remove",
-            abstract: "Offboard a tenant: drop its rows in every CRM table and its roles, in one transaction.",
-            discussion: """
-                Destructive and final. --confirm must repeat the slug; without it nothing happens.
-                No other tenant's rows change. Removing a tenant that is not there changes nothing.
-                The roles dropped are the ones this database maps to the tenant and that rg-crm marked as the
-                tenant's in this database (whatever --role-prefix made them); any other is kept and named.
-
-                Example:
-                  rg-crm tenant remove acme --confirm acme
-                """)
-
-        @Argument(help: "The tenant's slug.")
-        var slug: String
-
-        @Option(help: "The slug again, to confirm.")
-        var confirm: String?
-
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var roles: RoleOptions
-
-        func run() throws {
-            try reportingErrors {
-                let slug = try Slug(slug)
-                guard confirm == slug.rawValue else {
-                    throw CommandFailure(
-                        "removing tenant '\(slug)' deletes all its CRM data and roles; repeat its slug with --confirm \(slug) to proceed (nothing was changed)",
-                        category: .usage)
-                }
-                // --role-prefix is accepted (and validated) for scripts that pass it, but roles are found through
-                // crm_tenant_roles, so a wrong prefix can no longer leave a tenant's roles behind.
-                let report = try TenantDirectory(connection: try connection.connect()).remove(slug)
-                if !report.existed && report.droppedRoles.isEmpty {
-                    Terminal.write("tenant \(slug): not present; nothing removed\n")
-                    return
-                }
-                let rows = report.rowCounts.map { "\($0.rows) \($0.table.replacingOccurrences(of: "crm_", with: ""))" }.joined(separator: ", ")
-                let dropped = report.droppedRoles.isEmpty ? "" : "; dropped roles \(report.droppedRoles.joined(separator: ", "))"
-                let kept = report.keptRoles.isEmpty ? "" : "; kept roles \(report.keptRoles.map { "\($0.role) (\($0.reason))" }.joined(separator: ", "))"
-                Terminal.write("tenant \(slug): removed\(rows.isEmpty ? "" : " (\(rows))")\(dropped)\(kept)\n")
+                output.write(report.plan, verbose: verbose)
+                return report.plan
             }
         }
     }

@@ -20,19 +20,20 @@ extension Templates {
             commandName: "clone",
             abstract: "Clone templates into a tenant, replacing brand tokens; report each file.",
             discussion: """
-                Each file is reported as created, updated, unchanged or conflict (edited by hand \
-                since the last clone; kept unless --force). Nothing is written when any file fails \
-                to render or the bundle is unsafe.
+                Each file is reported as create, update, unchanged or conflict (edited by hand \
+                since the last clone; kept unless --force), as every plan is. Nothing is written when any \
+                file fails to render or the bundle is unsafe. --dry-run reads and renders only.
 
                 Examples:
                   rg-crm templates clone --tenant mrdj
                   rg-crm templates clone --tenant mrdj --dry-run
+                  rg-crm templates clone --tenant mrdj --dry-run --format json --detailed-exitcode
                   rg-crm templates clone --tenant mrdj --select channel:email
                   rg-crm templates clone --tenant mrdj --select 'templates/teams/*'
                   rg-crm templates clone --tenant mrdj --from marketing.zip --to /tmp/mrdj
 
                 Exit codes: 0 done, 1 conflicts left in place, 2 bad input (tenant config, \
-                token, bundle).
+                token, bundle); with --detailed-exitcode, 0 means no changes, 2 changes and 1 an error.
                 """)
 
         @OptionGroup var tenantOptions: TenantOptions
@@ -56,8 +57,12 @@ extension Templates {
         @Flag(help: "List unchanged files too.")
         var verbose = false
 
+        @OptionGroup var output: PlanOptions
+
+        func validate() throws { try output.validate(dryRun: dryRun) }
+
         func run() throws {
-            try reportingErrors {
+            try output.run {
                 let pack = try tenantOptions.load()
                 let values = try TokenValues(tenant: pack.tenant)
                 let selectors = try select.map { text throws(TemplateClonerError) in try Selector(text) }
@@ -66,8 +71,10 @@ extension Templates {
                     target: to ?? tenantOptions.defaultAutomationFolder, selectors: selectors, dryRun: dryRun, force: force)
                 let report = try TemplateCloner.clone(
                     bundle, values: values, tenant: tenantOptions.tenant, options: options)
-                Terminal.write(CloneReportText.render(report, colour: Terminal.useColour(), verbose: verbose))
-                try finish(report.hasConflicts ? .failed : .success)
+                output.write(report.plan, verbose: verbose)
+                // Under --detailed-exitcode a conflict is one of the plan's changes (exit 2).
+                if !output.detailedExitcode { try finish(report.hasConflicts ? .failed : .success) }
+                return report.plan
             }
         }
     }
@@ -110,46 +117,6 @@ extension Templates {
                 Terminal.note(FindingSummary.line(diagnostics, subject: path ?? tenantOptions.defaultAutomationFolder, verb: "checked"))
             }
             try finish(.forFindings(diagnostics, strict: strict))
-        }
-    }
-}
-
-extension Templates {
-    /// The clone report as lines a person reads: one per file, conflicts with the lines that differ, then totals.
-    enum CloneReportText {
-        static func render(_ report: CloneReport, colour: Bool, verbose: Bool) -> String {
-            var output = ""
-            // Unchanged files are only counted unless asked for: a re-run reads as one line.
-            for file in report.files.sorted(by: { $0.path < $1.path }) where verbose || file.status != .unchanged {
-                let word = file.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-                let painted = colour ? "\u{1B}[\(code(file.status))m\(word)\u{1B}[0m" : word
-                var notes: [String] = []
-                if file.verbatim { notes.append("copied verbatim") }
-                if file.forced { notes.append("hand edit overwritten by --force") }
-                if file.status == .conflict {
-                    notes.append("edited by hand since the last clone; kept — --force overwrites it")
-                }
-                output +=
-                    "\(painted)\(TerminalText.escaped("\(report.target)/\(file.path)"))\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")\n"
-                if let difference = file.difference, file.status == .conflict || file.forced {
-                    output += "    from line \(difference.line):\n"
-                    for line in difference.current { output += "    - \(TerminalText.escaped(line, keepingTabs: true))\n" }
-                    for line in difference.template { output += "    + \(TerminalText.escaped(line, keepingTabs: true))\n" }
-                }
-            }
-            let totals = CloneReport.Status.allCases.map { "\(report.count($0)) \($0.rawValue)" }.joined(
-                separator: ", ")
-            output += (report.dryRun ? "dry run, nothing written: " : "") + totals + "\n"
-            return output
-        }
-
-        private static func code(_ status: CloneReport.Status) -> String {
-            switch status {
-            case .created: "32"
-            case .updated: "36"
-            case .unchanged: "2"
-            case .conflict: "1;31"
-            }
         }
     }
 }

@@ -29,6 +29,6 @@ import Testing
         let again = try #require(try RGCRMProcess.start(arguments, directory: TestPaths.packageRoot.path).wait(timeout: 120))
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try staging() == [])
-        #expect(again.stdout.hasSuffix("3000 created, 0 updated, 0 unchanged, 0 conflict\n"))
+        #expect(again.stdout.hasSuffix("Done: 3000 created, 0 updated, 0 deleted, 0 conflicts, 0 unchanged.\n"))
     }
 }

@@ -34,7 +34,7 @@ import Testing
         let files = try libraryFiles()
         #expect(files.count >= 27)
         #expect(report.files.count == files.count)
-        #expect(report.files.allSatisfy { $0.status == .created })
+        #expect(report.files.allSatisfy { $0.status == .create })
         var replaced = 0
         for file in files {
             let source = try Fixtures.read(Fixtures.library + "/" + file)
@@ -157,7 +157,7 @@ import Testing
         let conflict = try #require(report.files.first { $0.path == "templates/sms/payment_reminder.txt" })
         #expect(conflict.status == .conflict)
         #expect(report.count(.conflict) == 1)
-        #expect(report.files.first { $0.path == "templates/sms/event_day_reminder.txt" }?.status == .updated)
+        #expect(report.files.first { $0.path == "templates/sms/event_day_reminder.txt" }?.status == .update)
         #expect(try Fixtures.read(edited) == "Mr. DJ: betaal nu!\n")
         let difference = try #require(conflict.difference)
         #expect(difference.line == 1)
@@ -169,7 +169,7 @@ import Testing
 
         let forced = try clone(try Fixtures.libraryBundle(), into: target, tenant: rebranded, force: true)
         let overwritten = try #require(forced.files.first { $0.path == "templates/sms/payment_reminder.txt" })
-        #expect(overwritten.status == .updated && overwritten.forced)
+        #expect(overwritten.status == .update && overwritten.forced)
         #expect(try Fixtures.read(edited).hasPrefix("Mr. DJ Events: Hoi {{contact.first_name}}"))
         #expect(
             try clone(try Fixtures.libraryBundle(), into: target, tenant: rebranded).files.allSatisfy {
@@ -207,7 +207,7 @@ import Testing
         let empty = try Fixtures.snapshot(folder)
         let first = try clone(try Fixtures.libraryBundle(), into: target, dryRun: true)
         let expected = try libraryFiles().count
-        #expect(first.dryRun && first.count(.created) == expected)
+        #expect(first.dryRun && first.count(.create) == expected)
         #expect(try Fixtures.snapshot(folder) == empty)
         #expect(!FileManager.default.fileExists(atPath: target))
 
@@ -218,7 +218,7 @@ import Testing
         rebranded.branding.accentColor = "#DC2626"
         let preview = try clone(
             try Fixtures.libraryBundle(), into: target, tenant: rebranded, dryRun: true, force: true)
-        #expect(preview.count(.updated) > 0)
+        #expect(preview.count(.update) > 0)
         #expect(try Fixtures.snapshot(folder) == before)
     }
 

@@ -38,7 +38,7 @@ import ZIPFoundation
         }
         #expect(entryCount == 244)
         #expect(report.files.count == fileEntries)
-        #expect(report.files.allSatisfy { $0.status == .created })
+        #expect(report.files.allSatisfy { $0.status == .create })
         #expect(images == 4)
         #expect(venuePlaceholders > 0)
 

@@ -1,8 +1,12 @@
+// Differences between two texts by lines, both cut at LF alone: a unified diff (`LineDiff`, for
+// `workflows upgrade --dry-run`) and the changed block of a hand-edited file (`LineDifference`, for
+// `templates clone`'s conflicts).
+
 /// A unified diff of two texts by lines (longest common subsequence), for `--dry-run`.
 public enum LineDiff {
     public static func unified(old: String, new: String, path: String, context: Int = 3) -> String {
-        let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let a = lines(old)
+        let b = lines(new)
         guard a != b else { return "" }
         var operations: [(Character, String)] = []
         if a.count * b.count > 4_000_000 {
@@ -53,5 +57,41 @@ public enum LineDiff {
             index += 1
         }
         return output
+    }
+
+    /// Lines cut at LF; a final LF leaves an empty last line, so that a missing final line break is a difference.
+    static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+}
+
+/// Where a file edited by hand differs from what the clone would write: the changed block after the common
+/// leading and trailing lines are set aside, enough for a reviewer to see what the hand edit was.
+public struct LineDifference: Sendable, Equatable {
+    /// 1-based line in the target file where the difference starts.
+    public var line: Int
+    /// The target's lines (as edited by hand).
+    public var current: [String]
+    /// The lines the clone would write.
+    public var template: [String]
+
+    public static let maximumLinesShown = 8
+
+    public static func between(current: [UInt8], template: [UInt8]) -> LineDifference? {
+        let old = LineDiff.lines(String(decoding: current, as: UTF8.self))
+        let new = LineDiff.lines(String(decoding: template, as: UTF8.self))
+        guard old != new else { return nil }
+        var prefix = 0
+        while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < old.count - prefix, suffix < new.count - prefix,
+            old[old.count - 1 - suffix] == new[new.count - 1 - suffix]
+        {
+            suffix += 1
+        }
+        return LineDifference(
+            line: prefix + 1,
+            current: Array(old[prefix..<(old.count - suffix)].prefix(maximumLinesShown)),
+            template: Array(new[prefix..<(new.count - suffix)].prefix(maximumLinesShown)))
     }
 }
