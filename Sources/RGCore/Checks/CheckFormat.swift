@@ -60,7 +60,8 @@ public struct CheckTextFormatter: CheckFormatter {
         let summary = CheckSummary(results)
         let errors = summary.errors == 1 ? "1 error" : "\(summary.errors) errors"
         output += "\(summary.total) check\(summary.total == 1 ? "" : "s"): \(summary.passed) passed, "
-        output += "\(summary.failed) failed, \(summary.skipped) skipped, \(errors) (\(summary.duration.secondsText) s)\n"
+        output +=
+            "\(summary.failed) failed, \(summary.skipped) skipped, \(errors) (\(summary.duration.secondsText) s)\n"
         return output
     }
 

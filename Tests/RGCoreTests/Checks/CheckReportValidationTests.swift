@@ -57,7 +57,8 @@ import Testing
         let report = JUnitFormatter().render(Self.results, context: CheckReportContext(name: "rg-crm \u{1B}smoke"))
         let valid = try Self.write(report)
         // A report the schema rejects (a `skipped` attribute on <testsuites>): the validation is not vacuous.
-        let invalid = try Self.write(report.replacingOccurrences(of: "<testsuites ", with: "<testsuites skipped=\"1\" "))
+        let invalid = try Self.write(
+            report.replacingOccurrences(of: "<testsuites ", with: "<testsuites skipped=\"1\" "))
         let empty = try Self.write(JUnitFormatter().render([], context: CheckReportContext()))
         let run = try Python.run(Self.validateJUnit, arguments: [Self.schema, valid, invalid, empty])
         try #require(run.status == 0, "\(run.stderr)")
@@ -68,7 +69,10 @@ import Testing
         #expect((parsed[2]["errors"] as? [String])?.isEmpty == true, "\(parsed[2]["errors"] ?? "")")
 
         let cases = try #require(parsed[0]["cases"] as? [[String: Any]])
-        #expect(cases.map { $0["outcome"] as? String } == ["pass", "failure", "skipped", "error", "pass", "failure", "skipped", "error"])
+        #expect(
+            cases.map { $0["outcome"] as? String } == [
+                "pass", "failure", "skipped", "error", "pass", "failure", "skipped", "error",
+            ])
         #expect(cases[0]["name"] as? String == "db.rls.forced: row-level security is forced")
         // What a parser reads back is the text, with only what XML 1.0 cannot hold written as an escape.
         let readable = CheckResultTests.hostile.replacingOccurrences(of: "\u{1B}", with: "\\u{1B}")

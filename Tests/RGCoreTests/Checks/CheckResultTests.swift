@@ -71,7 +71,9 @@ import Testing
 
             """
         #expect(CheckFormat.text.formatter.render(Self.sample, context: Self.context) == expected)
-        #expect(CheckFormat.text.formatter.render([], context: Self.context) == "0 checks: 0 passed, 0 failed, 0 skipped, 0 errors (0.000 s)\n")
+        #expect(
+            CheckFormat.text.formatter.render([], context: Self.context)
+                == "0 checks: 0 passed, 0 failed, 0 skipped, 0 errors (0.000 s)\n")
         let coloured = CheckFormat.text.formatter.render(Self.sample, context: CheckReportContext(colour: true))
         #expect(coloured.hasPrefix("\u{1B}[1;32mPASS\u{1B}[0m  db.rls.forced"))
         #expect(coloured.contains("\u{1B}[1;35mERROR\u{1B}[0m http.vault"))
