@@ -49,4 +49,6 @@ struct RGCRM: AsyncParsableCommand {
 
 enum RGCRMVersion {
     static let current = "0.1.0"
+    /// SARIF's `tool.driver.informationUri`: the RentGuy platform rg-crm serves (not any one tenant's site).
+    static let informationURI = "https://rentguy.nl"
 }

@@ -17,12 +17,17 @@ import Testing
         return found
     }
 
-    static let drafts = packageRoot + "/../shared/data/origin/automation/workflows"
+    static let draftsFolder = "data/origin/automation/workflows"
+    static let drafts = TestPaths.shared(draftsFolder)
 
-    static var haveDrafts: Bool {
-        if FileManager.default.fileExists(atPath: drafts) { return true }
-        if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("\(drafts) is missing") }
-        return false
+    /// Skipped with this reason where ../shared is missing, except under CI=true, where the test runs and fails.
+    static let needsDrafts = Testing.ConditionTrait.enabled(
+        if: TestRequirements.shared(draftsFolder),
+        "needs the platform's drafts in ../shared/\(draftsFolder) (runs under CI=true)")
+
+    /// The drafts folder; throws (a failure) when it is missing.
+    static func requireDrafts() throws -> String {
+        try MissingTestInput.shared(draftsFolder)
     }
 
     typealias Result = CommandResult
@@ -84,8 +89,13 @@ import Testing
     }
 
     /// Colour only on a terminal (a pseudo-terminal from util-linux `script`), and never with NO_COLOR set.
-    @Test func colourOnATerminalUnlessNoColor() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), let binary = Self.binary else { return }
+    @Test(
+        .enabled(
+            if: TestRequirements.executable("/usr/bin/script"),
+            "needs util-linux's /usr/bin/script for a pseudo-terminal (runs under CI=true)"))
+    func colourOnATerminalUnlessNoColor() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "/usr/bin/script is missing")
+        guard let binary = Self.binary else { return }
         let directory = Self.scratch(["proposal_followup.yaml": Self.broken])
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let command = "\(binary) lint \(directory)/proposal_followup.yaml"
@@ -110,6 +120,9 @@ import Testing
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         let rules = ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]]
         #expect(rules?.count == 20)
+        // The executable names the tool's site; RGCore hard-codes none (never the first tenant's).
+        let driver = (run["tool"] as? [String: Any])?["driver"] as? [String: Any]
+        #expect(driver?["informationUri"] as? String == "https://rentguy.nl")
         #expect(sarif.status == 1 && github.status == 1 && json.status == 1)
     }
 
@@ -158,8 +171,8 @@ import Testing
         #expect(result?.stderr.contains("limit") == true)
     }
 
-    @Test func strictFailsOnWarningsAndListRules() throws {
-        guard Self.haveDrafts else { return }
+    @Test(needsDrafts) func strictFailsOnWarningsAndListRules() throws {
+        _ = try Self.requireDrafts()
         #expect(try Self.run(["lint", Self.drafts])?.status == 0)
         let strict = try Self.run(["lint", "--strict", Self.drafts])
         #expect(strict?.status == 1)
@@ -170,8 +183,8 @@ import Testing
         #expect(rules?.stdout.contains("alias-limit\terror\t") == true)
     }
 
-    @Test func upgradeDryRunShowsTheDiffAndWritesNothing() throws {
-        guard Self.haveDrafts else { return }
+    @Test(needsDrafts) func upgradeDryRunShowsTheDiffAndWritesNothing() throws {
+        _ = try Self.requireDrafts()
         let original = try String(contentsOfFile: Self.drafts + "/proposal_followup.yaml", encoding: .utf8)
         let intake = try String(contentsOfFile: Self.drafts + "/lead_intake.yaml", encoding: .utf8)
         let directory = Self.scratch(["proposal_followup.yaml": original, "lead_intake.yaml": intake])

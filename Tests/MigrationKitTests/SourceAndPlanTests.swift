@@ -11,6 +11,25 @@ import Testing
         #expect(Migration.checksum(of: "a\nb\n") != Migration.checksum(of: "a\nB\n"))
     }
 
+    /// The checksum recorded in every applied history row: SHA-256 of the up file with line endings made LF.
+    /// Pinned to a digest computed outside Swift (`printf 'CREATE TABLE …\n' | sha256sum`): a change to the hash or
+    /// to the normalisation would orphan every applied history row, and must fail here, not in production.
+    static let pinnedText = "CREATE TABLE crm.checksum_probe (\n    id bigint PRIMARY KEY\n);\n"
+    static let pinnedDigest = "73a017f52e6b04c8531edd4624add9ce5d55467ac7111e4a26342ed3a71ecbbc"
+
+    @Test func checksumIsPinnedToAKnownSHA256ForLFAndCRLF() throws {
+        let crlf = Self.pinnedText.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(crlf != Self.pinnedText)
+        #expect(Migration.checksum(of: Self.pinnedText) == Self.pinnedDigest)
+        #expect(Migration.checksum(of: crlf) == Self.pinnedDigest)
+        // And as loaded from files, which is where applied checksums come from.
+        for text in [Self.pinnedText, crlf] {
+            let directory = try folder(["0001_probe.up.sql": text, "0001_probe.down.sql": "DROP TABLE crm.checksum_probe;\n"])
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            #expect(try MigrationSource.load(directory: directory).map(\.checksum) == [Self.pinnedDigest])
+        }
+    }
+
     @Test func theShippedFolderLoadsInOrder() throws {
         let migrations = try MigrationSource.load(directory: TestPaths.repository("db/migrations"))
         #expect(migrations.map(\.id) == ["0001_crm_core", "0002_deal_stage_history", "0003_read_models", "0004_tenant_isolation", "0005_tenant_role_hardening"])

@@ -142,7 +142,19 @@ import Testing
         #expect(report.exitStatus(strict: false) == .usage)
     }
 
+    /// The fuzz test's seed: RG_FUZZ_SEED when set (to replay a failure), else the clock.
+    static func fuzzSeed(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> UInt64 {
+        if let text = environment["RG_FUZZ_SEED"], let seed = UInt64(text) { return seed }
+        return UInt64(Date().timeIntervalSince1970 * 1000)
+    }
+
+    @Test func fuzzSeedComesFromTheEnvironmentWhenSet() {
+        #expect(Self.fuzzSeed(["RG_FUZZ_SEED": "12345"]) == 12345)
+        #expect(Self.fuzzSeed([:]) > 1_700_000_000_000)
+    }
+
     /// Random and mutated workflows, for a bounded time: every run ends, findings have sane positions and rules.
+    /// Every failure names the seed; `RG_FUZZ_SEED=<seed> swift test --filter fuzzMutatedWorkflows` replays it.
     @Test func fuzzMutatedWorkflows() throws {
         let seeds =
             try ["lead_intake", "proposal_followup", "post_event_care"].map {
@@ -154,7 +166,9 @@ import Testing
             "when: (", " and ", "deal.value > \"5\"", "*capture_lead", "&capture_lead",
         ].map { Array($0.utf8) }
         let ruleIDs = Set(RuleID.allCases.map(\.rawValue))
-        var generator = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
+        let seed = Self.fuzzSeed()
+        let replay = "RG_FUZZ_SEED=\(seed)"
+        var generator = SeededGenerator(seed: seed)
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(3)
         var runs = 0
@@ -180,13 +194,14 @@ import Testing
             // Lines as libyaml counts them: a random CR, NEL, LS or PS breaks a line too.
             let lineCount = YAMLLines(Array(text.utf8)).starts.count
             for finding in Fixtures.lint(text) {
-                #expect(ruleIDs.contains(finding.rule))
-                #expect(finding.line >= 1 && finding.line <= lineCount + 1 && finding.column >= 1, "\(finding)")
+                #expect(ruleIDs.contains(finding.rule), "\(replay): \(finding)")
+                #expect(
+                    finding.line >= 1 && finding.line <= lineCount + 1 && finding.column >= 1, "\(replay): \(finding)")
             }
-            _ = WorkflowLinter.lint(bytes, path: "lead_intake.yaml", tenant: RuleCatalogue.exampleTenant)
+            _ = WorkflowLinter.lint(bytes, path: "lead_intake.yaml", tenant: Fixtures.exampleTenant)
             runs += 1
         }
-        #expect(runs > 50)
+        #expect(runs > 50, "\(replay)")
     }
 }
 

@@ -99,10 +99,11 @@ public struct SARIFFormatter: DiagnosticFormatter {
             ruleIndex[diagnostic.rule] = rules.count
             rules.append(RuleDescription(id: diagnostic.rule, summary: diagnostic.rule, severity: diagnostic.severity))
         }
-        let driver: JSONValue = .object([
-            ("name", .string(context.toolName)),
-            ("version", .string(context.toolVersion)),
-            ("informationUri", .string(context.informationURI)),
+        var driverMembers: [(String, JSONValue)] = [
+            ("name", .string(context.toolName)), ("version", .string(context.toolVersion)),
+        ]
+        if let informationURI = context.informationURI { driverMembers.append(("informationUri", .string(informationURI))) }
+        driverMembers.append(
             (
                 "rules",
                 .array(
@@ -113,8 +114,8 @@ public struct SARIFFormatter: DiagnosticFormatter {
                             ("defaultConfiguration", .object([("level", .string(Self.level(rule.severity)))])),
                         ])
                     })
-            ),
-        ])
+            ))
+        let driver: JSONValue = .object(driverMembers)
         let results: [JSONValue] = diagnostics.map { diagnostic in
             .object([
                 ("ruleId", .string(diagnostic.rule)),

@@ -8,7 +8,8 @@ public struct ReportContext: Sendable {
     /// The tool's name and version for SARIF's `tool.driver`.
     public var toolName: String
     public var toolVersion: String
-    public var informationURI: String
+    /// Where to read about the tool (SARIF's `informationUri`): the executable's to say, left out when nil.
+    public var informationURI: String?
     /// Every rule the checker knows, so that SARIF lists them even when they found nothing.
     public var rules: [RuleDescription]
     /// Colour for the text format (a terminal without NO_COLOR).
@@ -17,7 +18,7 @@ public struct ReportContext: Sendable {
     public var sourceLine: @Sendable (_ file: String, _ line: Int) -> String?
 
     public init(
-        toolName: String = "rg-crm", toolVersion: String, informationURI: String = "https://mr-dj.rentguy.nl",
+        toolName: String = "rg-crm", toolVersion: String, informationURI: String? = nil,
         rules: [RuleDescription], colour: Bool, sourceLine: @escaping @Sendable (String, Int) -> String? = { _, _ in nil }
     ) {
         self.toolName = toolName

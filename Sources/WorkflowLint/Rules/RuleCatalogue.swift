@@ -59,31 +59,6 @@ public enum RuleCatalogue {
         }
     }
 
-    /// The tenant every example is linted against: a pipeline like Mr. DJ's, two webhooks, a small template library.
-    public static let exampleTenant = TenantContext(
-        slug: "example",
-        pipelines: [
-            PipelineConfig(
-                key: "wedding_sales", name: "Wedding Sales", vertical: nil, type: "sales", slaResponseHours: 24,
-                isDefault: true,
-                stages: [
-                    StageConfig(key: "nieuwe_lead", name: "Nieuwe Lead", slaHours: 4, automation: "lead_intake"),
-                    StageConfig(key: "orientatie_gesprek", name: "Oriëntatie Gesprek", slaHours: 48),
-                    StageConfig(
-                        key: "offerte_uitgebracht", name: "Offerte Uitgebracht", slaHours: 72,
-                        automation: "proposal_followup"),
-                    StageConfig(
-                        key: "event_uitgevoerd", name: "Event Uitgevoerd", slaHours: 24, automation: "post_event_care"),
-                ])
-        ],
-        webhooks: ["teams_operations", "teams_sales"],
-        templates: TemplateLibrary(
-            directory: "automation/templates",
-            ids: [
-                "email": ["lead_welcome", "proposal_reminder"], "whatsapp": ["lead_confirmation"],
-                "teams": ["director_review"], "sms": [],
-            ]))
-
     /// A clean workflow the examples vary on.
     static let clean = """
         workflow: lead_intake

@@ -51,7 +51,7 @@ struct Config: ParsableCommand {
                         Terminal.write(
                             format.formatter.render(
                                 error.issues.map(\.diagnostic),
-                                context: ReportContext(toolVersion: RGCRMVersion.current, rules: [ConfigRules.config], colour: false)))
+                                context: ReportContext(toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI, rules: [ConfigRules.config], colour: false)))
                         return nil
                     }
                 }
@@ -62,7 +62,7 @@ struct Config: ParsableCommand {
                         "\(pack.directory): valid (\(pack.tenant.name), \(pack.crm.pipelines.count) pipeline(s), \(stages) stage(s), \(pack.crm.automation.count) automation trigger(s), \(pack.crm.webhooks.count) webhook(s))\n")
                 } else {
                     Terminal.write(
-                        format.formatter.render([], context: ReportContext(toolVersion: RGCRMVersion.current, rules: [ConfigRules.config], colour: false)))
+                        format.formatter.render([], context: ReportContext(toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI, rules: [ConfigRules.config], colour: false)))
                 }
             }
         }

@@ -50,7 +50,7 @@ struct Lint: AsyncParsableCommand {
             let rendered = outputFormat.formatter.render(
                 report.diagnostics,
                 context: ReportContext(
-                    toolVersion: RGCRMVersion.current, rules: RuleCatalogue.descriptions,
+                    toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI, rules: RuleCatalogue.descriptions,
                     colour: outputFormat == .text && Terminal.useColour(), sourceLine: report.sourceLine))
             Terminal.write(rendered)
             for failure in report.unreadable { printError(failure) }

@@ -110,7 +110,7 @@ extension Templates {
             }
             let quotes = format == .text ? SourceLines(for: diagnostics) : SourceLines(for: [])
             let context = ReportContext(
-                toolVersion: RGCRMVersion.current, rules: TemplateChecker.rules,
+                toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI, rules: TemplateChecker.rules,
                 colour: format == .text && Terminal.useColour(), sourceLine: quotes.line)
             Terminal.write(format.formatter.render(diagnostics, context: context))
             if format == .text {

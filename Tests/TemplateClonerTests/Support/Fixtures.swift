@@ -12,16 +12,6 @@ enum Fixtures {
     static var library: String { packageRoot + "/automation/templates" }
     static var configDirectory: String { packageRoot + "/configs/tenants" }
 
-    /// Marketing's real bundle in `../shared`; under CI its absence fails the test instead of skipping it.
-    static func sharedFile(_ relative: String) throws -> String? {
-        let path = TestPaths.shared("data/origin/" + relative)
-        if FileManager.default.fileExists(atPath: path) { return path }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            throw MissingSharedData(path: path)
-        }
-        return nil
-    }
-
     static func mrdj() throws -> TenantConfig {
         try ConfigPack.load(slug: try Slug("mrdj"), configDirectory: configDirectory).tenant
     }
@@ -88,12 +78,6 @@ enum Fixtures {
         }
         return found
     }
-}
-
-/// Thrown (a failure, never a skip) when CI lacks the real data beside the repository.
-struct MissingSharedData: Error, CustomStringConvertible {
-    var path: String
-    var description: String { "\(path) is missing; CI must have ../shared beside the repository" }
 }
 
 /// Builds ZIP archives byte by byte, so a test can write what no well-behaved ZIP writer would: `../` names,
