@@ -29,15 +29,14 @@ struct Config: ParsableCommand {
         @Option(help: "Output format: text, json, sarif or github.")
         var format: OutputFormat = .text
 
-        @Option(help: "The workflow library that automation entries and stages must name workflows of.")
-        var workflows: String = WorkflowLinter.defaultDirectory
+        @OptionGroup var workflows: WorkflowLibraryOptions
 
         func run() throws {
             do {
                 var findings = ExitStatus.success
                 let pack = try reportingErrors { () throws -> ConfigPack? in
                     let slug = try tenant.slug()
-                    let known = try WorkflowCatalog.ids(in: workflows)
+                    let known = try workflows.ids(required: true)
                     do {
                         return try ConfigPack.load(slug: slug, configDirectory: tenant.configDir, workflows: known)
                     } catch let error as ConfigError {

@@ -9,7 +9,8 @@ extension Db {
             commandName: "seed",
             abstract: "Create or update a tenant: its row, roles, pipelines, stages and settings.",
             discussion: """
-                Validates the config pack first, then in one transaction applies the base seed, the seeds of the tenant's
+                Validates the config pack first (with the workflows its automation names, when the workflow library is
+                there), then in one transaction applies the base seed, the seeds of the tenant's
                 verticals (db/seeds/crm/<vertical>.json) and the tenant's crm.json, later layers winning. A second run with the
                 same input changes nothing and says "unchanged". A stage that deals still use is never removed.
 
@@ -25,6 +26,7 @@ extension Db {
         @OptionGroup var tenant: TenantOptions
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var roles: RoleOptions
+        @OptionGroup var workflows: WorkflowLibraryOptions
 
         @Option(help: "Folder of the base and vertical seeds.")
         var seeds: String = SeedPlan.defaultSeedDirectory
@@ -42,7 +44,7 @@ extension Db {
         func run() throws {
             try output.run {
                 // Everything that can be checked without the server is checked before connecting.
-                let plan = try SeedPlan.build(pack: try tenant.load(), seedDirectory: seeds)
+                let plan = try SeedPlan.build(pack: try tenant.load(workflows: try workflows.ids(required: false)), seedDirectory: seeds)
                 let seeder = TenantSeeder(connection: try connection.connect(), plan: plan, rolePrefix: roles.prefix)
                 let report = try seeder.seed(dryRun: dryRun)
                 if output.format == .text {

@@ -16,7 +16,9 @@ struct TenantOptions: ParsableArguments {
     /// The validated slug; checked before any file or server is touched.
     func slug() throws -> Slug { try Slug(tenant) }
 
-    func load() throws -> ConfigPack { try ConfigPack.load(slug: try slug(), configDirectory: configDir) }
+    func load(workflows: Set<String>? = nil) throws -> ConfigPack {
+        try ConfigPack.load(slug: try slug(), configDirectory: configDir, workflows: workflows)
+    }
 
     /// Where a tenant's automation (templates and workflows) is cloned to by default.
     var defaultAutomationFolder: String { (configDir as NSString).appendingPathComponent(tenant) + "/automation" }
@@ -93,5 +95,23 @@ struct RoleOptions: ParsableArguments {
         guard TenantRoles.isValidPrefix(prefix) else {
             throw ValidationError("role prefix '\(prefix)' must be \(TenantRoles.prefixRule), so that no two tenants' role names can collide")
         }
+    }
+}
+
+/// `--workflows`: the workflow library a config pack's automation must name workflows of.
+struct WorkflowLibraryOptions: ParsableArguments {
+    @Option(help: "The workflow library that automation entries and stages must name workflows of (default automation/workflows).")
+    var workflows: String?
+
+    /// The library's workflow ids. A folder named with --workflows must exist; the default one too when `required`,
+    /// else its absence is said on standard error and the references go unchecked (nil).
+    func ids(required: Bool) throws -> Set<String>? {
+        if let workflows { return try WorkflowCatalog.ids(in: workflows) }
+        var isFolder: ObjCBool = false
+        if !required, !FileManager.default.fileExists(atPath: WorkflowLinter.defaultDirectory, isDirectory: &isFolder) {
+            Terminal.note("note: workflow references not checked: no workflow library at \(WorkflowLinter.defaultDirectory) (pass --workflows DIR)")
+            return nil
+        }
+        return try WorkflowCatalog.ids(in: WorkflowLinter.defaultDirectory)
     }
 }
