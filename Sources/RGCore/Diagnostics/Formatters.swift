@@ -7,12 +7,7 @@ public struct TextFormatter: DiagnosticFormatter {
         // The characters of the line quoted last: findings come sorted, so many on one long line split it once.
         var last: (file: String, line: Int, scalars: [Unicode.Scalar])?
         for diagnostic in diagnostics {
-            let severity = diagnostic.severity.rawValue
-            let painted = context.colour ? Self.paint(severity, diagnostic.severity) : severity
-            // The file name, the message and the quoted line are the user's text: control characters are escaped.
-            let place = "\(TerminalText.escaped(diagnostic.file)):\(diagnostic.line):\(diagnostic.column):"
-            let message = TerminalText.escaped(diagnostic.message)
-            output += "\(context.colour ? "\u{1B}[1m\(place)\u{1B}[0m" : place) \(painted): \(message) [\(diagnostic.rule)]\n"
+            output += Self.headline(diagnostic, colour: context.colour) + "\n"
             if let line = context.sourceLine(diagnostic.file, diagnostic.line) {
                 if last?.file != diagnostic.file || last?.line != diagnostic.line {
                     last = (diagnostic.file, diagnostic.line, Array(line.unicodeScalars))
@@ -24,6 +19,16 @@ public struct TextFormatter: DiagnosticFormatter {
             }
         }
         return output
+    }
+
+    /// `path:3:14: error: message [rule]`: the one line of a finding, in every text report. The file name and the
+    /// message are the user's text: control characters are escaped.
+    public static func headline(_ diagnostic: Diagnostic, colour: Bool) -> String {
+        let severity = diagnostic.severity.rawValue
+        let painted = colour ? paint(severity, diagnostic.severity) : severity
+        let place = "\(TerminalText.escaped(diagnostic.file)):\(diagnostic.line):\(diagnostic.column):"
+        let message = TerminalText.escaped(diagnostic.message)
+        return "\(colour ? "\u{1B}[1m\(place)\u{1B}[0m" : place) \(painted): \(message) [\(diagnostic.rule)]"
     }
 
     /// Lines longer than this many characters are quoted as a window around the column.

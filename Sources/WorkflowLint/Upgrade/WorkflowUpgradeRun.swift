@@ -47,11 +47,7 @@ public struct WorkflowUpgradeRun: Sendable {
         let findings = WorkflowLinter.lint(Array(upgrade.text.utf8), path: path, tenant: tenant).filter { finding in
             !upgrade.missing.contains { finding.message.hasPrefix($0.key) || finding.message.contains("'\($0.key)'") }
         }
-        for finding in findings {
-            notes.append(
-                "\(path):\(finding.line):\(finding.column): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]"
-            )
-        }
+        for finding in findings { notes.append(TextFormatter.headline(finding, colour: false)) }
         let clean = upgrade.missing.isEmpty && !findings.contains { $0.severity == .error }
         notes.insert(
             "\(path): \(verb)\(clean ? ", lints clean" + (tenant.map { " with --tenant \($0.slug)" } ?? "") : "")",
