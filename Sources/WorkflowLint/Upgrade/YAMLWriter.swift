@@ -1,3 +1,5 @@
+import RGCore
+
 /// Writes node trees back as block-style YAML. Plain scalars are written as they were read, quoted and folded ones
 /// double-quoted, literal blocks as literal blocks: the values read back are the same.
 enum YAMLWriter {
@@ -104,24 +106,6 @@ enum YAMLWriter {
         return true
     }
 
-    static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\t": output += "\\t"
-            case "\r": output += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    output +=
-                        "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
-    }
+    /// Double-quoted as RGCore writes YAML: control, line-breaking and terminal-unsafe characters escaped.
+    static func quoted(_ text: String) -> String { YAMLQuoting.doubleQuoted(text) }
 }
