@@ -29,7 +29,7 @@ let package = Package(
         // Thin wrappers: the only modules that import a C library.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
-        .target(name: "YAMLEvents", dependencies: ["CYAML"]),
+        .target(name: "YAMLEvents", dependencies: ["CYAML", "RGCore"]),
 
         // Shared core: tenant config pack, diagnostics, errors, files.
         .target(
@@ -59,10 +59,10 @@ let package = Package(
         .testTarget(name: "RGCoreTests", dependencies: ["RGCore", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
-        .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "TestSupport"]),
+        .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "Postgres", "RGCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
-        .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents"]),
+        .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),
         .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
