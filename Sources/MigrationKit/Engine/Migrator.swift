@@ -162,7 +162,8 @@ public final class Migrator {
             guard status == expected else {
                 _ = try? connection.query("ROLLBACK")
                 throw .transactionControl(
-                    file: file, line: statement.position.line, column: statement.position.column, status: status, expected: expected)
+                    file: file, line: statement.position.line, column: statement.position.column, status: status,
+                    expected: expected)
             }
             count += 1
         }

@@ -6,7 +6,8 @@ import RGCore
 public final class SourceLocator {
     private let bytes: [UInt8]
     private let lines: LineIndex
-    private var decoded: (start: SourcePosition, end: SourcePosition, text: [(scalar: Unicode.Scalar, position: SourcePosition)])?
+    typealias Located = (scalar: Unicode.Scalar, position: SourcePosition)
+    private var decoded: (start: SourcePosition, end: SourcePosition, text: [Located])?
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -20,12 +21,13 @@ public final class SourceLocator {
 
     /// The characters from `start` up to `end`, each with its position; the characters of a line break share the
     /// break's position (just after the line's last character).
-    func characters(from start: SourcePosition, to end: SourcePosition) -> [(scalar: Unicode.Scalar, position: SourcePosition)] {
+    func characters(from start: SourcePosition, to end: SourcePosition) -> [Located] {
         if let decoded, decoded.start == start, decoded.end == end { return decoded.text }
         let first = offset(of: start)
         let last = max(first, offset(of: end))
-        var result: [(scalar: Unicode.Scalar, position: SourcePosition)] = []
-        var (line, column) = (lines.position(ofByte: first).line, lines.position(ofByte: first).column)
+        var result: [Located] = []
+        let place = lines.position(ofByte: first)
+        var (line, column) = (place.line, place.column)
         var lineEnd = lines.byteRange(ofLine: line)?.upperBound ?? bytes.count
         var nextLine = lines.byteRange(ofLine: line + 1)?.lowerBound ?? Int.max
         var offset = first
