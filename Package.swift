@@ -27,7 +27,8 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Thin wrappers: the only modules that import a C library.
-        // They use RGCore only for the error contract (`RGError`), so their errors carry their exit category.
+        // They use RGCore only for the error contract (`RGError`) and positions, so their errors carry their exit
+        // category and their places are RGCore's `SourcePosition`.
         .target(name: "Postgres", dependencies: ["CLibPQ", "RGCore"]),
         .target(name: "HTTPClient", dependencies: ["CCurl", "RGCore"]),
         .target(name: "YAMLEvents", dependencies: ["CYAML", "RGCore"]),
@@ -62,10 +63,10 @@ let package = Package(
             dependencies: ["RGCore", "TestSupport", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "RGCore", "TestSupport"]),
-        .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "TestSupport"]),
+        .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "Postgres", "RGCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
-        .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents"]),
+        .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),
         .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -34,24 +34,6 @@ public struct PostgresError: RGError, Sendable {
         self.sql = sql
     }
 
-    /// 1-based line and column of `position` within `sql`.
-    public var location: (line: Int, column: Int)? {
-        guard let position, let sql else { return nil }
-        var line = 1
-        var column = 1
-        // The server counts characters (code points), not bytes and not grapheme clusters.
-        for (offset, character) in sql.unicodeScalars.enumerated() {
-            if offset + 1 == position { return (line, column) }
-            if character == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
-        return (line, column)
-    }
-
     /// Whether libpq refused a connection option's value before connecting (`invalid integer value "x" for
     /// connection option "port"`, `invalid sslmode value`, an unknown service): bad input, not a failed connection.
     static func isOptionProblem(_ reason: String) -> Bool {

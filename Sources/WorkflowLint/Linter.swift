@@ -45,7 +45,7 @@ public enum WorkflowLinter {
                 report.unreadable.append(error)
             }
         }
-        report.lines = texts.mapValues(YAMLLines.texts)
+        report.lines = texts.mapValues { LineIndex($0, breaks: .yaml).lineTexts }
         report.diagnostics.sort(by: Diagnostic.ordered)
         report.unreadable.sort { $0.path < $1.path }
         return report

@@ -1,20 +1,6 @@
 internal import CYAML
 import RGCore
 
-/// A place in the input: 1-based line and column, the column counted in characters (libyaml's own counting).
-public struct YAMLMark: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-
-    public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
-    }
-
-    public static func < (lhs: YAMLMark, rhs: YAMLMark) -> Bool { (lhs.line, lhs.column) < (rhs.line, rhs.column) }
-    public var description: String { "\(line):\(column)" }
-}
-
 /// How a scalar was written: the same text means different things plain (`true`, `12`) and quoted (`"true"`).
 public enum YAMLScalarStyle: Sendable, Hashable {
     case plain, singleQuoted, doubleQuoted, literal, folded
@@ -35,10 +21,10 @@ public enum YAMLEventKind: Sendable, Hashable {
 public struct YAMLEvent: Sendable, Hashable {
     public var kind: YAMLEventKind
     /// Where the event's text starts and ends (end is the position just after it).
-    public var start: YAMLMark
-    public var end: YAMLMark
+    public var start: SourcePosition
+    public var end: SourcePosition
 
-    public init(kind: YAMLEventKind, start: YAMLMark, end: YAMLMark) {
+    public init(kind: YAMLEventKind, start: SourcePosition, end: SourcePosition) {
         self.kind = kind
         self.start = start
         self.end = end
@@ -48,17 +34,17 @@ public struct YAMLEvent: Sendable, Hashable {
 /// libyaml's own error: its message, and the position it points at.
 public struct YAMLSyntaxError: RGError, Sendable, Hashable {
     public var message: String
-    public var mark: YAMLMark
+    public var mark: SourcePosition
 
     /// Malformed YAML is bad input.
     public var category: ExitCategory { .usage }
 
-    public init(message: String, mark: YAMLMark) {
+    public init(message: String, mark: SourcePosition) {
         self.message = message
         self.mark = mark
     }
 
-    public var description: String { "\(mark): \(message)" }
+    public var description: String { "\(mark.line):\(mark.column): \(message)" }
 }
 
 /// Pulls libyaml events from a byte buffer, one at a time.
@@ -98,7 +84,7 @@ public final class YAMLEventParser {
         guard initialized else {
             finished = true
             throw YAMLSyntaxError(
-                message: "cannot set up the YAML parser (out of memory)", mark: YAMLMark(line: 1, column: 1))
+                message: "cannot set up the YAML parser (out of memory)", mark: SourcePosition(line: 1, column: 1))
         }
         var event = yaml_event_t()
         guard yaml_parser_parse(parser, &event) != 0 else {
@@ -183,28 +169,20 @@ public final class YAMLEventParser {
             }
         }
         if state.error != YAML_READER_ERROR, let context = state.context.map({ String(cString: $0) }) {
-            message += " (\(context) started at \(Self.mark(state.context_mark)))"
+            let started = Self.mark(state.context_mark)
+            message += " (\(context) started at \(started.line):\(started.column))"
         }
         return YAMLSyntaxError(message: message, mark: mark)
     }
 
-    /// Line and character column of a byte offset in UTF-8 text (continuation bytes do not count as characters).
-    static func mark(atByteOffset offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> YAMLMark {
-        var line = 1
-        var column = 1
-        for byte in bytes.prefix(max(0, offset)) {
-            if byte == 0x0A {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
-        return YAMLMark(line: line, column: column)
+    /// Line and character column of a byte offset in UTF-8 text, lines counted as libyaml counts them.
+    static func mark(atByteOffset offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> SourcePosition {
+        LineIndex(Array(bytes), breaks: .yaml).position(ofByte: offset)
     }
 
-    private static func mark(_ mark: yaml_mark_t) -> YAMLMark {
-        YAMLMark(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    /// libyaml's 0-based mark: its lines and its columns in characters, a byte-order mark taking none.
+    private static func mark(_ mark: yaml_mark_t) -> SourcePosition {
+        SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

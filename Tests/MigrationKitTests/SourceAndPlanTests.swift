@@ -121,13 +121,27 @@ import Testing
             "0001_a.down.sql": "DROP PROCEDURE p;\nDROP FUNCTION f;",
         ])
         let migration = try #require(try MigrationSource.load(directory: directory).first)
-        #expect(SQLScript.statements(migration.upSQL).map(\.line) == [1, 6])
+        #expect(SQLScript.statements(migration.upSQL).map(\.position.line) == [1, 6])
     }
 
     @Test func aPsqlMetaCommandIsRefusedWithItsPosition() throws {
         let directory = try folder(["0001_a.up.sql": "SELECT 1;\n  \\c other\nSELECT '\\not one';", "0001_a.down.sql": "SELECT 1;"])
         #expect { try MigrationSource.load(directory: directory) } throws: {
             "\($0)".contains("0001_a.up.sql:2:3: a backslash outside quotes is a psql meta-command")
+        }
+    }
+
+    /// Lines end at LF, CRLF or a lone CR (as editors and the server's lexer end them), for every position a
+    /// migration file's error names.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func errorPositionsCountCRLFAndLoneCRLineBreaks(_ newline: String) throws {
+        let meta = try folder(["0001_a.up.sql": ["SELECT 'ë€😀';", "  \\c other"].joined(separator: newline), "0001_a.down.sql": ""])
+        #expect { try MigrationSource.load(directory: meta) } throws: {
+            "\($0)".contains("0001_a.up.sql:2:3: a backslash outside quotes is a psql meta-command")
+        }
+        let commit = try folder(["0001_a.up.sql": ["-- ë", "SELECT 1;", "SELECT '😀'; COMMIT;"].joined(separator: newline), "0001_a.down.sql": ""])
+        #expect { try MigrationSource.load(directory: commit) } throws: {
+            "\($0)".contains("0001_a.up.sql:3:13: transaction control in a migration file")
         }
     }
 

@@ -31,7 +31,6 @@ import Testing
             #expect(error?.sqlState == "42703")
             #expect(error?.message == "column \"nosuchcolumn\" does not exist")
             #expect(error?.position == 14)
-            #expect(error?.location?.line == 2 && error?.location?.column == 3)
 
             try connection.query("CREATE TABLE t (id int PRIMARY KEY)")
             try connection.query("INSERT INTO t VALUES (1)")

@@ -131,6 +131,18 @@ import Testing
         #expect(error?.description == "\(directory)/acme/tenant.json: $: invalid JSON: expected ',' or '}' after object member (line 4, column 3)")
     }
 
+    /// A config file's lines may end in LF, CRLF or a lone CR: each is one line break for the positions named.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func positionsInConfigFilesCountCRLFAndLoneCR(_ newline: String) throws {
+        let directory = try TestPaths.temporaryDirectory("pack")
+        try FileManager.default.createDirectory(atPath: directory + "/acme", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: mrdjCRM, toPath: directory + "/acme/crm.json")
+        try ["{", "  \"slug\": \"acme\",", "  \"name\": \"Acmë €\" ", "  \"domain\": \"acme.nl\"", "}"].joined(separator: newline).write(
+            toFile: directory + "/acme/tenant.json", atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try ConfigPack.load(slug: try Slug("acme"), configDirectory: directory) }
+        #expect(error?.description == "\(directory)/acme/tenant.json: $: invalid JSON: expected ',' or '}' after object member (line 4, column 3)")
+    }
+
     @Test func theSlugMustMatchItsFolder() throws {
         let directory = try TestPaths.temporaryDirectory("pack")
         try FileManager.default.createDirectory(atPath: directory + "/other", withIntermediateDirectories: true)

@@ -18,6 +18,20 @@ import Testing
         #expect(error?.position == SourcePosition(line: 1, column: 10))
     }
 
+    /// Lines end at LF, CRLF or a lone CR; a byte-order mark takes no column.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func linesEndAtLFCRLFOrALoneCR(_ newline: String) throws {
+        let text = ["{", "  \"naam\": \"Oriëntatie\",", "  \"n\": [1,", "    2]", "}"].joined(separator: newline)
+        let root = try JSONParser.parse(text)
+        #expect(root["naam"]?.position == SourcePosition(line: 2, column: 11))
+        #expect(root["n"]?.elements?.map(\.position) == [SourcePosition(line: 3, column: 9), SourcePosition(line: 4, column: 5)])
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let error = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(bom + Array("[1,\(newline)€, 2]".utf8)) }
+        #expect(error?.position == SourcePosition(line: 2, column: 1))
+        let first = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(bom + Array("[\"ë\" x]".utf8)) }
+        #expect(first?.position == SourcePosition(line: 1, column: 6))
+    }
+
     @Test(arguments: [
         ("{\"a\": 1,}", "expected a quoted key", 1, 9),
         ("[1 2]", "expected ',' or ']' after array element", 1, 4),
@@ -86,5 +100,9 @@ import Testing
             #expect(lines.line(diagnostic.file, 4) == nil)
         }
         #expect(lines.line(directory + "/missing.txt", 1) == nil)
+
+        try "a\rbë\rc".write(toFile: directory + "/cr.txt", atomically: true, encoding: .utf8)
+        let cr = SourceLines(for: [Diagnostic(file: directory + "/cr.txt", line: 2, column: 1, severity: .error, rule: "x", message: "m")])
+        #expect(cr.line(directory + "/cr.txt", 2) == "bë")
     }
 }

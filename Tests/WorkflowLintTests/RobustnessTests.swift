@@ -192,7 +192,7 @@ import Testing
             }
             let text = String(decoding: bytes, as: UTF8.self)
             // Lines as libyaml counts them: a random CR, NEL, LS or PS breaks a line too.
-            let lineCount = YAMLLines(Array(text.utf8)).starts.count
+            let lineCount = LineIndex(text, breaks: .yaml).lineCount
             for finding in Fixtures.lint(text) {
                 #expect(ruleIDs.contains(finding.rule), "\(replay): \(finding)")
                 #expect(

@@ -182,15 +182,19 @@ public final class Migrator {
             guard status == expected else {
                 _ = try? connection.query("ROLLBACK")
                 throw .transactionControl(
-                    file: file, line: statement.line, column: statement.column, status: status, expected: expected)
+                    file: file, line: statement.position.line, column: statement.position.column, status: status,
+                    expected: expected)
             }
             count += 1
         }
     }
 
+    /// Where in the file the server's error position (1-based, in characters of the statement) is.
     static func locate(_ error: PostgresError, in statement: SQLStatement) -> (Int, Int) {
-        guard let inner = error.location else { return (statement.line, statement.column) }
-        return (statement.line + inner.line - 1, inner.line == 1 ? statement.column + inner.column - 1 : inner.column)
+        let start = statement.position
+        guard let position = error.position, position >= 1 else { return (start.line, start.column) }
+        let inner = LineIndex(statement.text, breaks: .lfCRLFCR).position(ofCodePoint: position - 1)
+        return (start.line + inner.line - 1, inner.line == 1 ? start.column + inner.column - 1 : inner.column)
     }
 
     func inTransaction(file: String, _ body: () throws(MigrationError) -> Void) throws(MigrationError) {

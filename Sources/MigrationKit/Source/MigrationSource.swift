@@ -128,7 +128,7 @@ public enum MigrationSource {
                 for statement in statements {
                     guard let command = SQLScript.transactionControl(statement.text) else { continue }
                     throw .source(
-                        "\(path):\(statement.line):\(statement.column)",
+                        "\(path):\(statement.position.line):\(statement.position.column)",
                         "transaction control in a migration file (\(command)): rg-crm "
                             + (inTransaction
                                 ? "wraps each migration in its own transaction (use \(Migration.noTransactionDirective) for statements that cannot run in one)"

@@ -1,14 +1,9 @@
-/// One statement of a migration file, with where it starts (1-based line and column in the file).
+import RGCore
+
+/// One statement of a migration file, with where it starts in the file (lines end at LF, CRLF or CR).
 public struct SQLStatement: Sendable, Equatable {
     public var text: String
-    public var line: Int
-    public var column: Int
-}
-
-/// A place in a migration file, 1-based.
-public struct SQLPosition: Sendable, Equatable {
-    public var line: Int
-    public var column: Int
+    public var position: SourcePosition
 }
 
 /// Splits SQL into statements the way psql does: on `;` outside strings, quoted identifiers,
@@ -21,14 +16,13 @@ public enum SQLScript {
 
     /// The statements, and where a backslash stands outside quotes and comments: psql would take it for a
     /// meta-command (`\c`, `\i`, `\;` …), which the server does not understand.
-    public static func scan(_ sql: String) -> (statements: [SQLStatement], metaCommands: [SQLPosition]) {
+    public static func scan(_ sql: String) -> (statements: [SQLStatement], metaCommands: [SourcePosition]) {
         let scalars = Array(sql.unicodeScalars)
+        let lines = LineIndex(sql, breaks: .lfCRLFCR)
         var statements: [SQLStatement] = []
-        var metaCommands: [SQLPosition] = []
+        var metaCommands: [SourcePosition] = []
         var index = 0
-        var line = 1
-        var column = 1
-        var start: (index: Int, line: Int, column: Int)?
+        var start: Int?
         var parenDepth = 0
         // psql's heuristic for SQL-standard function bodies: in a statement that starts
         // CREATE [OR REPLACE] FUNCTION|PROCEDURE, outside parentheses, BEGIN opens a block, CASE inside one
@@ -38,28 +32,22 @@ public enum SQLScript {
         var beginDepth = 0
 
         func advance() {
-            if scalars[index] == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
             index += 1
         }
         func peek(_ offset: Int = 0) -> Unicode.Scalar? {
             index + offset < scalars.count ? scalars[index + offset] : nil
         }
         func markStart() {
-            if start == nil { start = (index, line, column) }
+            if start == nil { start = index }
         }
         func finish(endingAt end: Int) {
             leadingWords = []
             wordCount = 0
             beginDepth = 0
             guard let begin = start else { return }
-            var text = String(String.UnicodeScalarView(scalars[begin.index..<end]))
+            var text = String(String.UnicodeScalarView(scalars[begin..<end]))
             while let last = text.unicodeScalars.last, last.properties.isWhitespace { text.unicodeScalars.removeLast() }
-            statements.append(SQLStatement(text: text, line: begin.line, column: begin.column))
+            statements.append(SQLStatement(text: text, position: lines.position(ofCodePoint: begin)))
             start = nil
         }
         func word(_ word: String) {
@@ -168,7 +156,7 @@ public enum SQLScript {
                 advance()
             case "\\":
                 markStart()
-                metaCommands.append(SQLPosition(line: line, column: column))
+                metaCommands.append(lines.position(ofCodePoint: index))
                 advance()
             case _ where isIdentifierStart(scalar):
                 markStart()

@@ -1,18 +1,3 @@
-/// A 1-based line and column, counted in characters (Unicode scalars), as editors show them.
-public struct SourcePosition: Sendable, Hashable, Comparable {
-    public var line: Int
-    public var column: Int
-
-    public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
-    }
-
-    public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
-        (lhs.line, lhs.column) < (rhs.line, rhs.column)
-    }
-}
-
 /// A parsed JSON value that remembers where it stood in its file, so that validation can name
 /// both the JSON path and the line:col of a bad value.
 public struct JSONNode: Sendable {
@@ -101,9 +86,9 @@ public struct JSONParser {
     public static let maximumDepth = 512
 
     private let bytes: [UInt8]
+    /// Where each line starts: positions are worked out from the byte offset when a node or an error needs one.
+    private let lines: LineIndex
     private var index = 0
-    private var line = 1
-    private var column = 1
     private var depth = 0
 
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
@@ -120,33 +105,24 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+        lines = LineIndex(bytes, breaks: .lfCRLFCR)
+    }
 
-    private var position: SourcePosition { SourcePosition(line: line, column: column) }
+    /// Lines end at LF, CRLF or CR; a byte-order mark takes no column.
+    private var position: SourcePosition { lines.position(ofByte: index) }
 
     private func error(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(position: position, message: message)
     }
 
     private mutating func advance() {
-        let byte = bytes[index]
         index += 1
-        if byte == 0x0A {
-            line += 1
-            column = 1
-        } else if byte & 0xC0 != 0x80 {
-            column += 1
-        }
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) {
-            if bytes[index] == 0x0D {
-                index += 1  // CR counts as no column; the LF that follows starts the line.
-            } else {
-                advance()
-            }
-        }
+        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
     private mutating func parseValue() throws(JSONSyntaxError) -> JSONNode {

@@ -114,7 +114,7 @@ public enum TemplateChecker {
 
     /// Checks one file's text; the file's name decides which rules apply. At most `limit` findings, the first by
     /// position, then one note with how many more there were. Time is linear in the text: each scanner passes
-    /// once, and positions are placed in one sweep.
+    /// once, and positions are placed through one line index (lines end at LF, CRLF or CR).
     public static func check(
         _ bytes: [UInt8], file: String, palette: Set<String>, limit: Int = maximumFindingsPerFile
     ) -> [Diagnostic] {
@@ -149,9 +149,10 @@ public enum TemplateChecker {
                 "e-mail without a call-to-action link (an https <mj-button href>, <a href> or [text](https://…))")
         }
         found.sort { ($0.offset, $0.rule, $0.message) < ($1.offset, $1.rule, $1.message) }
-        var positions = PositionSweep(bytes)
+        guard !found.isEmpty else { return [] }
+        let lines = LineIndex(bytes, breaks: .lfCRLFCR)
         var diagnostics = found.prefix(limit).map { finding in
-            let position = positions.position(of: finding.offset)
+            let position = lines.position(ofByte: finding.offset)
             return Diagnostic(
                 file: file, line: position.line, column: position.column, severity: .error, rule: finding.rule,
                 message: finding.message)

@@ -22,7 +22,7 @@ public enum TemplateRenderer {
         var replacements = 0
         var json = JSONStringTracker()
         var yaml = YAMLPlacementTracker()
-        var positions = PositionSweep(input)
+        var lines: LineIndex?  // built for the first problem: most files have none
         var hints: [String: String] = [:]
         let frontMatterEnd = kind == .markdown ? Self.frontMatterEnd(input) : 0
         var copied = 0
@@ -38,10 +38,11 @@ public enum TemplateRenderer {
                 continue
             }
             // Positions are only worked out for problems: most tokens never need one.
-            var placed: TextPosition?
-            func position() -> TextPosition {
+            var placed: SourcePosition?
+            func position() -> SourcePosition {
                 if let placed { return placed }
-                placed = positions.position(of: index)
+                if lines == nil { lines = LineIndex(input, breaks: .lfCRLFCR) }
+                placed = lines?.position(ofByte: index)
                 return placed!
             }
             if index > 0, input[index - 1] == UInt8(ascii: "\\"), let end = token.end {
@@ -240,79 +241,5 @@ struct JSONStringTracker {
             }
             cursor += 1
         }
-    }
-}
-
-/// Line and column of byte offsets asked for in ascending order, in one pass over the text: newlines are counted
-/// once, and a line's characters are counted once however many offsets fall on it, so placing every finding of a
-/// file costs time linear in the file, not in the file times the findings.
-struct PositionSweep {
-    let bytes: [UInt8]
-    private var cursor = 0
-    private var line = 1
-    private var lineStart = 0
-    /// Byte offsets (from `lineStart`) where each character of the current line starts; built on first use.
-    private var characterStarts: [Int]?
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    mutating func position(of offset: Int) -> TextPosition {
-        // Out of order (never, from the scanners): the one-off count from the start is still right.
-        guard offset >= cursor else { return TextPosition.of(offset: offset, in: bytes) }
-        bytes.withUnsafeBufferPointer { buffer in
-            while cursor < offset {
-                if buffer[cursor] == UInt8(ascii: "\n") {
-                    line += 1
-                    lineStart = cursor + 1
-                    characterStarts = nil
-                }
-                cursor += 1
-            }
-        }
-        if offset == lineStart { return TextPosition(line: line, column: 1) }
-        if characterStarts == nil {
-            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-            let text = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
-            // Not UTF-8: decoding repaired it, offsets no longer match; count per offset as before.
-            guard text.utf8.count == lineEnd - lineStart else { return TextPosition.of(offset: offset, in: bytes) }
-            var starts: [Int] = []
-            var index = text.startIndex
-            while index < text.endIndex {
-                starts.append(text.utf8.distance(from: text.startIndex, to: index))
-                index = text.index(after: index)
-            }
-            characterStarts = starts
-        }
-        // The column counts the characters that start before the offset (a character cut by it counts whole).
-        let relative = offset - lineStart
-        let starts = characterStarts!
-        var low = 0
-        var high = starts.count
-        while low < high {
-            let middle = (low + high) / 2
-            if starts[middle] < relative { low = middle + 1 } else { high = middle }
-        }
-        return TextPosition(line: line, column: low + 1)
-    }
-}
-
-/// 1-based line and column (in characters, as editors count them) of a byte offset.
-public struct TextPosition: Sendable, Equatable {
-    public var line: Int
-    public var column: Int
-
-    public static func of(offset: Int, in bytes: [UInt8]) -> TextPosition {
-        var line = 1
-        var lineStart = 0
-        var index = 0
-        while index < offset {
-            if bytes[index] == UInt8(ascii: "\n") {
-                line += 1
-                lineStart = index + 1
-            }
-            index += 1
-        }
-        let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).count + 1
-        return TextPosition(line: line, column: column)
     }
 }

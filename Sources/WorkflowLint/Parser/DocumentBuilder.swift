@@ -69,7 +69,7 @@ struct DocumentBuilder {
         var documents = 0
         do {
             while let event = try parser.next() {
-                let start = Self.position(event.start)
+                let start = event.start
                 switch event.kind {
                 case .streamStart, .streamEnd, .documentEnd:
                     continue
@@ -86,7 +86,7 @@ struct DocumentBuilder {
                     complete(alias(name, at: start, sink: &sink), anchor: nil, sink: &sink)
                 case .scalar(let value, let anchor, _, let style):
                     let node = Node(
-                        content: .scalar(value, style), position: start, end: Self.position(event.end), via: nil,
+                        content: .scalar(value, style), position: start, end: event.end, via: nil,
                         weight: 1)
                     complete(node, anchor: anchor, sink: &sink)
                 case .sequenceStart(let anchor, _):
@@ -96,7 +96,7 @@ struct DocumentBuilder {
                     let header = Header(start: start, anchor: anchor, weight: 1)
                     guard open(Frame(isMapping: true, header: header), sink: &sink) else { return nil }
                 case .sequenceEnd, .mappingEnd:
-                    guard let (node, anchor) = close(end: Self.position(event.end), sink: &sink) else { continue }
+                    guard let (node, anchor) = close(end: event.end, sink: &sink) else { continue }
                     complete(node, anchor: anchor, sink: &sink)
                 }
                 builtNodes += 1
@@ -108,7 +108,7 @@ struct DocumentBuilder {
                 }
             }
         } catch {
-            sink.report(.syntax, at: Self.position(error.mark), error.message)
+            sink.report(.syntax, at: error.mark, error.message)
             return nil
         }
         reportUnusedAnchors(&sink)
@@ -251,6 +251,4 @@ struct DocumentBuilder {
         let (sum, overflow) = lhs.addingReportingOverflow(rhs)
         return overflow ? Int.max : sum
     }
-
-    static func position(_ mark: YAMLMark) -> SourcePosition { SourcePosition(line: mark.line, column: mark.column) }
 }

@@ -17,24 +17,17 @@ public struct RuleExample: Sendable {
     /// The code without markers, and the 1-based positions (in characters) the markers point at.
     public var parsed: (source: String, positions: [SourcePosition]) {
         var source = ""
-        var positions: [SourcePosition] = []
-        var line = 1
-        var column = 1
-        // Columns count Unicode scalars, as libyaml does.
+        var offsets: [Int] = []
         for scalar in code.unicodeScalars {
             if scalar == "↓" {
-                positions.append(SourcePosition(line: line, column: column))
+                offsets.append(source.utf8.count)
                 continue
             }
             source.unicodeScalars.append(scalar)
-            if scalar == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
         }
-        return (source, positions)
+        // Lines and columns (Unicode scalars) as libyaml counts them.
+        let lines = LineIndex(source, breaks: .yaml)
+        return (source, offsets.map(lines.position(ofByte:)))
     }
 }
 

@@ -65,7 +65,7 @@ import YAMLEvents
             PostgresError(kind: .invalidURL, message: "invalid URI"),
             HTTPError(kind: .invalidURL, method: "GET", target: "(invalid URL)", reason: "malformed"),
             HTTPError(kind: .invalidHeader, method: "GET", target: "http://h/", reason: "forbidden character"),
-            YAMLSyntaxError(message: "did not find expected key", mark: YAMLMark(line: 1, column: 1)),
+            YAMLSyntaxError(message: "did not find expected key", mark: SourcePosition(line: 1, column: 1)),
             MigrationError.source("db/migrations/0001_x.up.sql", "empty"), MigrationError.invalidTarget("no version 7"),
             MigrationError.database(PostgresError(kind: .invalidURL, message: "invalid URI")),
             SeedError.invalidRolePrefix("RG_"), SeedError.database(PostgresError(kind: .invalidURL, message: "bad")),

@@ -44,6 +44,13 @@ import Testing
         #expect(check("<p style=\"color:#ABC\">", "a.html").map(\.column) == [17])
     }
 
+    /// Lines end at LF, CRLF or a lone CR; a byte-order mark takes no column.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func positionsCountCRLFAndLoneCR(_ newline: String) {
+        let text = "\u{FEFF}" + ["<p>ë €</p><p style=\"color:#ABC\">", "", "<p style=\"color:#ABC\">"].joined(separator: newline)
+        #expect(check(text, "a.html").map { "\($0.line):\($0.column)" } == ["1:27", "3:17"])
+    }
+
     @Test func unresolvedTokensAreReported() {
         let found = check("Hoi {{ tenant.name }} en {{contact.first_name}}", "sms/a.txt")
         #expect(found.map(\.rule) == ["unresolved-token"])
@@ -144,10 +151,11 @@ import Testing
         #expect(check(images, "email/a.md").map(\.rule) == ["missing-cta"])
     }
 
-    /// A line's column counts characters, also for findings after multi-byte characters on a long line.
+    /// A line's column counts characters (Unicode code points, as every other checker counts them: a decomposed é
+    /// is two), also for findings after multi-byte characters on a long line.
     @Test func columnsCountCharactersAcrossManyFindingsOnALine() {
         let text = "é🎉 #00AEEF e\u{301} #00AEEF\n\n  #ABCDEF"
-        #expect(check(text, "a.html").map { "\($0.line):\($0.column)" } == ["1:4", "1:14", "3:3"])
+        #expect(check(text, "a.html").map { "\($0.line):\($0.column)" } == ["1:4", "1:15", "3:3"])
     }
 
     // MARK: - Files that cannot be checked (issue 15, points 3 and 6)

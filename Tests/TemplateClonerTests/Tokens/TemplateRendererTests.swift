@@ -52,6 +52,14 @@ import Testing
         #expect(outcome.problems[1].column == 39)  // characters, not bytes: é is one column
     }
 
+    /// Lines end at LF, CRLF or a lone CR; columns count code points (a decomposed é is two).
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func positionsCountCRLFAndLoneCR(_ newline: String) throws {
+        let text = ["eerste regel €", "  kleur: {{ brand.nope }} e\u{301} {{tenant.nope}}", ""].joined(separator: newline)
+        let outcome = try render(text, "email/a.md")
+        #expect(outcome.problems.map { "\($0.line):\($0.column)" } == ["2:10", "2:30"])
+    }
+
     @Test func unclosedOrFilteredTokenIsAnError() throws {
         let outcome = try render("{{ brand.font | upper }}", "a.html")
         #expect(outcome.problems.map(\.rule) == ["malformed-token"])
