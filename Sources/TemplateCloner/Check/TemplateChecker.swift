@@ -4,19 +4,8 @@ import RGCore
 /// The automatable half of the template review: brand colours, unresolved tokens, MJML structure, call to action,
 /// https links. Works on cloned templates (or any folder of them) against one tenant's palette.
 public enum TemplateChecker {
-    public static let rules: [RuleDescription] = [
-        RuleDescription(
-            id: "off-palette-colour", summary: "A hex colour that is not in the tenant's brand palette.",
-            severity: .error),
-        RuleDescription(
-            id: "unresolved-token", summary: "A {{brand.*}} or {{tenant.*}} token left in a cloned template.",
-            severity: .error),
-        RuleDescription(
-            id: "mjml-malformed", summary: "MJML that is not well-formed (unbalanced or stray tags).", severity: .error),
-        RuleDescription(id: "mjml-structure", summary: "MJML without its <mjml> root or <mj-body>.", severity: .error),
-        RuleDescription(id: "missing-cta", summary: "An e-mail without a call-to-action link.", severity: .error),
-        RuleDescription(id: "insecure-link", summary: "A link or image that is not https.", severity: .error),
-    ]
+    /// What each rule checks: `TemplateRules.all`, whose examples are the rules' tests.
+    public static var rules: [RuleDescription] { TemplateRules.all.map(\.description) }
 
     /// The largest text file checked. A larger one is an error, never a silent pass, unless it is plainly binary.
     public static let maximumFileSize = 8 << 20

@@ -1,34 +1,11 @@
 import RGCore
 
-/// A workflow snippet that shows a rule. In a triggering example each `↓` marks where a finding of the rule must be
-/// reported (it points at the character after it, and is removed before linting); a non-triggering example lints clean.
-public struct RuleExample: Sendable {
-    public var code: String
-    /// The file name the example is linted as (its stem is the expected workflow id).
-    public var file: String
+extension RuleExample {
+    /// A workflow example, linted as `lead_intake.yaml` unless named otherwise (its stem is the expected workflow id).
+    public init(_ code: String) { self.init(code, file: "automation/workflows/lead_intake.yaml") }
 
-    public init(_ code: String, file: String = "automation/workflows/lead_intake.yaml") {
-        self.code = code
-        self.file = file
-    }
-
-    public static let marker: Character = "↓"
-
-    /// The code without markers, and the 1-based positions (in characters) the markers point at.
-    public var parsed: (source: String, positions: [SourcePosition]) {
-        var source = ""
-        var offsets: [Int] = []
-        for scalar in code.unicodeScalars {
-            if scalar == "↓" {
-                offsets.append(source.utf8.count)
-                continue
-            }
-            source.unicodeScalars.append(scalar)
-        }
-        // Lines and columns (Unicode scalars) as libyaml counts them.
-        let lines = LineIndex(source, breaks: .yaml)
-        return (source, offsets.map(lines.position(ofByte:)))
-    }
+    /// Lines and columns as libyaml counts them.
+    public var parsed: (source: String, positions: [SourcePosition]) { parsed(breaks: .yaml) }
 }
 
 /// A rule: its id, what it checks in one line, how bad it is, and examples that are also its tests.
