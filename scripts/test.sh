@@ -6,5 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 pg_env=$(scripts/pg.sh start)  # fails the script when the server does not start
 eval "$pg_env"
+# The style the code is written in (.swift-format): swift format lint --strict fails on any departure from it;
+# `swift format format -i -r Sources Tests` applies it.
+swift format lint --strict -r Sources Tests
 swift build --build-tests
 swift test --skip-build "$@"

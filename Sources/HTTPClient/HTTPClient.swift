@@ -12,7 +12,10 @@ public struct HTTPRequest: Sendable {
     /// Whole-request timeout.
     public var timeoutSeconds: Int
 
-    public init(method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, timeoutSeconds: Int = 30) {
+    public init(
+        method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
+        timeoutSeconds: Int = 30
+    ) {
         self.method = method
         self.url = url
         self.headers = headers.map { (name: $0.0, value: $0.1) }
@@ -122,22 +125,31 @@ public enum HTTPClient {
             rg_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0),
             rg_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
             rg_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList),
-            rg_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, { data, size, count, context in
-                guard let data, let context else { return 0 }
-                return Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().appendBody(data, size * count)
-            }),
+            rg_curl_setopt_callback(
+                handle, CURLOPT_WRITEFUNCTION,
+                { data, size, count, context in
+                    guard let data, let context else { return 0 }
+                    return Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().appendBody(
+                        data, size * count)
+                }),
             rg_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context),
-            rg_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, { data, size, count, context in
-                guard let data, let context else { return 0 }
-                return Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().appendHeader(data, size * count)
-            }),
+            rg_curl_setopt_callback(
+                handle, CURLOPT_HEADERFUNCTION,
+                { data, size, count, context in
+                    guard let data, let context else { return 0 }
+                    return Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().appendHeader(
+                        data, size * count)
+                }),
             rg_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context),
         ]
         if let body = request.body {
             setup.append(rg_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count))
-            setup.append(body.withUnsafeBufferPointer { buffer in
-                rg_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
-            })
+            setup.append(
+                body.withUnsafeBufferPointer { buffer in
+                    rg_curl_setopt_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS,
+                        UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+                })
         }
         if let failed = setup.first(where: { $0 != CURLE_OK }) { throw curlFailure(failed) }
 
@@ -155,7 +167,8 @@ public enum HTTPClient {
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: .invalidURL
         case CURLE_OPERATION_TIMEDOUT: .timeout
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
+            CURLE_SSL_ENGINE_INITFAILED,
             CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS, CURLE_USE_SSL_FAILED:
             .tls
@@ -192,12 +205,16 @@ private final class ResponseSink {
             overflowed = true
             return 0  // tells libcurl to stop
         }
-        data.withMemoryRebound(to: UInt8.self, capacity: length) { body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
+        data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+        }
         return length
     }
 
     func appendHeader(_ data: UnsafeMutablePointer<CChar>, _ length: Int) -> Int {
-        let line = data.withMemoryRebound(to: UInt8.self, capacity: length) { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }
+        let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
         if line.hasPrefix("HTTP/") {
             headers = [:]  // a new response (after 100 Continue): keep only the final one's headers
         } else if let colon = line.firstIndex(of: ":") {

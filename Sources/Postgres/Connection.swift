@@ -18,8 +18,12 @@ public final class Connection {
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
         }
         // Redacted too: a user name equal to the password would show it, a database name may be a whole URL.
-        func field(_ value: UnsafeMutablePointer<CChar>?) -> String { redact(value.map { String(cString: $0) } ?? "", secrets: secrets) }
-        let endpoint = Endpoint(host: field(PQhost(conn)), port: field(PQport(conn)), database: field(PQdb(conn)), user: field(PQuser(conn)))
+        func field(_ value: UnsafeMutablePointer<CChar>?) -> String {
+            redact(value.map { String(cString: $0) } ?? "", secrets: secrets)
+        }
+        let endpoint = Endpoint(
+            host: field(PQhost(conn)), port: field(PQport(conn)), database: field(PQdb(conn)), user: field(PQuser(conn))
+        )
         if PQstatus(conn) != CONNECTION_OK {
             let reason = Self.lastError(conn, redacting: secrets)
             PQfinish(conn)
@@ -97,7 +101,8 @@ public final class Connection {
             endCopy()
             throw PostgresError(
                 kind: .query,
-                message: "COPY FROM STDIN or TO STDOUT exchanges data with the client, which rg-crm does not do (use INSERT, or COPY with a file on the server)",
+                message:
+                    "COPY FROM STDIN or TO STDOUT exchanges data with the client, which rg-crm does not do (use INSERT, or COPY with a file on the server)",
                 sql: sql)
         default:
             throw Self.error(from: result, sql: sql)
@@ -198,10 +203,14 @@ public final class Connection {
         if isURL, ["host", "hostaddr", "port", "dbname"].contains(where: { values[$0]?.contains("@") == true }) {
             throw PostgresError(
                 kind: .invalidURL,
-                message: "the user:password part cannot be read: percent-encode '@' as %40 and '/' as %2F in the user name and password")
+                message:
+                    "the user:password part cannot be read: percent-encode '@' as %40 and '/' as %2F in the user name and password"
+            )
         }
         // A database name that is itself a connection string or URL is expanded by libpq: its secrets count too.
-        if let dbname = values["dbname"], dbname.contains("=") || dbname.hasPrefix("postgres://") || dbname.hasPrefix("postgresql://") {
+        if let dbname = values["dbname"],
+            dbname.contains("=") || dbname.hasPrefix("postgres://") || dbname.hasPrefix("postgresql://")
+        {
             secrets += try checkedSecrets(dbname)
         }
         try checkFiles(values)
@@ -219,7 +228,8 @@ public final class Connection {
         var paths: [String] = []
         for (option, variable, fallback) in [
             ("passfile", "PGPASSFILE", "/.pgpass"), ("sslcert", "PGSSLCERT", "/.postgresql/postgresql.crt"),
-            ("sslkey", "PGSSLKEY", "/.postgresql/postgresql.key"), ("sslrootcert", "PGSSLROOTCERT", "/.postgresql/root.crt"),
+            ("sslkey", "PGSSLKEY", "/.postgresql/postgresql.key"),
+            ("sslrootcert", "PGSSLROOTCERT", "/.postgresql/root.crt"),
             ("sslcrl", "PGSSLCRL", "/.postgresql/root.crl"),
         ] {
             paths.append(values[option] ?? environment[variable] ?? home + fallback)
@@ -241,7 +251,8 @@ public final class Connection {
                 case S_IFDIR: "is a directory"
                 default: "is not a regular file"
                 }
-            throw PostgresError(kind: .invalidURL, message: "\(path): \(kind), expected a regular file (libpq would read it)")
+            throw PostgresError(
+                kind: .invalidURL, message: "\(path): \(kind), expected a regular file (libpq would read it)")
         }
     }
 
@@ -258,7 +269,8 @@ public final class Connection {
                 return output
             }
             let quoted = rest[afterOpen..<close]
-            let syntax = (quoted == "=" && output.hasSuffix("missing ")) || (quoted == "]" && output.hasSuffix("matching "))
+            let syntax =
+                (quoted == "=" && output.hasSuffix("missing ")) || (quoted == "]" && output.hasSuffix("matching "))
             output += syntax ? "\"\(quoted)\"" : "\"…\""
             rest = rest[rest.index(after: close)...]
         }

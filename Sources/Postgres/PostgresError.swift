@@ -38,7 +38,8 @@ public struct PostgresError: RGError, Sendable {
     /// connection option "port"`, `invalid sslmode value`, an unknown service): bad input, not a failed connection.
     static func isOptionProblem(_ reason: String) -> Bool {
         let reason = reason.lowercased()
-        return reason.hasPrefix("invalid ") || reason.contains("definition of service") || reason.contains("service file")
+        return reason.hasPrefix("invalid ") || reason.contains("definition of service")
+            || reason.contains("service file")
             || reason.hasPrefix("could not match ") || reason.contains("for connection option")
             || reason.hasPrefix("could not parse network address")
     }
@@ -46,8 +47,9 @@ public struct PostgresError: RGError, Sendable {
     /// What to do about a connection failure, judged from libpq's reason; nil when libpq's reason says it all.
     private var connectionAdvice: String? {
         let reason = message.lowercased()
-        if reason.contains("password") || reason.contains("authentication") || reason.contains("role")
-            && reason.contains("does not exist")
+        if reason.contains("password") || reason.contains("authentication")
+            || reason.contains("role")
+                && reason.contains("does not exist")
         {
             return "check the user and password (in the URL, PGPASSWORD or the .pgpass file)"
         }

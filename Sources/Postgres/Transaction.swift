@@ -48,7 +48,9 @@ extension Connection {
             throw wrap(
                 PostgresError(
                     kind: .query,
-                    message: "stopped before COMMIT: the session reports \(status) where its transaction should be open (a statement inside it ended or failed it); what was still open has been rolled back"))
+                    message:
+                        "stopped before COMMIT: the session reports \(status) where its transaction should be open (a statement inside it ended or failed it); what was still open has been rolled back"
+                ))
         }
         do { try query(commit ? "COMMIT" : "ROLLBACK") } catch {
             _ = try? query("ROLLBACK")

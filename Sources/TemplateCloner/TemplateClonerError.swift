@@ -29,7 +29,8 @@ public enum TemplateClonerError: RGError, Sendable, Equatable {
     public var category: ExitCategory {
         switch self {
         case .io: .failed
-        case .invalidValue, .render, .unsafeEntry, .unreadableBundle, .invalidSelector, .notFound, .unsafeTarget, .uncheckable:
+        case .invalidValue, .render, .unsafeEntry, .unreadableBundle, .invalidSelector, .notFound, .unsafeTarget,
+            .uncheckable:
             .usage
         }
     }

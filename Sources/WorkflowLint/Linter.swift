@@ -93,10 +93,13 @@ public enum WorkflowLinter {
 
     /// Adds the workflow files under `root/relative` (as paths relative to `root`); a folder that cannot be read,
     /// or stops being readable midway, is reported and the walk goes on.
-    private static func walk(_ root: String, relative: String, into found: inout [String], unreadable: inout [FileError]) {
+    private static func walk(
+        _ root: String, relative: String, into found: inout [String], unreadable: inout [FileError]
+    ) {
         let folder = relative.isEmpty ? root : join(root, relative)
         guard let stream = opendir(folder) else {
-            unreadable.append(FileError(path: folder, reason: "folder cannot be read: \(String(cString: strerror(errno)))"))
+            unreadable.append(
+                FileError(path: folder, reason: "folder cannot be read: \(String(cString: strerror(errno)))"))
             return
         }
         defer { closedir(stream) }

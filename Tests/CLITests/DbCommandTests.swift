@@ -13,7 +13,8 @@ import Testing
             let summaries = results.map(\.stdout)
             #expect(summaries.filter { $0.hasPrefix("Applied 5 migration(s)") }.count == 1)
             #expect(summaries.filter { $0 == "Database is up to date at version 0005; nothing to apply.\n" }.count == 3)
-            let counts = try Connection(conninfo: url).query("SELECT version, count(*) FROM crm.schema_migrations GROUP BY 1 ORDER BY 1")
+            let counts = try Connection(conninfo: url).query(
+                "SELECT version, count(*) FROM crm.schema_migrations GROUP BY 1 ORDER BY 1")
             #expect(counts.rows == [["1", "1"], ["2", "1"], ["3", "1"], ["4", "1"], ["5", "1"]])
         }
     }
@@ -23,10 +24,17 @@ import Testing
             #expect(try RGCRMProcess.run(["db", "migrate", "--database-url", url, "--to", "2"]).status == 0)
             let result = try RGCRMProcess.run(["db", "status", "--database-url", url, "--format", "json"])
             #expect(result.status == 0)
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [[String: Any]]])
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [[String: Any]]])
             #expect(json["applied"]?.map { $0["version"] as? Int } == [1, 2])
-            #expect(json["applied"]?.allSatisfy { ($0["checksum"] as? String)?.count == 64 && $0["applied_at"] is String && $0["name"] is String } == true)
-            #expect(json["pending"]?.map { $0["name"] as? String } == ["read_models", "tenant_isolation", "tenant_role_hardening"])
+            #expect(
+                json["applied"]?.allSatisfy {
+                    ($0["checksum"] as? String)?.count == 64 && $0["applied_at"] is String && $0["name"] is String
+                } == true)
+            #expect(
+                json["pending"]?.map { $0["name"] as? String } == [
+                    "read_models", "tenant_isolation", "tenant_role_hardening",
+                ])
         }
     }
 
@@ -35,16 +43,21 @@ import Testing
             #expect(try RGCRMProcess.run(["db", "migrate", "--database-url", url]).status == 0)
             let refused = try RGCRMProcess.run(["db", "rollback", "--to", "0", "--database-url", url])
             #expect(refused.status == 2)
-            #expect(refused.stderr == "rg-crm: error: rollback drops tables and their data; run again with --yes to confirm\n")
+            #expect(
+                refused.stderr
+                    == "rg-crm: error: rollback drops tables and their data; run again with --yes to confirm\n")
             #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.schema_migrations").scalar == "5")
 
             let done = try RGCRMProcess.run(["db", "rollback", "--to", "0", "--yes", "--database-url", url])
             #expect(done.status == 0, "\(done.stderr)")
-            #expect(try Connection(conninfo: url).query("SELECT count(*) FROM pg_tables WHERE schemaname = 'crm'").scalar == "0")
+            #expect(
+                try Connection(conninfo: url).query("SELECT count(*) FROM pg_tables WHERE schemaname = 'crm'").scalar
+                    == "0")
 
             let migrations = try TestPaths.copyOfMigrations()
-            try "DROP VIEW crm.automation_sla;\nDROP VIEW crm.revenue_per_package;\nDROP VIEW crm.pipeline_velocity;\n".write(
-                toFile: migrations + "/0003_read_models.down.sql", atomically: true, encoding: .utf8)
+            try "DROP VIEW crm.automation_sla;\nDROP VIEW crm.revenue_per_package;\nDROP VIEW crm.pipeline_velocity;\n"
+                .write(
+                    toFile: migrations + "/0003_read_models.down.sql", atomically: true, encoding: .utf8)
             let verify = try RGCRMProcess.run(["db", "verify", "--database-url", url, "--migrations", migrations])
             #expect(verify.status == 1)
             #expect(verify.stderr.contains("0003_read_models.down.sql: does not undo its up migration: leaves behind"))
@@ -59,12 +72,16 @@ import Testing
             let migrations = try TestPaths.copyOfMigrations()
             try "CREATE TABLE crm.extra (tenant_id uuid);\nINSERT INTO crm.extra VALUES ('not-a-uuid');\n".write(
                 toFile: migrations + "/0006_extra.up.sql", atomically: true, encoding: .utf8)
-            try "DROP TABLE crm.extra;\n".write(toFile: migrations + "/0006_extra.down.sql", atomically: true, encoding: .utf8)
+            try "DROP TABLE crm.extra;\n".write(
+                toFile: migrations + "/0006_extra.down.sql", atomically: true, encoding: .utf8)
             let result = try RGCRMProcess.run(["db", "migrate", "--database-url", url, "--migrations", migrations])
             #expect(result.status == 1)
             let lines = result.stderr.split(separator: "\n")
             let error = try #require(lines.last)
-            #expect(error.hasPrefix("rg-crm: error: \(migrations)/0006_extra.up.sql:2:31: invalid input syntax for type uuid: \"not-a-uuid\" (SQLSTATE 22P02)"))
+            #expect(
+                error.hasPrefix(
+                    "rg-crm: error: \(migrations)/0006_extra.up.sql:2:31: invalid input syntax for type uuid: \"not-a-uuid\" (SQLSTATE 22P02)"
+                ))
             #expect(try Connection(conninfo: url).query("SELECT to_regclass('crm.extra') IS NULL").scalar == "t")
         }
     }
@@ -73,17 +90,20 @@ import Testing
         try TestDatabase.with("killed") { url throws in
             let migrations = try TestPaths.copyOfMigrations()
             let slow = migrations + "/0006_slow.up.sql"
-            try "CREATE TABLE crm.half (id int);\nINSERT INTO crm.half VALUES (1);\nSELECT pg_sleep(30);\n".write(toFile: slow, atomically: true, encoding: .utf8)
-            try "DROP TABLE crm.half;\n".write(toFile: migrations + "/0006_slow.down.sql", atomically: true, encoding: .utf8)
+            try "CREATE TABLE crm.half (id int);\nINSERT INTO crm.half VALUES (1);\nSELECT pg_sleep(30);\n".write(
+                toFile: slow, atomically: true, encoding: .utf8)
+            try "DROP TABLE crm.half;\n".write(
+                toFile: migrations + "/0006_slow.down.sql", atomically: true, encoding: .utf8)
             let running = try RGCRMProcess.start(["db", "migrate", "--database-url", url, "--migrations", migrations])
             let connection = try Connection(conninfo: url)
             // Wait until the slow migration is sleeping inside its transaction, then kill the process.
             var sleeping = false
             for _ in 0..<200 where !sleeping {
                 Thread.sleep(forTimeInterval: 0.05)
-                sleeping = try connection.query(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'"
-                ).scalar == "1"
+                sleeping =
+                    try connection.query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'"
+                    ).scalar == "1"
             }
             #expect(sleeping)
             running.kill()
@@ -92,13 +112,18 @@ import Testing
             var gone = false
             for _ in 0..<200 where !gone {
                 Thread.sleep(forTimeInterval: 0.05)
-                gone = try connection.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'").scalar == "0"
+                gone =
+                    try connection.query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'"
+                    ).scalar == "0"
             }
             #expect(gone, "the server should abort the dead client's migration within seconds")
             #expect(try connection.query("SELECT to_regclass('crm.half') IS NULL").scalar == "t")
             #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == "5")
-            try String(contentsOfFile: slow, encoding: .utf8).replacingOccurrences(of: "pg_sleep(30)", with: "pg_sleep(0)")
-                .write(toFile: slow, atomically: true, encoding: .utf8)
+            try String(contentsOfFile: slow, encoding: .utf8).replacingOccurrences(
+                of: "pg_sleep(30)", with: "pg_sleep(0)"
+            )
+            .write(toFile: slow, atomically: true, encoding: .utf8)
             let rerun = try RGCRMProcess.run(["db", "migrate", "--database-url", url, "--migrations", migrations])
             #expect(rerun.status == 0, "\(rerun.stderr)")
             #expect(try connection.query("SELECT count(*) FROM crm.half").scalar == "1")
@@ -112,7 +137,8 @@ import Testing
             let migrations = try TestPaths.copyOfMigrations()
             try "CREATE TABLE crm.t5(x int); ABORT; DROP VIEW crm.crm_segments;\n".write(
                 toFile: migrations + "/0900_abort.up.sql", atomically: true, encoding: .utf8)
-            try "DROP TABLE crm.t5;\n".write(toFile: migrations + "/0900_abort.down.sql", atomically: true, encoding: .utf8)
+            try "DROP TABLE crm.t5;\n".write(
+                toFile: migrations + "/0900_abort.down.sql", atomically: true, encoding: .utf8)
             let connection = try Connection(conninfo: url)
             let applied = try connection.query("SELECT count(*) FROM crm.schema_migrations").scalar
             for command in ["verify", "migrate"] {
@@ -120,7 +146,8 @@ import Testing
                 #expect(result.status == 2, "\(result.stderr)")
                 #expect(
                     result.stderr
-                        == "rg-crm: error: \(migrations)/0900_abort.up.sql:1:29: transaction control in a migration file (ABORT): rg-crm wraps each migration in its own transaction (use -- rg-crm:no-transaction for statements that cannot run in one)\n")
+                        == "rg-crm: error: \(migrations)/0900_abort.up.sql:1:29: transaction control in a migration file (ABORT): rg-crm wraps each migration in its own transaction (use -- rg-crm:no-transaction for statements that cannot run in one)\n"
+                )
                 #expect(try connection.query("SELECT to_regclass('crm.crm_segments') IS NOT NULL").scalar == "t")
                 #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
                 #expect(try connection.query("SELECT count(*) FROM crm.schema_migrations").scalar == applied)
@@ -130,12 +157,24 @@ import Testing
 
     /// Bad input: one line on stderr, a non-zero exit, no stack trace, no password.
     @Test(arguments: [
-        (["db", "migrate", "--database-url", "postgresql://rgcrm@127.0.0.1:1/rgcrm?connect_timeout=2"], Int32(1), "cannot connect to PostgreSQL at 127.0.0.1:1"),
-        (["db", "status", "--database-url", "postgresql://rgcrm:hunter2hunter2@[::1/rgcrm"], Int32(2), "invalid database URL"),
-        (["db", "migrate", "--migrations", "/nonexistent"], Int32(2), "/nonexistent: cannot list the migrations folder"),
+        (
+            ["db", "migrate", "--database-url", "postgresql://rgcrm@127.0.0.1:1/rgcrm?connect_timeout=2"], Int32(1),
+            "cannot connect to PostgreSQL at 127.0.0.1:1"
+        ),
+        (
+            ["db", "status", "--database-url", "postgresql://rgcrm:hunter2hunter2@[::1/rgcrm"], Int32(2),
+            "invalid database URL"
+        ),
+        (
+            ["db", "migrate", "--migrations", "/nonexistent"], Int32(2),
+            "/nonexistent: cannot list the migrations folder"
+        ),
         (["db", "rollback", "--steps", "0"], Int32(2), "--steps must be at least 1"),
         (["config", "check", "--tenant", "x'; DROP TABLE crm.crm_tenants; --"], Int32(2), "invalid tenant slug"),
-        (["config", "check", "--tenant", "mrdj", "--config-dir", "/nonexistent"], Int32(2), "no config pack for tenant 'mrdj'"),
+        (
+            ["config", "check", "--tenant", "mrdj", "--config-dir", "/nonexistent"], Int32(2),
+            "no config pack for tenant 'mrdj'"
+        ),
     ])
     func badInputIsOneClearLine(arguments: [String], status: Int32, message: String) throws {
         let result = try RGCRMProcess.run(arguments)
@@ -169,11 +208,15 @@ import Testing
     @Test func aMalformedConfigFileIsNamedWithItsPosition() throws {
         let directory = try TestPaths.temporaryDirectory("cfg")
         try FileManager.default.createDirectory(atPath: directory + "/acme", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: TestPaths.repository("configs/tenants/mrdj/crm.json"), toPath: directory + "/acme/crm.json")
+        try FileManager.default.copyItem(
+            atPath: TestPaths.repository("configs/tenants/mrdj/crm.json"), toPath: directory + "/acme/crm.json")
         try "{ \"slug\": \"acme\", }".write(toFile: directory + "/acme/tenant.json", atomically: true, encoding: .utf8)
         let result = try RGCRMProcess.run(["config", "check", "--tenant", "acme", "--config-dir", directory])
         #expect(result.status == 1)
-        #expect(result.stderr == "rg-crm: error: \(directory)/acme/tenant.json: $: invalid JSON: expected a quoted key (line 1, column 19)\n")
+        #expect(
+            result.stderr
+                == "rg-crm: error: \(directory)/acme/tenant.json: $: invalid JSON: expected a quoted key (line 1, column 19)\n"
+        )
     }
 
     @Test func helpListsOnlyWorkingCommandsAndCompletionsGenerate() throws {

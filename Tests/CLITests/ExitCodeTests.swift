@@ -21,7 +21,8 @@ import Testing
         let result = try RGCRMProcess.run(
             ["db", "status", "--database-url", "postgresql://rgcrm@127.0.0.1:1/rgcrm?connect_timeout=2"])
         #expect(result.status == 1, "\(result.stderr)")
-        #expect(result.stderr.hasPrefix("rg-crm: error: cannot connect to PostgreSQL at 127.0.0.1:1"), "\(result.stderr)")
+        #expect(
+            result.stderr.hasPrefix("rg-crm: error: cannot connect to PostgreSQL at 127.0.0.1:1"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
@@ -30,7 +31,9 @@ import Testing
     @Test(arguments: ["text", "json", "sarif", "github"])
     func configCheckFindingsExit1(format: String) throws {
         let configs = try ConfigFixtures.copy(as: "acme") { tenant, _ in tenant["name"] = "" }
-        let result = try RGCRMProcess.run(["config", "check", "--tenant", "acme", "--config-dir", configs, "--format", format])
+        let result = try RGCRMProcess.run([
+            "config", "check", "--tenant", "acme", "--config-dir", configs, "--format", format,
+        ])
         #expect(result.status == 1, "\(result.stderr)")
         if format == "text" {
             #expect(result.stderr.hasPrefix("rg-crm: error: \(configs)/acme/tenant.json: $.name: "), "\(result.stderr)")
@@ -56,9 +59,12 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: sources + "/RGCore/Errors/ExitStatus.swift"))
         var mappings: [String] = []
         for file in try FileManager.default.subpathsOfDirectory(atPath: sources) where file.hasSuffix(".swift") {
-            let lines = try String(contentsOfFile: sources + "/" + file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = try String(contentsOfFile: sources + "/" + file, encoding: .utf8).split(
+                separator: "\n", omittingEmptySubsequences: false)
             for (index, line) in lines.enumerated() {
-                let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+                let code =
+                    line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+                    ?? ""
                 let place = "\(file):\(index + 1): \(line.trimmingCharacters(in: .whitespaces))"
                 // The one table of codes.
                 if file == "RGCore/Errors/ExitStatus.swift" { continue }
@@ -75,11 +81,15 @@ import Testing
             }
         }
         #expect(offending.isEmpty, "\(offending.joined(separator: "\n"))")
-        #expect(mappings == ["rg-crm/Support/Terminal.swift:\(try mappingLine()): var exitCode: ExitCode { ExitCode(rawValue) }"], "\(mappings)")
+        #expect(
+            mappings == [
+                "rg-crm/Support/Terminal.swift:\(try mappingLine()): var exitCode: ExitCode { ExitCode(rawValue) }"
+            ], "\(mappings)")
     }
 
     private func mappingLine() throws -> Int {
-        let text = try String(contentsOfFile: TestPaths.repository("Sources/rg-crm/Support/Terminal.swift"), encoding: .utf8)
+        let text = try String(
+            contentsOfFile: TestPaths.repository("Sources/rg-crm/Support/Terminal.swift"), encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         return try #require(lines.firstIndex { $0.contains("ExitCode(rawValue)") }) + 1
     }

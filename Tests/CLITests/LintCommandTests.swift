@@ -32,7 +32,9 @@ import Testing
 
     typealias Result = CommandResult
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws -> Result? {
+    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws
+        -> Result?
+    {
         guard let binary = executable ?? binary else { return nil }
         var variables: [String: String?] = ["NO_COLOR": nil]
         for (key, value) in environment { variables[key] = value }
@@ -101,7 +103,8 @@ import Testing
         let command = "\(binary) lint \(directory)/proposal_followup.yaml"
         let coloured = try Self.run(["-qec", command, "/dev/null"], executable: "/usr/bin/script")
         #expect(coloured?.stdout.contains("\u{1B}[1;31merror\u{1B}[0m") == true)
-        let plain = try Self.run(["-qec", command, "/dev/null"], environment: ["NO_COLOR": "1"], executable: "/usr/bin/script")
+        let plain = try Self.run(
+            ["-qec", command, "/dev/null"], environment: ["NO_COLOR": "1"], executable: "/usr/bin/script")
         #expect(plain?.stdout.contains("error: '>' compares") == true)
         #expect(plain?.stdout.contains("\u{1B}") == false)
     }

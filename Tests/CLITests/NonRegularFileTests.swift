@@ -27,13 +27,17 @@ import Testing
     }
 
     /// Runs rg-crm; exit 2 with exactly one error line naming `file` as `reason`.
-    func expectRefusal(_ arguments: [String], file: String, reason: String, sourceLocation: SourceLocation = #_sourceLocation)
+    func expectRefusal(
+        _ arguments: [String], file: String, reason: String, sourceLocation: SourceLocation = #_sourceLocation
+    )
         throws
     {
         let running = try RGCRMProcess.start(
-            arguments, environment: ["NO_COLOR": "1", "DATABASE_URL": "postgresql:///nowhere?host=/nonexistent"], directory: root)
+            arguments, environment: ["NO_COLOR": "1", "DATABASE_URL": "postgresql:///nowhere?host=/nonexistent"],
+            directory: root)
         guard let result = running.wait(timeout: 10) else {
-            Issue.record("rg-crm \(arguments.joined(separator: " ")) still running after 10 s", sourceLocation: sourceLocation)
+            Issue.record(
+                "rg-crm \(arguments.joined(separator: " ")) still running after 10 s", sourceLocation: sourceLocation)
             return
         }
         #expect(result.status == 2, "\(result.stderr)", sourceLocation: sourceLocation)
@@ -53,7 +57,8 @@ import Testing
         try expectRefusal(["lint", "workflows/f.yaml"], file: "workflows/f.yaml", reason: Self.fifo)
         #expect(symlink("f.yaml", root + "/workflows/link.yaml") == 0)
         try expectRefusal(["lint", "workflows/link.yaml"], file: "workflows/link.yaml", reason: Self.fifo)
-        try expectRefusal(["lint", "/dev/zero"], file: "/dev/zero", reason: "is a character device, expected a regular file")
+        try expectRefusal(
+            ["lint", "/dev/zero"], file: "/dev/zero", reason: "is a character device, expected a regular file")
     }
 
     @Test func configCheckAndSeedRefuseAFIFOAsTenantJSON() throws {
@@ -85,7 +90,8 @@ import Testing
                 $0.hasSuffix(".up.sql")
             })
         plantFIFO("migrations/" + name)
-        try expectRefusal(["db", "status", "--migrations", "migrations"], file: "migrations/" + name, reason: Self.fifo)
+        try expectRefusal(
+            ["db", "status", "--migrations", "migrations"], file: "migrations/" + name, reason: Self.fifo)
     }
 
     @Test func templatesCloneRefusesAFIFOAsBundleEntryZIPOrManifest() throws {
@@ -96,10 +102,12 @@ import Testing
         #expect(mkfifo(root + "/templates/sms/f.txt", 0o600) == 0)
         try expectRefusal(clone + ["--from", "templates", "--to", "out"], file: "sms/f.txt", reason: Self.fifo)
         unlink(root + "/templates/sms/f.txt")
-        let done = try RGCRMProcess.start(clone + ["--from", "templates", "--to", "out"], directory: root).wait(timeout: 60)
+        let done = try RGCRMProcess.start(clone + ["--from", "templates", "--to", "out"], directory: root).wait(
+            timeout: 60)
         #expect(done?.status == 0, "\(done?.stderr ?? "timed out")")
         plantFIFO("out/.rg-crm-templates.json")
-        try expectRefusal(clone + ["--from", "templates", "--to", "out"], file: "out/.rg-crm-templates.json", reason: Self.fifo)
+        try expectRefusal(
+            clone + ["--from", "templates", "--to", "out"], file: "out/.rg-crm-templates.json", reason: Self.fifo)
         plantFIFO("out/sms/payment_reminder.txt")
         unlink(root + "/out/.rg-crm-templates.json")
         try expectRefusal(

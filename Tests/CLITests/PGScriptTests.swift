@@ -19,7 +19,8 @@ import Testing
 
     /// Runs the script with its output in files and waits with waitpid: the script leaves a server running in the
     /// background, and Foundation's Process has been seen never to notice such a script's exit (waitUntilExit hung).
-    static func script(_ root: String, _ command: String, environment: [String: String?] = [:]) throws -> CommandResult {
+    static func script(_ root: String, _ command: String, environment: [String: String?] = [:]) throws -> CommandResult
+    {
         let out = root + "/.out-\(UUID().uuidString)"
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
@@ -27,15 +28,19 @@ import Testing
         let words: [String] = ["/bin/bash", "-c", line]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         let variables: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (arguments + variables).forEach { free($0) } }
+        defer { for pointer in arguments + variables { free(pointer) } }
         var pid: pid_t = 0
         guard posix_spawn(&pid, "/bin/bash", nil, nil, arguments, variables) == 0 else { throw POSIXError(.ECHILD) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        defer { unlink(out + ".1"); unlink(out + ".2") }
+        defer {
+            unlink(out + ".1")
+            unlink(out + ".2")
+        }
         let stdout = (try? String(contentsOfFile: out + ".1", encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: out + ".2", encoding: .utf8)) ?? ""
-        return CommandResult(status: (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), stdout: stdout, stderr: stderr)
+        return CommandResult(
+            status: (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), stdout: stdout, stderr: stderr)
     }
 
     /// The `export NAME='value'` lines `start` and `env` print.
@@ -44,13 +49,16 @@ import Testing
         for line in text.split(separator: "\n") where line.hasPrefix("export ") {
             let assignment = line.dropFirst("export ".count)
             guard let equals = assignment.firstIndex(of: "=") else { continue }
-            values[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...]).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            values[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+                .trimmingCharacters(in: CharacterSet(charactersIn: "'"))
         }
         return values
     }
 
     static func connect(_ environment: [String: String]) throws -> Connection {
-        try Connection(conninfo: "\(environment["DATABASE_URL"] ?? "")?passfile=\(environment["PGPASSFILE"] ?? "")&connect_timeout=5")
+        try Connection(
+            conninfo:
+                "\(environment["DATABASE_URL"] ?? "")?passfile=\(environment["PGPASSFILE"] ?? "")&connect_timeout=5")
     }
 
     @Test func aTakenPortIsSaidAndAFreeOneTakenAndAnInterruptedSetUpIsFinishedByTheNextStart() throws {
@@ -64,7 +72,8 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("port \(taken.port) is taken; using "), "\(first.stderr)")
         let environment = Self.exports(first.stdout)
-        let port = try #require(environment["DATABASE_URL"]?.split(separator: ":").last?.split(separator: "/").first.flatMap { Int($0) })
+        let port = try #require(
+            environment["DATABASE_URL"]?.split(separator: ":").last?.split(separator: "/").first.flatMap { Int($0) })
         #expect(port != taken.port)
         #expect(try Self.connect(environment).query("SELECT inet_server_port()").scalar == String(port))
         // `env` prints the same place, whatever RG_PG_PORT says now.

@@ -20,23 +20,28 @@ import Testing
             #expect(first.stdout.contains("\n+ create pipeline wedding_sales\n"))
             let second = try RGCRMProcess.run(["db", "seed", "--tenant", "mrdj"], environment: environment)
             #expect(second.status == 0)
-            #expect(second.stdout.hasPrefix("tenant mrdj: unchanged\nDone: 0 created, 0 updated, 0 deleted, 0 conflicts, "))
+            #expect(
+                second.stdout.hasPrefix("tenant mrdj: unchanged\nDone: 0 created, 0 updated, 0 deleted, 0 conflicts, "))
             #expect(!second.stdout.contains("= unchanged"))
 
             let list = try RGCRMProcess.run(["tenant", "list", "--format", "json"], environment: environment)
-            let tenants = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+            let tenants = try #require(
+                try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
             #expect(tenants.map { $0["slug"] as? String } == ["mrdj"])
             #expect((tenants.first?["rows"] as? [String: Int])?["crm_stages"] == 29)
 
             let unconfirmed = try RGCRMProcess.run(["tenant", "remove", "mrdj"], environment: environment)
             #expect(unconfirmed.status == 2)
-            let mistyped = try RGCRMProcess.run(["tenant", "remove", "mrdj", "--confirm", "mrd"], environment: environment)
+            let mistyped = try RGCRMProcess.run(
+                ["tenant", "remove", "mrdj", "--confirm", "mrd"], environment: environment)
             #expect(mistyped.status == 2)
             #expect(try Connection(conninfo: database.url).query("SELECT count(*) FROM crm.crm_tenants").scalar == "1")
-            let removed = try RGCRMProcess.run(["tenant", "remove", "mrdj", "--confirm", "mrdj"], environment: environment)
+            let removed = try RGCRMProcess.run(
+                ["tenant", "remove", "mrdj", "--confirm", "mrdj"], environment: environment)
             #expect(removed.status == 0, "\(removed.stderr)")
             #expect(removed.stdout.hasPrefix("tenant mrdj: removed (3 pipelines, 29 stages"))
-            let again = try RGCRMProcess.run(["tenant", "remove", "mrdj", "--confirm", "mrdj"], environment: environment)
+            let again = try RGCRMProcess.run(
+                ["tenant", "remove", "mrdj", "--confirm", "mrdj"], environment: environment)
             #expect(again.stdout == "tenant mrdj: not present; nothing removed\n")
         }
     }
@@ -53,7 +58,10 @@ import Testing
         }
         #expect(!server.wasContacted)
         // The detector itself works: a command that does connect is seen.
-        _ = try RGCRMProcess.run(["db", "status", "--database-url", url.replacingOccurrences(of: "connect_timeout=2", with: "connect_timeout=1")])
+        _ = try RGCRMProcess.run([
+            "db", "status", "--database-url",
+            url.replacingOccurrences(of: "connect_timeout=2", with: "connect_timeout=1"),
+        ])
         #expect(server.wasContacted)
     }
 
@@ -61,7 +69,9 @@ import Testing
         try TenantDatabase.with("clibad") { database throws in
             try migrated(database)
             let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
-            let unknownVertical = try ConfigFixtures.copy(as: "acme") { tenant, _ in tenant["verticals"] = ["wedding", "bruiloft"] }
+            let unknownVertical = try ConfigFixtures.copy(as: "acme") { tenant, _ in
+                tenant["verticals"] = ["wedding", "bruiloft"]
+            }
             let badSLA = try ConfigFixtures.copy(as: "acme") { _, crm in
                 var pipelines = crm["pipelines"] as! [[String: Any]]
                 var stages = pipelines[0]["stages"] as! [[String: Any]]
@@ -70,17 +80,24 @@ import Testing
                 crm["pipelines"] = pipelines
             }
             let cases: [(String, String)] = [
-                (unknownVertical, "/acme/tenant.json: $.verticals[1]: unknown vertical 'bruiloft' (known: wedding, corporate, festival) (line "),
+                (
+                    unknownVertical,
+                    "/acme/tenant.json: $.verticals[1]: unknown vertical 'bruiloft' (known: wedding, corporate, festival) (line "
+                ),
                 (badSLA, "/acme/crm.json: $.pipelines[0].stages[2].sla_hours: expected a positive number (line "),
             ]
             for (configs, message) in cases {
-                let result = try RGCRMProcess.run(["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment)
+                let result = try RGCRMProcess.run(
+                    ["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment)
                 #expect(result.status == 2)
                 #expect(result.stderr.contains(message), "\(result.stderr)")
             }
             let connection = try Connection(conninfo: database.url)
             #expect(try connection.query("SELECT count(*) FROM crm.crm_tenants").scalar == "0")
-            #expect(try connection.query("SELECT count(*) FROM pg_roles WHERE rolname LIKE $1", [database.rolePrefix + "\\_%"]).scalar == "0")
+            #expect(
+                try connection.query(
+                    "SELECT count(*) FROM pg_roles WHERE rolname LIKE $1", [database.rolePrefix + "\\_%"]
+                ).scalar == "0")
         }
     }
 
@@ -91,26 +108,42 @@ import Testing
             let configs = try ConfigFixtures.copies(as: ["acme", "beta_acme", "tenant"])
             let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
             for slug in ["acme", "beta_acme"] {
-                let result = try RGCRMProcess.run(["db", "seed", "--tenant", slug, "--config-dir", configs], environment: environment)
+                let result = try RGCRMProcess.run(
+                    ["db", "seed", "--tenant", slug, "--config-dir", configs], environment: environment)
                 #expect(result.status == 0, "\(result.stderr)")
             }
             let owner = try Connection(conninfo: database.url)
-            try owner.query("INSERT INTO crm.crm_contacts (tenant_id, email) SELECT id, 'klant@acme.nl' FROM crm.crm_tenants WHERE slug = 'acme'")
+            try owner.query(
+                "INSERT INTO crm.crm_contacts (tenant_id, email) SELECT id, 'klant@acme.nl' FROM crm.crm_tenants WHERE slug = 'acme'"
+            )
             let betaLogin = try database.connect(as: "\(database.rolePrefix)_beta_acme_app")
-            let mappings = try owner.query("SELECT role_name::text, tenant_id::text FROM crm.crm_tenant_roles ORDER BY 1").rows
+            let mappings = try owner.query(
+                "SELECT role_name::text, tenant_id::text FROM crm.crm_tenant_roles ORDER BY 1"
+            ).rows
 
             // <prefix>_beta + acme named <prefix>_beta_acme_app, beta_acme's role; <prefix>_ + tenant named the group role.
-            for (prefix, slug) in [("\(database.rolePrefix)_beta", "acme"), ("\(database.rolePrefix)_", "tenant"), ("pg", "acme")] {
-                for arguments in [["db", "seed", "--tenant", slug, "--config-dir", configs], ["tenant", "remove", slug, "--confirm", slug]] {
+            for (prefix, slug) in [
+                ("\(database.rolePrefix)_beta", "acme"), ("\(database.rolePrefix)_", "tenant"), ("pg", "acme"),
+            ] {
+                for arguments in [
+                    ["db", "seed", "--tenant", slug, "--config-dir", configs],
+                    ["tenant", "remove", slug, "--confirm", slug],
+                ] {
                     let result = try RGCRMProcess.run(arguments + ["--role-prefix", prefix], environment: environment)
                     #expect(result.status == 2, "\(arguments) \(prefix): \(result.stdout)")
-                    #expect(result.stderr.contains("role prefix '\(prefix)' must be 1 to 16 lowercase letters or digits, starting with a letter (no underscore)"), "\(result.stderr)")
+                    #expect(
+                        result.stderr.contains(
+                            "role prefix '\(prefix)' must be 1 to 16 lowercase letters or digits, starting with a letter (no underscore)"
+                        ), "\(result.stderr)")
                 }
             }
             let viaEnvironment = try RGCRMProcess.run(
-                ["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: ["RG_CRM_ROLE_PREFIX": database.rolePrefix + "_beta", "DATABASE_URL": database.url])
+                ["db", "seed", "--tenant", "acme", "--config-dir", configs],
+                environment: ["RG_CRM_ROLE_PREFIX": database.rolePrefix + "_beta", "DATABASE_URL": database.url])
             #expect(viaEnvironment.status == 2)
-            #expect(try owner.query("SELECT role_name::text, tenant_id::text FROM crm.crm_tenant_roles ORDER BY 1").rows == mappings)
+            #expect(
+                try owner.query("SELECT role_name::text, tenant_id::text FROM crm.crm_tenant_roles ORDER BY 1").rows
+                    == mappings)
             #expect(try betaLogin.query("SELECT count(*) FROM crm.crm_contacts").scalar == "0")
         }
     }
@@ -120,14 +153,26 @@ import Testing
             try migrated(database)
             let configs = try ConfigFixtures.copy(as: "acme")
             let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
-            #expect(try RGCRMProcess.run(["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment).status == 0)
+            #expect(
+                try RGCRMProcess.run(
+                    ["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment
+                ).status == 0)
             let login = try database.connect(as: "\(database.rolePrefix)_acme_app")
-            let removed = try RGCRMProcess.run(["tenant", "remove", "acme", "--confirm", "acme", "--role-prefix", "zz"], environment: environment)
+            let removed = try RGCRMProcess.run(
+                ["tenant", "remove", "acme", "--confirm", "acme", "--role-prefix", "zz"], environment: environment)
             #expect(removed.status == 0, "\(removed.stderr)")
-            #expect(removed.stdout.hasSuffix("; dropped roles \(database.rolePrefix)_acme_app, \(database.rolePrefix)_acme_reader\n"), "\(removed.stdout)")
+            #expect(
+                removed.stdout.hasSuffix(
+                    "; dropped roles \(database.rolePrefix)_acme_app, \(database.rolePrefix)_acme_reader\n"),
+                "\(removed.stdout)")
             let owner = try Connection(conninfo: database.url)
-            #expect(try owner.query("SELECT count(*) FROM pg_roles WHERE rolname LIKE $1", [database.rolePrefix + "\\_acme\\_%"]).scalar == "0")
-            #expect(throws: PostgresError.self) { try login.query("SET ROLE \(try login.quoteIdentifier("\(database.rolePrefix)_acme_app"))") }
+            #expect(
+                try owner.query(
+                    "SELECT count(*) FROM pg_roles WHERE rolname LIKE $1", [database.rolePrefix + "\\_acme\\_%"]
+                ).scalar == "0")
+            #expect(throws: PostgresError.self) {
+                try login.query("SET ROLE \(try login.quoteIdentifier("\(database.rolePrefix)_acme_app"))")
+            }
         }
     }
 
@@ -136,12 +181,21 @@ import Testing
             try migrated(database)
             let configs = try ConfigFixtures.copy(as: "acme")
             let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
-            #expect(try RGCRMProcess.run(["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment).status == 0)
+            #expect(
+                try RGCRMProcess.run(
+                    ["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment
+                ).status == 0)
             let owner = try Connection(conninfo: database.url)
-            try owner.query("GRANT SELECT ON crm.crm_leads, crm.crm_deals, crm.crm_contacts TO \(try owner.quoteIdentifier("\(database.rolePrefix)_acme_reader"))")
-            let result = try RGCRMProcess.run(["tenant", "remove", "acme", "--confirm", "acme"], environment: environment)
+            try owner.query(
+                "GRANT SELECT ON crm.crm_leads, crm.crm_deals, crm.crm_contacts TO \(try owner.quoteIdentifier("\(database.rolePrefix)_acme_reader"))"
+            )
+            let result = try RGCRMProcess.run(
+                ["tenant", "remove", "acme", "--confirm", "acme"], environment: environment)
             #expect(result.status == 1)
-            #expect(result.stderr.hasPrefix("rg-crm: error: role \(database.rolePrefix)_acme_reader cannot be dropped: privileges for table crm.crm_"), "\(result.stderr)")
+            #expect(
+                result.stderr.hasPrefix(
+                    "rg-crm: error: role \(database.rolePrefix)_acme_reader cannot be dropped: privileges for table crm.crm_"
+                ), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
             #expect(try owner.query("SELECT count(*) FROM crm.crm_tenants").scalar == "1")
         }
@@ -149,10 +203,15 @@ import Testing
 
     @Test func listAndRemoveOnAnUnmigratedDatabaseSayToMigrate() throws {
         try TestDatabase.with("clinoschema") { url throws in
-            for arguments in [["tenant", "list"], ["tenant", "list", "--format", "json"], ["tenant", "remove", "acme", "--confirm", "acme"]] {
+            for arguments in [
+                ["tenant", "list"], ["tenant", "list", "--format", "json"],
+                ["tenant", "remove", "acme", "--confirm", "acme"],
+            ] {
                 let result = try RGCRMProcess.run(arguments + ["--database-url", url])
                 #expect(result.status == 1, "\(arguments)")
-                #expect(result.stderr.hasPrefix("rg-crm: error: the CRM schema is not there or not up to date ("), "\(result.stderr)")
+                #expect(
+                    result.stderr.hasPrefix("rg-crm: error: the CRM schema is not there or not up to date ("),
+                    "\(result.stderr)")
                 #expect(result.stderr.hasSuffix(" is missing): run rg-crm db migrate first\n"), "\(result.stderr)")
                 #expect(result.stdout.isEmpty)
             }

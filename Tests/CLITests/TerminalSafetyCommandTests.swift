@@ -23,7 +23,8 @@ import Testing
             #expect(lines[1].contains("Mr. DJ\\u{1B}[2J\\nfake  row  wedding\\u{9B}31m\\u{202E}"))
             // JSON carries the name exactly, escaped as JSON escapes it.
             let json = try RGCRMProcess.run(["tenant", "list", "--format", "json"], environment: environment)
-            let tenants = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+            let tenants = try #require(
+                try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
             #expect(tenants.first?["name"] as? String == "Mr. DJ\u{1B}[2J\nfake  row  wedding\u{9B}31m\u{202E}")
         }
     }
@@ -52,9 +53,15 @@ import Testing
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.allSatisfy { $0.hasPrefix("rg-crm: error: ") }, "\(result.stderr)")
         #expect(!result.stderr.unicodeScalars.contains("\u{1B}"))
-        #expect(lines.contains { $0.contains("/acme/tenant.json: $.name: a NUL character (\\u0000) cannot be stored; remove it (line ") })
+        #expect(
+            lines.contains {
+                $0.contains("/acme/tenant.json: $.name: a NUL character (\\u0000) cannot be stored; remove it (line ")
+            })
         #expect(lines.contains { $0.contains("$[\"nick\\u001b[2J\\nname\"]: unknown key 'nick\\u{1B}[2J\\nname'") })
-        #expect(lines.contains { $0.contains("$.automation[\"lead.created\"][1]: no workflow 'no_such_flow' in the workflow library") })
+        #expect(
+            lines.contains {
+                $0.contains("$.automation[\"lead.created\"][1]: no workflow 'no_such_flow' in the workflow library")
+            })
         #expect(lines.count == 3, "\(result.stderr)")
     }
 
@@ -65,10 +72,19 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(mkfifo(folder + "/service.conf", 0o600) == 0)
         for (environment, url, file) in [
-            (["PGSERVICEFILE": folder + "/service.conf"], "postgresql://u@127.0.0.1:1/db?service=x", folder + "/service.conf"),
-            (["PGSERVICEFILE": folder + "/service.conf", "PGSERVICE": "x"], "postgresql://u@127.0.0.1:1/db", folder + "/service.conf"),
+            (
+                ["PGSERVICEFILE": folder + "/service.conf"], "postgresql://u@127.0.0.1:1/db?service=x",
+                folder + "/service.conf"
+            ),
+            (
+                ["PGSERVICEFILE": folder + "/service.conf", "PGSERVICE": "x"], "postgresql://u@127.0.0.1:1/db",
+                folder + "/service.conf"
+            ),
             (["PGSERVICEFILE": "/dev/zero"], "postgresql://u@127.0.0.1:1/db?service=x", "/dev/zero"),
-            ([:], "postgresql://u@127.0.0.1:1/db?sslrootcert=\(folder)/service.conf&sslmode=verify-full", folder + "/service.conf"),
+            (
+                [:], "postgresql://u@127.0.0.1:1/db?sslrootcert=\(folder)/service.conf&sslmode=verify-full",
+                folder + "/service.conf"
+            ),
         ] {
             let running = try RGCRMProcess.start(["db", "status", "--database-url", url], environment: environment)
             guard let result = running.wait(timeout: 10) else {
@@ -83,14 +99,17 @@ import Testing
     @Test func anEmptyRolePrefixVariableMeansTheDefault() throws {
         try TestDatabase.with("prefix") { url throws in
             let result = try RGCRMProcess.run(
-                ["tenant", "remove", "acme", "--confirm", "acme", "--database-url", url], environment: ["RG_CRM_ROLE_PREFIX": ""])
+                ["tenant", "remove", "acme", "--confirm", "acme", "--database-url", url],
+                environment: ["RG_CRM_ROLE_PREFIX": ""])
             #expect(!result.stderr.contains("role prefix"), "\(result.stderr)")
             #expect(result.stderr.contains("run rg-crm db migrate first"), "\(result.stderr)")
         }
     }
 
     @Test func configCheckNeedsItsWorkflowLibrary() throws {
-        let result = try RGCRMProcess.run(["config", "check", "--tenant", "mrdj", "--workflows", "/nonexistent/workflows"])
+        let result = try RGCRMProcess.run([
+            "config", "check", "--tenant", "mrdj", "--workflows", "/nonexistent/workflows",
+        ])
         #expect(result.status == 2)
         #expect(result.stderr == "rg-crm: error: no workflow folder at /nonexistent/workflows (pass --workflows DIR)\n")
         let shipped = try RGCRMProcess.run(["config", "check", "--tenant", "mrdj"])

@@ -12,7 +12,8 @@ import Testing
 
     func migrator(_ url: String, _ directory: String? = nil, lockTimeout: Int = 60) throws -> Migrator {
         Migrator(
-            connection: try Connection(conninfo: url), migrations: try MigrationSource.load(directory: directory ?? shipped),
+            connection: try Connection(conninfo: url),
+            migrations: try MigrationSource.load(directory: directory ?? shipped),
             lockTimeoutSeconds: lockTimeout)
     }
 
@@ -23,7 +24,8 @@ import Testing
             let second = try migrator(url).migrate()
             #expect(second.applied.isEmpty)
             #expect(second.version == 5)
-            let history = try Connection(conninfo: url).query("SELECT version, name, length(checksum), applied_by FROM crm.schema_migrations ORDER BY 1")
+            let history = try Connection(conninfo: url).query(
+                "SELECT version, name, length(checksum), applied_by FROM crm.schema_migrations ORDER BY 1")
             #expect(history.rows.map { $0[0] } == ["1", "2", "3", "4", "5"])
             #expect(history.rows.allSatisfy { $0[2] == "64" && $0[3] == "rgcrm" })
         }
@@ -37,14 +39,16 @@ import Testing
             DispatchQueue.concurrentPerform(iterations: 4) { _ in
                 do {
                     let migrator = Migrator(
-                        connection: try Connection(conninfo: url), migrations: try MigrationSource.load(directory: directory))
+                        connection: try Connection(conninfo: url),
+                        migrations: try MigrationSource.load(directory: directory))
                     _ = try migrator.migrate()
                 } catch {
                     errors.append("\(error)")
                 }
             }
             #expect(errors.all.isEmpty)
-            let counts = try Connection(conninfo: url).query("SELECT version, count(*) FROM crm.schema_migrations GROUP BY 1 ORDER BY 1")
+            let counts = try Connection(conninfo: url).query(
+                "SELECT version, count(*) FROM crm.schema_migrations GROUP BY 1 ORDER BY 1")
             #expect(counts.rows.map { $0[1] } == ["1", "1", "1", "1", "1"])
         }
     }
@@ -60,13 +64,15 @@ import Testing
 
             ALTER TABLE crm.crm_notes ADD COLUMN body txet;
             """.write(toFile: broken, atomically: true, encoding: .utf8)
-            try "DROP TABLE crm.crm_notes;\n".write(toFile: directory + "/0006_add_notes.down.sql", atomically: true, encoding: .utf8)
+            try "DROP TABLE crm.crm_notes;\n".write(
+                toFile: directory + "/0006_add_notes.down.sql", atomically: true, encoding: .utf8)
 
             #expect {
                 try migrator(url, directory).migrate()
             } throws: { error in
                 let text = "\(error)"
-                return text.contains("0006_add_notes.up.sql:5:43") && text.contains("SQLSTATE 42704") && text.contains("txet")
+                return text.contains("0006_add_notes.up.sql:5:43") && text.contains("SQLSTATE 42704")
+                    && text.contains("txet")
             }
             let connection = try Connection(conninfo: url)
             #expect(try connection.query("SELECT to_regclass('crm.crm_notes') IS NULL").scalar == "t")
@@ -87,13 +93,17 @@ import Testing
             _ = try migrator(url, directory).migrate()
             let file = directory + "/0002_deal_stage_history.up.sql"
             let text = try String(contentsOfFile: file, encoding: .utf8)
-            try text.replacingOccurrences(of: "Every stage", with: "every stage").write(toFile: file, atomically: true, encoding: .utf8)
+            try text.replacingOccurrences(of: "Every stage", with: "every stage").write(
+                toFile: file, atomically: true, encoding: .utf8)
 
             #expect {
                 try migrator(url, directory).migrate()
             } throws: { "\($0)".contains("0002_deal_stage_history.up.sql: changed since version 0002 was applied") }
             let report = try migrator(url, directory).verify()
-            #expect(report.findings.contains { $0.file.hasSuffix("0002_deal_stage_history.up.sql") && $0.message.contains("checksum") })
+            #expect(
+                report.findings.contains {
+                    $0.file.hasSuffix("0002_deal_stage_history.up.sql") && $0.message.contains("checksum")
+                })
             let status = try migrator(url, directory).status()
             #expect(status.applied.map(\.state) == [.ok, .changed, .ok, .ok, .ok])
         }
@@ -106,7 +116,8 @@ import Testing
             for file in try FileManager.default.contentsOfDirectory(atPath: directory) {
                 let path = directory + "/" + file
                 let text = try String(contentsOfFile: path, encoding: .utf8)
-                try text.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+                try text.replacingOccurrences(of: "\n", with: "\r\n").write(
+                    toFile: path, atomically: true, encoding: .utf8)
             }
             let again = try migrator(url, directory).migrate()
             #expect(again.applied.isEmpty)
@@ -177,7 +188,8 @@ import Testing
 
             _ = try migrator(url).migrate()
             let connection = try Connection(conninfo: url)
-            try connection.query("INSERT INTO crm.crm_tenants (slug, name, domain) VALUES ('keepme', 'Keep Me', 'keep.example.nl')")
+            try connection.query(
+                "INSERT INTO crm.crm_tenants (slug, name, domain) VALUES ('keepme', 'Keep Me', 'keep.example.nl')")
             let report = try migrator(url).verify()
             #expect(report.findings.isEmpty)
             #expect(try connection.query("SELECT slug FROM crm.crm_tenants").rows == [["keepme"]])
@@ -203,7 +215,9 @@ import Testing
     @Test func aHeldLockMakesAnotherRunWaitThenGiveUpClearly() throws {
         try TestDatabase.with("lock") { url throws in
             let holder = try Connection(conninfo: url)
-            try holder.query("SELECT pg_advisory_lock($1::bigint)", [String(Migrator.lockKey(database: try TestDatabase.databaseNameForTests(url)))])
+            try holder.query(
+                "SELECT pg_advisory_lock($1::bigint)",
+                [String(Migrator.lockKey(database: try TestDatabase.databaseNameForTests(url)))])
             var waited = false
             #expect {
                 try migrator(url, lockTimeout: 1).migrate { if case .waitingForLock = $0 { waited = true } }
@@ -225,7 +239,9 @@ import Testing
                 toFile: directory + "/0006_leads_campaign_index.down.sql", atomically: true, encoding: .utf8)
             let report = try migrator(url, directory).migrate()
             #expect(report.applied.map(\.migration.version) == [1, 2, 3, 4, 5, 6])
-            #expect(try Connection(conninfo: url).query("SELECT to_regclass('crm.idx_leads_tenant_campaign') IS NOT NULL").scalar == "t")
+            #expect(
+                try Connection(conninfo: url).query("SELECT to_regclass('crm.idx_leads_tenant_campaign') IS NOT NULL")
+                    .scalar == "t")
         }
     }
 
@@ -236,7 +252,8 @@ import Testing
     func unchecked(_ up: String, down: String = "SELECT 1;") -> Migration {
         Migration(
             version: 900, name: "unchecked", upPath: "db/migrations/0900_unchecked.up.sql",
-            downPath: "db/migrations/0900_unchecked.down.sql", upSQL: up, downSQL: down, checksum: Migration.checksum(of: up),
+            downPath: "db/migrations/0900_unchecked.down.sql", upSQL: up, downSQL: down,
+            checksum: Migration.checksum(of: up),
             transactional: true)
     }
 
@@ -248,11 +265,14 @@ import Testing
             let rogue = unchecked("CREATE TABLE crm.t5 (x int);\n\(control);\nCREATE TABLE crm.t6 (x int);\n")
             let engine = Migrator(connection: try Connection(conninfo: url), migrations: available + [rogue])
             #expect { try engine.migrate() } throws: {
-                "\($0)".contains("db/migrations/0900_unchecked.up.sql:2:1: this statement ended the transaction rg-crm opened")
+                "\($0)".contains(
+                    "db/migrations/0900_unchecked.up.sql:2:1: this statement ended the transaction rg-crm opened")
             }
             let connection = try Connection(conninfo: url)
             #expect(try connection.query("SELECT to_regclass('crm.t6') IS NULL").scalar == "t")
-            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == String(available.last!.version))
+            #expect(
+                try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar
+                    == String(available.last!.version))
             if !control.lowercased().hasPrefix("commit") && !control.hasPrefix("END") {
                 #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
             }
@@ -271,11 +291,15 @@ import Testing
             rogue.transactional = false
             let engine = Migrator(connection: try Connection(conninfo: url), migrations: available + [rogue])
             #expect { try engine.migrate() } throws: {
-                "\($0)".contains("0900_unchecked.up.sql:2:1: this statement left a transaction open in a non-transactional migration")
+                "\($0)".contains(
+                    "0900_unchecked.up.sql:2:1: this statement left a transaction open in a non-transactional migration"
+                )
             }
             let connection = try Connection(conninfo: url)
             #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
-            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == String(available.last!.version))
+            #expect(
+                try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar
+                    == String(available.last!.version))
         }
     }
 
@@ -288,12 +312,15 @@ import Testing
             let rogue = unchecked(
                 "CREATE TABLE crm.t5 (x int);\n\(control);\nDROP VIEW crm.crm_segments;\n", down: "DROP TABLE crm.t5;")
             let engine = Migrator(connection: try Connection(conninfo: url), migrations: available + [rogue])
-            #expect { try engine.verify() } throws: { "\($0)".contains("0900_unchecked.up.sql:2:1: this statement ended the transaction") }
+            #expect { try engine.verify() } throws: {
+                "\($0)".contains("0900_unchecked.up.sql:2:1: this statement ended the transaction")
+            }
             let connection = try Connection(conninfo: url)
             #expect(try connection.query("SELECT to_regclass('crm.crm_segments') IS NOT NULL").scalar == "t")
             #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
             #expect(try connection.query("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'crm%'").scalar == "1")
-            #expect(try connection.query("SELECT count(*) FROM crm.schema_migrations").scalar == String(available.count))
+            #expect(
+                try connection.query("SELECT count(*) FROM crm.schema_migrations").scalar == String(available.count))
         }
     }
 
@@ -303,15 +330,21 @@ import Testing
     @Test func statementsTheSplitterCannotSeparateAreRefusedByTheServerNotRun() throws {
         try TestDatabase.with("onesend") { url throws in
             let directory = try TestPaths.copyOfMigrations()
-            try "CREATE FUNCTION crm.begin() RETURNS int LANGUAGE sql AS 'select 1';\nCOMMIT;\nDROP VIEW crm.crm_segments;\n".write(
-                toFile: directory + "/0900_merged.up.sql", atomically: true, encoding: .utf8)
-            try "DROP FUNCTION crm.begin();\n".write(toFile: directory + "/0900_merged.down.sql", atomically: true, encoding: .utf8)
+            try
+                "CREATE FUNCTION crm.begin() RETURNS int LANGUAGE sql AS 'select 1';\nCOMMIT;\nDROP VIEW crm.crm_segments;\n"
+                .write(
+                    toFile: directory + "/0900_merged.up.sql", atomically: true, encoding: .utf8)
+            try "DROP FUNCTION crm.begin();\n".write(
+                toFile: directory + "/0900_merged.down.sql", atomically: true, encoding: .utf8)
             let head = try MigrationSource.load(directory: shipped).last!.version
             _ = try migrator(url, directory).migrate(to: head)
             let refusal = "cannot insert multiple commands into a prepared statement (SQLSTATE 42601)"
             let report = try migrator(url, directory).verify()
-            #expect(report.findings.contains { $0.file.hasSuffix("0900_merged.up.sql") && $0.message.contains(refusal) })
-            #expect { try migrator(url, directory).migrate() } throws: { "\($0)".contains("0900_merged.up.sql:1:1: \(refusal)") }
+            #expect(
+                report.findings.contains { $0.file.hasSuffix("0900_merged.up.sql") && $0.message.contains(refusal) })
+            #expect { try migrator(url, directory).migrate() } throws: {
+                "\($0)".contains("0900_merged.up.sql:1:1: \(refusal)")
+            }
             let connection = try Connection(conninfo: url)
             #expect(try connection.query("SELECT to_regclass('crm.crm_segments') IS NOT NULL").scalar == "t")
             #expect(try connection.query("SELECT to_regprocedure('crm.begin()') IS NULL").scalar == "t")
@@ -328,11 +361,15 @@ import Testing
         try TestDatabase.with("routine") { url throws in
             let directory = try TestPaths.copyOfMigrations()
             try up.write(toFile: directory + "/0900_routine.up.sql", atomically: true, encoding: .utf8)
-            try "DROP PROCEDURE IF EXISTS crm.p();\n".write(toFile: directory + "/0900_routine.down.sql", atomically: true, encoding: .utf8)
+            try "DROP PROCEDURE IF EXISTS crm.p();\n".write(
+                toFile: directory + "/0900_routine.down.sql", atomically: true, encoding: .utf8)
             let head = try MigrationSource.load(directory: shipped).last!.version
             let report = try migrator(url, directory).verify()
-            #expect(report.findings.contains { $0.message.contains("invalid transaction termination (SQLSTATE 2D000)") })
-            #expect { try migrator(url, directory).migrate() } throws: { "\($0)".contains("invalid transaction termination (SQLSTATE 2D000)") }
+            #expect(
+                report.findings.contains { $0.message.contains("invalid transaction termination (SQLSTATE 2D000)") })
+            #expect { try migrator(url, directory).migrate() } throws: {
+                "\($0)".contains("invalid transaction termination (SQLSTATE 2D000)")
+            }
             let connection = try Connection(conninfo: url)
             #expect(try connection.query("SELECT to_regclass('crm.t5') IS NULL").scalar == "t")
             #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == String(head))
@@ -347,7 +384,8 @@ import Testing
             CREATE PROCEDURE crm.p() LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE crm.t5 (x int); COMMIT; INSERT INTO crm.t5 VALUES (1); END $$;
             CALL crm.p();
             """.write(toFile: directory + "/0900_proc.up.sql", atomically: true, encoding: .utf8)
-            try "DROP TABLE crm.t5;\nDROP PROCEDURE crm.p();\n".write(toFile: directory + "/0900_proc.down.sql", atomically: true, encoding: .utf8)
+            try "DROP TABLE crm.t5;\nDROP PROCEDURE crm.p();\n".write(
+                toFile: directory + "/0900_proc.down.sql", atomically: true, encoding: .utf8)
             #expect(try migrator(url, directory).migrate().applied.last?.migration.version == 900)
             #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.t5").scalar == "1")
         }
@@ -374,8 +412,9 @@ import Testing
               delete from crm.atomic_log where x < 0;
             end;
             """.write(toFile: directory + "/0900_atomic.up.sql", atomically: true, encoding: .utf8)
-            try "DROP PROCEDURE crm.log_and_trim(int);\nDROP FUNCTION crm.log_twice(int);\nDROP TABLE crm.atomic_log;\n".write(
-                toFile: directory + "/0900_atomic.down.sql", atomically: true, encoding: .utf8)
+            try "DROP PROCEDURE crm.log_and_trim(int);\nDROP FUNCTION crm.log_twice(int);\nDROP TABLE crm.atomic_log;\n"
+                .write(
+                    toFile: directory + "/0900_atomic.down.sql", atomically: true, encoding: .utf8)
             let report = try migrator(url, directory).verify()
             #expect(report.findings.map(\.description) == [])
             #expect(report.verified.last?.version == 900)
@@ -384,7 +423,9 @@ import Testing
             #expect(try connection.query("SELECT crm.log_twice(1)").scalar == "3")
             try connection.query("INSERT INTO crm.atomic_log VALUES (-5)")
             try connection.query("CALL crm.log_and_trim(7)")
-            #expect(try connection.query("SELECT string_agg(x::text, ',' ORDER BY x) FROM crm.atomic_log").scalar == "1,2,7")
+            #expect(
+                try connection.query("SELECT string_agg(x::text, ',' ORDER BY x) FROM crm.atomic_log").scalar == "1,2,7"
+            )
             #expect(try migrator(url, directory).rollback(.steps(1)).map(\.version) == [900])
             #expect(try connection.query("SELECT to_regclass('crm.atomic_log') IS NULL").scalar == "t")
         }
@@ -406,7 +447,8 @@ import Testing
             let head = try MigrationSource.load(directory: shipped).last!.version
             #expect(try migrator(url, directory).migrate().applied.last?.migration.version == 900)
             let connection = try Connection(conninfo: url)
-            #expect(try connection.query("SELECT to_regclass('crm.idx_leads_tenant_campaign') IS NOT NULL").scalar == "t")
+            #expect(
+                try connection.query("SELECT to_regclass('crm.idx_leads_tenant_campaign') IS NOT NULL").scalar == "t")
             #expect(try migrator(url, directory).rollback(.steps(1)).map(\.version) == [900])
             #expect(try connection.query("SELECT to_regclass('crm.idx_leads_tenant_campaign') IS NULL").scalar == "t")
             #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == String(head))

@@ -32,14 +32,17 @@ import Testing
         let sql = ["SELECT 1;", "  SELECT 2; SELECT 'ë€😀'; SELECT 4;", "SELECT", "  5; \\x"].joined(separator: newline)
         let (statements, metaCommands) = SQLScript.scan(sql)
         #expect(
-            statements.map { "\($0.position.line):\($0.position.column)" } == ["1:1", "2:3", "2:13", "2:27", "3:1", "4:6"])
+            statements.map { "\($0.position.line):\($0.position.column)" } == [
+                "1:1", "2:3", "2:13", "2:27", "3:1", "4:6",
+            ])
         #expect(metaCommands == [SourcePosition(line: 4, column: 6)])
     }
 
     /// The server's error position (characters into the statement, a CRLF two of them) placed in the file.
     @Test(arguments: ["\n", "\r\n", "\r"])
     func aServerErrorPositionIsPlacedInTheFile(_ newline: String) {
-        let statement = SQLStatement(text: "SELECT 'ë' +\(newline)  nosuchcolumn", position: SourcePosition(line: 4, column: 5))
+        let statement = SQLStatement(
+            text: "SELECT 'ë' +\(newline)  nosuchcolumn", position: SourcePosition(line: 4, column: 5))
         let onTheSecondLine = PostgresError(kind: .query, message: "x", position: 12 + newline.unicodeScalars.count + 3)
         let onTheFirst = PostgresError(kind: .query, message: "x", position: 9)
         let located = [onTheSecondLine, onTheFirst].map { Migrator.locate($0, in: statement) }.map { "\($0.0):\($0.1)" }

@@ -8,15 +8,19 @@ import Testing
 /// The shipped schema as the data model of plan §2 demands, read back from the catalog of a real database.
 @Suite struct SchemaTests {
     static let tenantOwned = [
-        "crm_contacts", "crm_leads", "crm_pipelines", "crm_stages", "crm_deals", "crm_activities", "crm_automation_runs",
+        "crm_contacts", "crm_leads", "crm_pipelines", "crm_stages", "crm_deals", "crm_activities",
+        "crm_automation_runs",
         "crm_deal_stage_history",
     ]
 
     func migrated<T>(_ label: String, _ body: (Connection) throws -> T) throws -> T {
         try TestDatabase.with(label) { url throws in
             let connection = try Connection(conninfo: url)
-            _ = try Migrator(connection: connection, migrations: try MigrationSource.load(directory: TestPaths.repository("db/migrations")))
-                .migrate()
+            _ = try Migrator(
+                connection: connection,
+                migrations: try MigrationSource.load(directory: TestPaths.repository("db/migrations"))
+            )
+            .migrate()
             return try body(connection)
         }
     }
@@ -32,14 +36,40 @@ import Testing
 
     @Test func everyTableHasThePlansColumnsWithFittingTypes() throws {
         let expected: [String: [String: String]] = [
-            "crm_tenants": ["id": "uuid", "slug": "citext", "name": "text", "domain": "text", "verticals": "text[]", "created_at": "timestamp with time zone"],
-            "crm_leads": ["id": "uuid", "tenant_id": "uuid", "source": "text", "campaign": "text", "status": "text", "score": "integer", "created_at": "timestamp with time zone", "contact_id": "uuid"],
-            "crm_contacts": ["id": "uuid", "tenant_id": "uuid", "first_name": "text", "last_name": "text", "email": "citext", "phone": "text", "preferences": "jsonb", "gdpr_opt_in": "boolean"],
-            "crm_deals": ["id": "uuid", "tenant_id": "uuid", "contact_id": "uuid", "pipeline_id": "uuid", "stage": "text", "value": "numeric(12,2)", "currency": "character(3)", "expected_close": "date", "probability": "smallint", "package": "text"],
-            "crm_pipelines": ["id": "uuid", "tenant_id": "uuid", "name": "text", "type": "text", "sla_response_hours": "numeric(8,2)", "is_default": "boolean"],
-            "crm_stages": ["id": "uuid", "tenant_id": "uuid", "pipeline_id": "uuid", "sequence": "integer", "name": "text", "auto_progress_rule": "jsonb"],
-            "crm_activities": ["id": "uuid", "tenant_id": "uuid", "deal_id": "uuid", "activity_type": "text", "payload": "jsonb", "due_at": "timestamp with time zone", "owner_id": "uuid"],
-            "crm_automation_runs": ["id": "uuid", "tenant_id": "uuid", "trigger": "text", "workflow_id": "text", "status": "text", "started_at": "timestamp with time zone", "completed_at": "timestamp with time zone", "context": "jsonb"],
+            "crm_tenants": [
+                "id": "uuid", "slug": "citext", "name": "text", "domain": "text", "verticals": "text[]",
+                "created_at": "timestamp with time zone",
+            ],
+            "crm_leads": [
+                "id": "uuid", "tenant_id": "uuid", "source": "text", "campaign": "text", "status": "text",
+                "score": "integer", "created_at": "timestamp with time zone", "contact_id": "uuid",
+            ],
+            "crm_contacts": [
+                "id": "uuid", "tenant_id": "uuid", "first_name": "text", "last_name": "text", "email": "citext",
+                "phone": "text", "preferences": "jsonb", "gdpr_opt_in": "boolean",
+            ],
+            "crm_deals": [
+                "id": "uuid", "tenant_id": "uuid", "contact_id": "uuid", "pipeline_id": "uuid", "stage": "text",
+                "value": "numeric(12,2)", "currency": "character(3)", "expected_close": "date",
+                "probability": "smallint", "package": "text",
+            ],
+            "crm_pipelines": [
+                "id": "uuid", "tenant_id": "uuid", "name": "text", "type": "text", "sla_response_hours": "numeric(8,2)",
+                "is_default": "boolean",
+            ],
+            "crm_stages": [
+                "id": "uuid", "tenant_id": "uuid", "pipeline_id": "uuid", "sequence": "integer", "name": "text",
+                "auto_progress_rule": "jsonb",
+            ],
+            "crm_activities": [
+                "id": "uuid", "tenant_id": "uuid", "deal_id": "uuid", "activity_type": "text", "payload": "jsonb",
+                "due_at": "timestamp with time zone", "owner_id": "uuid",
+            ],
+            "crm_automation_runs": [
+                "id": "uuid", "tenant_id": "uuid", "trigger": "text", "workflow_id": "text", "status": "text",
+                "started_at": "timestamp with time zone", "completed_at": "timestamp with time zone",
+                "context": "jsonb",
+            ],
         ]
         try migrated("columns") { connection throws in
             for (table, wanted) in expected {
@@ -74,7 +104,8 @@ import Testing
                 """)
             #expect(references.rows.count == 9)
             for row in references.rows {
-                #expect(row[3] == "tenant_id" && row[4] == "tenant_id" && Int(row[5]!)! >= 2, "\(row[0]!) on \(row[1]!)")
+                #expect(
+                    row[3] == "tenant_id" && row[4] == "tenant_id" && Int(row[5]!)! >= 2, "\(row[0]!) on \(row[1]!)")
             }
             // Every tenant-owned table references crm_tenants.
             for table in Self.tenantOwned {
@@ -100,7 +131,8 @@ import Testing
                           AND (i.indkey::int2[])[0:array_length(c.conkey, 1) - 1] <@ c.conkey)
                 """)
             #expect(unindexed.rows.isEmpty, "foreign keys without an index: \(unindexed.rows)")
-            let statusIndex = try connection.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_leads_tenant_status'")
+            let statusIndex = try connection.query(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_leads_tenant_status'")
             #expect(statusIndex.scalar?.hasSuffix("ON crm.crm_leads USING btree (tenant_id, status)") == true)
         }
     }
@@ -136,11 +168,16 @@ import Testing
                 "INSERT INTO crm.crm_tenants (slug, name, domain, verticals) VALUES ('mrdj', 'Mr. DJ', 'mr-dj.rentguy.nl', '{wedding}') RETURNING id"
             ).scalar!
             let contact = try connection.query(
-                "INSERT INTO crm.crm_contacts (tenant_id, email) VALUES ($1, 'Bart@Mr-DJ.nl') RETURNING id", [tenant]).scalar!
+                "INSERT INTO crm.crm_contacts (tenant_id, email) VALUES ($1, 'Bart@Mr-DJ.nl') RETURNING id", [tenant]
+            ).scalar!
             // citext: the same address in other case is the same contact.
-            #expect(try connection.query("SELECT count(*) FROM crm.crm_contacts WHERE email = 'bart@mr-dj.nl'").scalar == "1")
+            #expect(
+                try connection.query("SELECT count(*) FROM crm.crm_contacts WHERE email = 'bart@mr-dj.nl'").scalar
+                    == "1")
             let pipeline = try connection.query(
-                "INSERT INTO crm.crm_pipelines (tenant_id, key, name) VALUES ($1, 'wedding_sales', 'Wedding Sales') RETURNING id", [tenant]).scalar!
+                "INSERT INTO crm.crm_pipelines (tenant_id, key, name) VALUES ($1, 'wedding_sales', 'Wedding Sales') RETURNING id",
+                [tenant]
+            ).scalar!
             try connection.query(
                 "INSERT INTO crm.crm_stages (tenant_id, pipeline_id, sequence, key, name) VALUES ($1, $2, 1, 'nieuwe_lead', 'Nieuwe Lead')",
                 [tenant, pipeline])
@@ -157,9 +194,18 @@ import Testing
                 ("UPDATE crm.crm_deals SET currency = 'eur'", []),
                 ("UPDATE crm.crm_deals SET stage = 'no_such_stage'", []),
                 ("UPDATE crm.crm_leads SET status = 'archived'", []),
-                ("INSERT INTO crm.crm_automation_runs (tenant_id, trigger, workflow_id, status) VALUES ($1, 'lead.created', 'x', 'done')", [tenant]),
-                ("INSERT INTO crm.crm_automation_runs (tenant_id, trigger, workflow_id) VALUES ($1, 'lead.create', 'x')", [tenant]),
-                ("INSERT INTO crm.crm_tenants (slug, name, domain) VALUES ('x''; drop table x; --', 'X', 'x.example.nl')", []),
+                (
+                    "INSERT INTO crm.crm_automation_runs (tenant_id, trigger, workflow_id, status) VALUES ($1, 'lead.created', 'x', 'done')",
+                    [tenant]
+                ),
+                (
+                    "INSERT INTO crm.crm_automation_runs (tenant_id, trigger, workflow_id) VALUES ($1, 'lead.create', 'x')",
+                    [tenant]
+                ),
+                (
+                    "INSERT INTO crm.crm_tenants (slug, name, domain) VALUES ('x''; drop table x; --', 'X', 'x.example.nl')",
+                    []
+                ),
                 ("DELETE FROM crm.crm_contacts", []),
             ]
             for (sql, parameters) in violations {
@@ -173,14 +219,22 @@ import Testing
 
     @Test func aForeignKeyCannotCrossTenants() throws {
         try migrated("cross") { connection throws in
-            let one = try connection.query("INSERT INTO crm.crm_tenants (slug, name, domain) VALUES ('one', 'One', 'one.example.nl') RETURNING id").scalar!
-            let two = try connection.query("INSERT INTO crm.crm_tenants (slug, name, domain) VALUES ('two', 'Two', 'two.example.nl') RETURNING id").scalar!
-            let contactOfOne = try connection.query("INSERT INTO crm.crm_contacts (tenant_id) VALUES ($1) RETURNING id", [one]).scalar!
+            let one = try connection.query(
+                "INSERT INTO crm.crm_tenants (slug, name, domain) VALUES ('one', 'One', 'one.example.nl') RETURNING id"
+            ).scalar!
+            let two = try connection.query(
+                "INSERT INTO crm.crm_tenants (slug, name, domain) VALUES ('two', 'Two', 'two.example.nl') RETURNING id"
+            ).scalar!
+            let contactOfOne = try connection.query(
+                "INSERT INTO crm.crm_contacts (tenant_id) VALUES ($1) RETURNING id", [one]
+            ).scalar!
             #expect(throws: PostgresError.self) {
-                try connection.query("INSERT INTO crm.crm_leads (tenant_id, contact_id) VALUES ($1, $2)", [two, contactOfOne])
+                try connection.query(
+                    "INSERT INTO crm.crm_leads (tenant_id, contact_id) VALUES ($1, $2)", [two, contactOfOne])
             }
             // Deleting a contact keeps its lead and the lead's tenant.
-            try connection.query("INSERT INTO crm.crm_leads (tenant_id, contact_id) VALUES ($1, $2)", [one, contactOfOne])
+            try connection.query(
+                "INSERT INTO crm.crm_leads (tenant_id, contact_id) VALUES ($1, $2)", [one, contactOfOne])
             try connection.query("DELETE FROM crm.crm_contacts WHERE id = $1", [contactOfOne])
             #expect(try connection.query("SELECT tenant_id, contact_id FROM crm.crm_leads").rows == [[one, nil]])
         }
@@ -189,33 +243,55 @@ import Testing
     @Test func readModelsAnswerFromRealRows() throws {
         try migrated("views") { connection throws in
             let options = try connection.query(
-                "SELECT relname, reloptions::text FROM pg_class WHERE relnamespace = 'crm'::regnamespace AND relkind = 'v' ORDER BY 1")
-            #expect(options.rows.map { $0[0] } == ["automation_sla", "crm_segments", "pipeline_velocity", "revenue_per_package"])
+                "SELECT relname, reloptions::text FROM pg_class WHERE relnamespace = 'crm'::regnamespace AND relkind = 'v' ORDER BY 1"
+            )
+            #expect(
+                options.rows.map { $0[0] } == [
+                    "automation_sla", "crm_segments", "pipeline_velocity", "revenue_per_package",
+                ])
             #expect(options.rows.allSatisfy { $0[1] == "{security_invoker=true}" })
 
-            let tenant = try connection.query("INSERT INTO crm.crm_tenants (slug, name, domain) VALUES ('mrdj', 'Mr. DJ', 'mr-dj.rentguy.nl') RETURNING id").scalar!
-            let pipeline = try connection.query("INSERT INTO crm.crm_pipelines (tenant_id, key, name) VALUES ($1, 'wedding_sales', 'Wedding Sales') RETURNING id", [tenant]).scalar!
+            let tenant = try connection.query(
+                "INSERT INTO crm.crm_tenants (slug, name, domain) VALUES ('mrdj', 'Mr. DJ', 'mr-dj.rentguy.nl') RETURNING id"
+            ).scalar!
+            let pipeline = try connection.query(
+                "INSERT INTO crm.crm_pipelines (tenant_id, key, name) VALUES ($1, 'wedding_sales', 'Wedding Sales') RETURNING id",
+                [tenant]
+            ).scalar!
             for (sequence, key) in ["nieuwe_lead", "offerte_uitgebracht", "deal_gesloten"].enumerated() {
                 try connection.query(
                     "INSERT INTO crm.crm_stages (tenant_id, pipeline_id, sequence, key, name) VALUES ($1, $2, $3, $4, $4)",
                     [tenant, pipeline, String(sequence + 1), key])
             }
-            let optedIn = try connection.query("INSERT INTO crm.crm_contacts (tenant_id, email, gdpr_opt_in) VALUES ($1, 'a@x.nl', true) RETURNING id", [tenant]).scalar!
-            let optedOut = try connection.query("INSERT INTO crm.crm_contacts (tenant_id, email) VALUES ($1, 'b@x.nl') RETURNING id", [tenant]).scalar!
+            let optedIn = try connection.query(
+                "INSERT INTO crm.crm_contacts (tenant_id, email, gdpr_opt_in) VALUES ($1, 'a@x.nl', true) RETURNING id",
+                [tenant]
+            ).scalar!
+            let optedOut = try connection.query(
+                "INSERT INTO crm.crm_contacts (tenant_id, email) VALUES ($1, 'b@x.nl') RETURNING id", [tenant]
+            ).scalar!
             let deal = try connection.query(
                 "INSERT INTO crm.crm_deals (tenant_id, contact_id, pipeline_id, stage, value, package) VALUES ($1, $2, $3, 'nieuwe_lead', 2500, 'Gold') RETURNING id",
-                [tenant, optedIn, pipeline]).scalar!
+                [tenant, optedIn, pipeline]
+            ).scalar!
             try connection.query(
                 "INSERT INTO crm.crm_deals (tenant_id, contact_id, pipeline_id, stage, value, package, status) VALUES ($1, $2, $3, 'deal_gesloten', 1000, 'Silver', 'won')",
                 [tenant, optedOut, pipeline])
-            try connection.query("UPDATE crm.crm_deals SET stage = 'offerte_uitgebracht', updated_at = now() WHERE id = $1", [deal])
-            try connection.query("UPDATE crm.crm_deals SET stage = 'deal_gesloten', status = 'won' WHERE id = $1", [deal])
+            try connection.query(
+                "UPDATE crm.crm_deals SET stage = 'offerte_uitgebracht', updated_at = now() WHERE id = $1", [deal])
+            try connection.query(
+                "UPDATE crm.crm_deals SET stage = 'deal_gesloten', status = 'won' WHERE id = $1", [deal])
 
             let segments = try connection.query("SELECT contact_id, stage FROM crm.crm_segments")
             #expect(segments.rows == [[optedIn, "deal_gesloten"]])
-            let velocity = try connection.query("SELECT stage, deals, deals_in_stage FROM crm.pipeline_velocity ORDER BY sequence")
-            #expect(velocity.rows == [["nieuwe_lead", "1", "0"], ["offerte_uitgebracht", "1", "0"], ["deal_gesloten", "2", "2"]])
-            let revenue = try connection.query("SELECT package, deals_won, revenue FROM crm.revenue_per_package ORDER BY package")
+            let velocity = try connection.query(
+                "SELECT stage, deals, deals_in_stage FROM crm.pipeline_velocity ORDER BY sequence")
+            #expect(
+                velocity.rows == [
+                    ["nieuwe_lead", "1", "0"], ["offerte_uitgebracht", "1", "0"], ["deal_gesloten", "2", "2"],
+                ])
+            let revenue = try connection.query(
+                "SELECT package, deals_won, revenue FROM crm.revenue_per_package ORDER BY package")
             #expect(revenue.rows == [["Gold", "1", "2500.00"], ["Silver", "1", "1000.00"]])
 
             try connection.query(
@@ -225,7 +301,8 @@ import Testing
                   ($1, 'lead.created', 'lead_intake', 'succeeded', 4, now() - interval '5 hours', now()),
                   ($1, 'lead.created', 'lead_intake', 'running', 4, now(), NULL)
                 """, [tenant])
-            let sla = try connection.query("SELECT workflow_id, runs, completed, within_sla, within_sla_pct FROM crm.automation_sla")
+            let sla = try connection.query(
+                "SELECT workflow_id, runs, completed, within_sla, within_sla_pct FROM crm.automation_sla")
             #expect(sla.rows == [["lead_intake", "3", "2", "1", "50.0"]])
         }
     }

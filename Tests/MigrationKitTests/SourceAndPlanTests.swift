@@ -24,7 +24,9 @@ import Testing
         #expect(Migration.checksum(of: crlf) == Self.pinnedDigest)
         // And as loaded from files, which is where applied checksums come from.
         for text in [Self.pinnedText, crlf] {
-            let directory = try folder(["0001_probe.up.sql": text, "0001_probe.down.sql": "DROP TABLE crm.checksum_probe;\n"])
+            let directory = try folder([
+                "0001_probe.up.sql": text, "0001_probe.down.sql": "DROP TABLE crm.checksum_probe;\n",
+            ])
             defer { try? FileManager.default.removeItem(atPath: directory) }
             #expect(try MigrationSource.load(directory: directory).map(\.checksum) == [Self.pinnedDigest])
         }
@@ -32,7 +34,11 @@ import Testing
 
     @Test func theShippedFolderLoadsInOrder() throws {
         let migrations = try MigrationSource.load(directory: TestPaths.repository("db/migrations"))
-        #expect(migrations.map(\.id) == ["0001_crm_core", "0002_deal_stage_history", "0003_read_models", "0004_tenant_isolation", "0005_tenant_role_hardening"])
+        #expect(
+            migrations.map(\.id) == [
+                "0001_crm_core", "0002_deal_stage_history", "0003_read_models", "0004_tenant_isolation",
+                "0005_tenant_role_hardening",
+            ])
         #expect(migrations.allSatisfy { $0.transactional })
     }
 
@@ -46,7 +52,10 @@ import Testing
         (["0001_a.up.sql": "SELECT 1;"], "0001_a.down.sql: missing: every version needs a down file"),
         (["1_Bad-Name.up.sql": ""], "1_Bad-Name.up.sql: not a migration file name"),
         (["0001_a.up.sql": "", "0001_a.down.sql": "", "0001_b.up.sql": ""], "version 0001 is used by two names"),
-        (["0001_a.up.sql": "CREATE TABLE x ();\nCOMMIT;", "0001_a.down.sql": ""], "0001_a.up.sql:2:1: transaction control in a migration file"),
+        (
+            ["0001_a.up.sql": "CREATE TABLE x ();\nCOMMIT;", "0001_a.down.sql": ""],
+            "0001_a.up.sql:2:1: transaction control in a migration file"
+        ),
     ])
     func malformedFoldersAreRefusedNamingTheFile(files: [String: String], message: String) throws {
         let directory = try folder(files)
@@ -58,23 +67,28 @@ import Testing
     static let transactionControl = [
         "BEGIN", "begin work", "BEGIN TRANSACTION ISOLATION LEVEL SERIALIZABLE", "Begin Read Only",
         "START TRANSACTION", "start transaction read only",
-        "COMMIT", "commit work", "Commit Transaction", "COMMIT AND CHAIN", "COMMIT AND NO CHAIN", "COMMIT/**/", "-- x\nCOMMIT",
+        "COMMIT", "commit work", "Commit Transaction", "COMMIT AND CHAIN", "COMMIT AND NO CHAIN", "COMMIT/**/",
+        "-- x\nCOMMIT",
         "/* a /* nested */ comment */ CoMmIt", "END", "end work", "END TRANSACTION AND CHAIN",
         "ROLLBACK", "rollback work", "ROLLBACK AND CHAIN", "ABORT", "abort transaction", "ABORT AND CHAIN",
         "SAVEPOINT s", "RELEASE s", "RELEASE SAVEPOINT s", "ROLLBACK TO s", "ROLLBACK TO SAVEPOINT s",
         "ROLLBACK WORK TO SAVEPOINT s", "rollback/* c */to/* c */s",
         "PREPARE TRANSACTION 'x'", "prepare/**/transaction 'x'", "COMMIT PREPARED 'x'", "ROLLBACK PREPARED 'x'",
-        "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "set local transaction read only", "SET SESSION TRANSACTION READ WRITE",
+        "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "set local transaction read only",
+        "SET SESSION TRANSACTION READ WRITE",
         "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
         "SET SESSION SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE",
         "SET transaction_read_only = on", "SET \"Transaction_Isolation\" TO 'serializable'",
         "set local default_transaction_read_only to on", "SET default_transaction_deferrable = true",
         "RESET default_transaction_isolation",
         // The same settings for every later session, or through the function behind SET.
-        "ALTER ROLE CURRENT_USER SET default_transaction_read_only = on", "alter user \"rgcrm\" set transaction_isolation to 'serializable'",
-        "ALTER ROLE ALL IN DATABASE crm SET default_transaction_deferrable = on", "ALTER DATABASE crm SET default_transaction_read_only TO on",
+        "ALTER ROLE CURRENT_USER SET default_transaction_read_only = on",
+        "alter user \"rgcrm\" set transaction_isolation to 'serializable'",
+        "ALTER ROLE ALL IN DATABASE crm SET default_transaction_deferrable = on",
+        "ALTER DATABASE crm SET default_transaction_read_only TO on",
         "ALTER ROLE CURRENT_USER RESET default_transaction_read_only",
-        "SELECT set_config('default_transaction_read_only', 'on', false)", "SELECT pg_catalog.SET_CONFIG('transaction_read_only', 'on', true)",
+        "SELECT set_config('default_transaction_read_only', 'on', false)",
+        "SELECT pg_catalog.SET_CONFIG('transaction_read_only', 'on', true)",
         // Split where psql splits: `xe` is an identifier, so '\' is a whole standard string and COMMIT a statement.
         "SELECT xe'\\'; COMMIT",
     ]
@@ -99,9 +113,11 @@ import Testing
     /// a transaction (DO and CALL that commit fail there with "invalid transaction termination").
     @Test(arguments: [
         "SELECT 1", "PREPARE p AS SELECT 1", "SET search_path = crm", "SET LOCAL statement_timeout = '5s'",
-        "SET CONSTRAINTS ALL IMMEDIATE", "SET SESSION AUTHORIZATION DEFAULT", "CALL crm.p()", "DO $$ BEGIN COMMIT; END $$",
+        "SET CONSTRAINTS ALL IMMEDIATE", "SET SESSION AUTHORIZATION DEFAULT", "CALL crm.p()",
+        "DO $$ BEGIN COMMIT; END $$",
         "SELECT 'COMMIT'", "CREATE TABLE commit_log (begin_at int, \"end\" int)", "SELECT 1 AS \"commit\"",
-        "ALTER ROLE CURRENT_USER SET search_path = crm", "ALTER TABLE crm.t SET (fillfactor = 90)", "SELECT set_config('search_path', 'crm', true)",
+        "ALTER ROLE CURRENT_USER SET search_path = crm", "ALTER TABLE crm.t SET (fillfactor = 90)",
+        "SELECT set_config('search_path', 'crm', true)",
     ])
     func lookalikesAreNotTransactionControl(_ statement: String) throws {
         let directory = try folder(["0001_a.up.sql": "\(statement);\n", "0001_a.down.sql": "SELECT 1;"])
@@ -111,13 +127,13 @@ import Testing
     @Test func aSQLStandardFunctionBodyIsOneStatementAndItsEndIsNotTransactionControl() throws {
         let directory = try folder([
             "0001_a.up.sql": """
-                CREATE OR REPLACE FUNCTION f(a int) RETURNS int LANGUAGE sql
-                BEGIN ATOMIC
-                  SELECT 1;
-                  SELECT CASE WHEN a > 0 THEN a END;
-                END;
-                CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;
-                """,
+            CREATE OR REPLACE FUNCTION f(a int) RETURNS int LANGUAGE sql
+            BEGIN ATOMIC
+              SELECT 1;
+              SELECT CASE WHEN a > 0 THEN a END;
+            END;
+            CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;
+            """,
             "0001_a.down.sql": "DROP PROCEDURE p;\nDROP FUNCTION f;",
         ])
         let migration = try #require(try MigrationSource.load(directory: directory).first)
@@ -125,7 +141,9 @@ import Testing
     }
 
     @Test func aPsqlMetaCommandIsRefusedWithItsPosition() throws {
-        let directory = try folder(["0001_a.up.sql": "SELECT 1;\n  \\c other\nSELECT '\\not one';", "0001_a.down.sql": "SELECT 1;"])
+        let directory = try folder([
+            "0001_a.up.sql": "SELECT 1;\n  \\c other\nSELECT '\\not one';", "0001_a.down.sql": "SELECT 1;",
+        ])
         #expect { try MigrationSource.load(directory: directory) } throws: {
             "\($0)".contains("0001_a.up.sql:2:3: a backslash outside quotes is a psql meta-command")
         }
@@ -135,11 +153,16 @@ import Testing
     /// migration file's error names.
     @Test(arguments: ["\n", "\r\n", "\r"])
     func errorPositionsCountCRLFAndLoneCRLineBreaks(_ newline: String) throws {
-        let meta = try folder(["0001_a.up.sql": ["SELECT 'ë€😀';", "  \\c other"].joined(separator: newline), "0001_a.down.sql": ""])
+        let meta = try folder([
+            "0001_a.up.sql": ["SELECT 'ë€😀';", "  \\c other"].joined(separator: newline), "0001_a.down.sql": "",
+        ])
         #expect { try MigrationSource.load(directory: meta) } throws: {
             "\($0)".contains("0001_a.up.sql:2:3: a backslash outside quotes is a psql meta-command")
         }
-        let commit = try folder(["0001_a.up.sql": ["-- ë", "SELECT 1;", "SELECT '😀'; COMMIT;"].joined(separator: newline), "0001_a.down.sql": ""])
+        let commit = try folder([
+            "0001_a.up.sql": ["-- ë", "SELECT 1;", "SELECT '😀'; COMMIT;"].joined(separator: newline),
+            "0001_a.down.sql": "",
+        ])
         #expect { try MigrationSource.load(directory: commit) } throws: {
             "\($0)".contains("0001_a.up.sql:3:13: transaction control in a migration file")
         }
@@ -161,11 +184,14 @@ import Testing
     /// `.SQL` in any case is read as a migration or refused, never skipped.
     @Test(arguments: ["0002_b.up.SQL", "0002_b.down.Sql", "0002_b.UP.sql"])
     func anUpperCaseExtensionIsRefusedNotIgnored(_ name: String) throws {
-        let directory = try folder([
-            "0001_a.up.sql": "SELECT 1;", "0001_a.down.sql": "SELECT 1;", name: "SELECT 1;",
-            "0002_b.up.sql": "SELECT 1;", "0002_b.down.sql": "SELECT 1;",
-        ].filter { $0.key.lowercased() != name.lowercased() || $0.key == name })
-        #expect { try MigrationSource.load(directory: directory) } throws: { "\($0)".contains("\(name): not a migration file name") }
+        let directory = try folder(
+            [
+                "0001_a.up.sql": "SELECT 1;", "0001_a.down.sql": "SELECT 1;", name: "SELECT 1;",
+                "0002_b.up.sql": "SELECT 1;", "0002_b.down.sql": "SELECT 1;",
+            ].filter { $0.key.lowercased() != name.lowercased() || $0.key == name })
+        #expect { try MigrationSource.load(directory: directory) } throws: {
+            "\($0)".contains("\(name): not a migration file name")
+        }
     }
 
     @Test func aByteOrderMarkDoesNotHideTheDirective() throws {
@@ -175,58 +201,86 @@ import Testing
         ])
         let migration = try #require(try MigrationSource.load(directory: directory).first)
         #expect(migration.transactional == false)
-        #expect(migration.checksum == Migration.checksum(of: "-- rg-crm:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);"))
+        #expect(
+            migration.checksum
+                == Migration.checksum(of: "-- rg-crm:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);"))
         #expect(!migration.downSQL.unicodeScalars.contains("\u{FEFF}"))
     }
 
-    @Test(arguments: ["-- RG-CRM:no-transaction", "--rg-crm:no-transaction", "-- rg-crm: no-transaction", "-- rg-crm:no-transactions"])
+    @Test(arguments: [
+        "-- RG-CRM:no-transaction", "--rg-crm:no-transaction", "-- rg-crm: no-transaction", "-- rg-crm:no-transactions",
+    ])
     func aMisspeltDirectiveIsRefusedNotIgnored(_ directive: String) throws {
-        let directory = try folder(["0001_idx.up.sql": "\(directive)\nCREATE INDEX CONCURRENTLY i ON t (x);", "0001_idx.down.sql": "DROP INDEX i;"])
-        #expect { try MigrationSource.load(directory: directory) } throws: { "\($0)".contains("0001_idx.up.sql:1:1: not an rg-crm directive") }
+        let directory = try folder([
+            "0001_idx.up.sql": "\(directive)\nCREATE INDEX CONCURRENTLY i ON t (x);",
+            "0001_idx.down.sql": "DROP INDEX i;",
+        ])
+        #expect { try MigrationSource.load(directory: directory) } throws: {
+            "\($0)".contains("0001_idx.up.sql:1:1: not an rg-crm directive")
+        }
     }
 
     @Test func theDirectiveOnALaterLineIsRefusedNotIgnored() throws {
         let directory = try folder([
-            "0001_idx.up.sql": "-- adds an index\n-- rg-crm:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);", "0001_idx.down.sql": "DROP INDEX i;",
+            "0001_idx.up.sql": "-- adds an index\n-- rg-crm:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);",
+            "0001_idx.down.sql": "DROP INDEX i;",
         ])
-        #expect { try MigrationSource.load(directory: directory) } throws: { "\($0)".contains("0001_idx.up.sql:2:1: not an rg-crm directive") }
+        #expect { try MigrationSource.load(directory: directory) } throws: {
+            "\($0)".contains("0001_idx.up.sql:2:1: not an rg-crm directive")
+        }
     }
 
     @Test func theNoTransactionDirectiveIsRead() throws {
         let directory = try folder([
-            "0001_idx.up.sql": "-- rg-crm:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);", "0001_idx.down.sql": "DROP INDEX i;",
+            "0001_idx.up.sql": "-- rg-crm:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);",
+            "0001_idx.down.sql": "DROP INDEX i;",
         ])
         #expect(try MigrationSource.load(directory: directory).first?.transactional == false)
     }
 
     func migration(_ version: Int, _ text: String = "") -> Migration {
         Migration(
-            version: version, name: "m\(version)", upPath: "db/migrations/\(version).up.sql", downPath: "", upSQL: text, downSQL: "",
+            version: version, name: "m\(version)", upPath: "db/migrations/\(version).up.sql", downPath: "", upSQL: text,
+            downSQL: "",
             checksum: Migration.checksum(of: text), transactional: true)
     }
 
     func applied(_ migration: Migration, checksum: String? = nil) -> AppliedMigration {
         AppliedMigration(
-            version: migration.version, name: migration.name, checksum: checksum ?? migration.checksum, appliedAt: "", executionMilliseconds: 0,
+            version: migration.version, name: migration.name, checksum: checksum ?? migration.checksum, appliedAt: "",
+            executionMilliseconds: 0,
             appliedBy: "")
     }
 
     @Test func planning() throws {
         let all = [migration(1), migration(2), migration(3)]
-        #expect(try MigrationPlanner.pending(applied: [applied(all[0])], available: all, target: nil).map(\.version) == [2, 3])
+        #expect(
+            try MigrationPlanner.pending(applied: [applied(all[0])], available: all, target: nil).map(\.version) == [
+                2, 3,
+            ])
         #expect(try MigrationPlanner.pending(applied: [], available: all, target: 2).map(\.version) == [1, 2])
         #expect(throws: MigrationError.self) { try MigrationPlanner.pending(applied: [], available: all, target: 7) }
         // A new file numbered below the applied head is refused, not silently applied out of order.
-        #expect { try MigrationPlanner.pending(applied: [applied(all[0]), applied(all[2])], available: all, target: nil) } throws: {
+        #expect {
+            try MigrationPlanner.pending(applied: [applied(all[0]), applied(all[2])], available: all, target: nil)
+        } throws: {
             "\($0)".contains("is older than the latest applied version 0003")
         }
-        #expect { try MigrationPlanner.pending(applied: [applied(all[0], checksum: "x")], available: all, target: nil) } throws: {
+        #expect {
+            try MigrationPlanner.pending(applied: [applied(all[0], checksum: "x")], available: all, target: nil)
+        } throws: {
             "\($0)".contains("changed since version 0001 was applied")
         }
         let rows = all.map { applied($0) }
-        #expect(try MigrationPlanner.rollback(applied: rows, available: all, target: .steps(2)).map(\.version) == [3, 2])
-        #expect(try MigrationPlanner.rollback(applied: rows, available: all, target: .version(0)).map(\.version) == [3, 2, 1])
+        #expect(
+            try MigrationPlanner.rollback(applied: rows, available: all, target: .steps(2)).map(\.version) == [3, 2])
+        #expect(
+            try MigrationPlanner.rollback(applied: rows, available: all, target: .version(0)).map(\.version) == [
+                3, 2, 1,
+            ])
         #expect(try MigrationPlanner.rollback(applied: rows, available: all, target: .version(3)).isEmpty)
-        #expect(throws: MigrationError.self) { try MigrationPlanner.rollback(applied: rows, available: all, target: .version(9)) }
+        #expect(throws: MigrationError.self) {
+            try MigrationPlanner.rollback(applied: rows, available: all, target: .version(9))
+        }
     }
 }

@@ -31,7 +31,8 @@ import Testing
     @Test func theDownFileHasItsOwnDirective() throws {
         let directory = try TestPaths.temporaryDirectory("source")
         try "CREATE INDEX i ON t (x);".write(toFile: directory + "/0001_idx.up.sql", atomically: true, encoding: .utf8)
-        try "-- rg-crm:no-transaction\nDROP INDEX CONCURRENTLY i;".write(toFile: directory + "/0001_idx.down.sql", atomically: true, encoding: .utf8)
+        try "-- rg-crm:no-transaction\nDROP INDEX CONCURRENTLY i;".write(
+            toFile: directory + "/0001_idx.down.sql", atomically: true, encoding: .utf8)
         let migration = try #require(try MigrationSource.load(directory: directory).first)
         #expect(migration.transactional && !migration.downTransactional)
     }

@@ -14,7 +14,9 @@ import Testing
         let scalars = Array(password.unicodeScalars)
         for start in 0...(scalars.count - 3) {
             let piece = String(String.UnicodeScalarView(scalars[start..<(start + 3)]))
-            #expect(!text.contains(piece), "message contains '\(piece)' of the password: \(text)", sourceLocation: sourceLocation)
+            #expect(
+                !text.contains(piece), "message contains '\(piece)' of the password: \(text)",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -72,7 +74,10 @@ import Testing
         ("postgresql://u@127.0.0.1:notaport/db", "invalid integer value \"notaport\" for connection option \"port\""),
         ("postgresql://u@127.0.0.1:5432/db?sslmode=bogus", "invalid sslmode value: \"bogus\""),
         ("service=rg_crm_no_such_service", "definition of service \"rg_crm_no_such_service\" not found"),
-        ("postgresql://u@127.0.0.1:5432/db?hostaddr=notanip", "could not parse network address \"notanip\": Name or service not known"),
+        (
+            "postgresql://u@127.0.0.1:5432/db?hostaddr=notanip",
+            "could not parse network address \"notanip\": Name or service not known"
+        ),
     ])
     func aBadOptionValueIsBadInputWithoutServerAdvice(_ conninfo: String, _ reason: String) {
         let error = #expect(throws: PostgresError.self) { try Connection(conninfo: conninfo) }
@@ -95,7 +100,9 @@ import Testing
         try TestDatabase.with("lines") { url throws in
             let connection = try Connection(conninfo: url)
             let error = #expect(throws: PostgresError.self) {
-                try connection.query("DO $$ BEGIN RAISE EXCEPTION E'first\\nsecond' USING DETAIL = E'one\\ntwo', HINT = E'a\\r\\nb'; END $$")
+                try connection.query(
+                    "DO $$ BEGIN RAISE EXCEPTION E'first\\nsecond' USING DETAIL = E'one\\ntwo', HINT = E'a\\r\\nb'; END $$"
+                )
             }
             #expect(error?.description == "first; second (SQLSTATE P0001); detail: one; two; hint: a; b")
         }

@@ -8,7 +8,8 @@ import Testing
         try TestDatabase.with("params") { url throws in
             let connection = try Connection(conninfo: url)
             let hostile = "Robert'); DROP TABLE students; --"
-            let result = try connection.query("SELECT $1::text, $2::text IS NULL, length($3::text)", [hostile, nil, "ë€"])
+            let result = try connection.query(
+                "SELECT $1::text, $2::text IS NULL, length($3::text)", [hostile, nil, "ë€"])
             #expect(result.rows == [[hostile, "t", "2"]])
             #expect(result.columns.count == 3)
         }
@@ -58,8 +59,13 @@ import Testing
     }
 
     @Test func anUnreachableServerNamesHostAndPort() {
-        let error = #expect(throws: PostgresError.self) { try Connection(conninfo: "postgresql://nobody@127.0.0.1:1/db?connect_timeout=2") }
-        #expect(error?.description == "cannot connect to PostgreSQL at 127.0.0.1:1 (database db, user nobody): Connection refused — is the server running, and are host and port right?")
+        let error = #expect(throws: PostgresError.self) {
+            try Connection(conninfo: "postgresql://nobody@127.0.0.1:1/db?connect_timeout=2")
+        }
+        #expect(
+            error?.description
+                == "cannot connect to PostgreSQL at 127.0.0.1:1 (database db, user nobody): Connection refused — is the server running, and are host and port right?"
+        )
     }
 
     @Test(arguments: [

@@ -19,7 +19,9 @@ import Testing
     @Test func oneStatementPerSendTheServerRefusesTwo() throws {
         try TestDatabase.with("onestatement") { url throws in
             let connection = try Connection(conninfo: url)
-            let refused = #expect(throws: PostgresError.self) { try connection.execute(statement: "CREATE TABLE a (x int); CREATE TABLE b (x int)") }
+            let refused = #expect(throws: PostgresError.self) {
+                try connection.execute(statement: "CREATE TABLE a (x int); CREATE TABLE b (x int)")
+            }
             #expect(refused?.sqlState == "42601")
             #expect(try connection.query("SELECT to_regclass('a') IS NULL").scalar == "t")
             #expect(try connection.execute(statement: "SELECT 2 -- trailing comment\n;").scalar == "2")

@@ -81,7 +81,9 @@ import Testing
         nonisolated(unsafe) var outcome: Result<[UInt8], FileError>?
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            do throws(FileError) { outcome = .success(try BoundedFile.read(path, limit: 1 << 20, followLinks: followLinks)) } catch {
+            do throws(FileError) {
+                outcome = .success(try BoundedFile.read(path, limit: 1 << 20, followLinks: followLinks))
+            } catch {
                 outcome = .failure(error)
             }
             done.signal()
@@ -113,7 +115,9 @@ import Testing
             for (index, byte) in socketPath.utf8.enumerated() { raw[index] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         #expect(bound == 0)
         let expected: [(String, String)] = [

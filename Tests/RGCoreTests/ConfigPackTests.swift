@@ -17,7 +17,10 @@ import Testing
         #expect(pack.tenant.branding.accentColor == "#EF4444")
         let wedding = try #require(pack.crm.pipelines.first)
         #expect(wedding.name == "Wedding Sales")
-        #expect(wedding.stages.map(\.name).prefix(5) == ["Nieuwe Lead", "Oriëntatie Gesprek", "Offerte Uitgebracht", "Onderhandeling", "Deal Gesloten"])
+        #expect(
+            wedding.stages.map(\.name).prefix(5) == [
+                "Nieuwe Lead", "Oriëntatie Gesprek", "Offerte Uitgebracht", "Onderhandeling", "Deal Gesloten",
+            ])
         #expect(wedding.stages.compactMap(\.automation) == ["lead_intake", "proposal_followup", "post_event_care"])
     }
 
@@ -27,9 +30,11 @@ import Testing
         let tenantDirectory = directory + "/mrdj"
         try FileManager.default.createDirectory(atPath: tenantDirectory, withIntermediateDirectories: true)
         for name in ["tenant.json", "crm.json"] {
-            var object: Any = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: TestPaths.repository("configs/tenants/mrdj/\(name)"))))
+            var object: Any = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: TestPaths.repository("configs/tenants/mrdj/\(name)"))))
             if name == file { edit(&object) }
-            try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: "\(tenantDirectory)/\(name)"))
+            try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(
+                to: URL(fileURLWithPath: "\(tenantDirectory)/\(name)"))
         }
         do {
             _ = try ConfigPack.load(slug: try Slug("mrdj"), configDirectory: directory)
@@ -53,10 +58,15 @@ import Testing
         #expect(found.count == 1)
         #expect(issue.path == "$.pipelines[0].stages[2].sla_hours")
         #expect(issue.description.hasPrefix("\(NSTemporaryDirectory())"))
-        #expect(issue.description.contains("/mrdj/crm.json: $.pipelines[0].stages[2].sla_hours: expected a positive number (line "))
+        #expect(
+            issue.description.contains(
+                "/mrdj/crm.json: $.pipelines[0].stages[2].sla_hours: expected a positive number (line "))
     }
 
-    @Test(arguments: [(0.125, "expected hours with at most two decimals"), (1_000_000, "expected at most 999999.99 hours"), (0, "expected a positive number")])
+    @Test(arguments: [
+        (0.125, "expected hours with at most two decimals"), (1_000_000, "expected at most 999999.99 hours"),
+        (0, "expected a positive number"),
+    ])
     func stageHoursFitTheDatabase(hours: Double, message: String) throws {
         let found = try issues(editing: "crm.json") { object in
             var root = object as! [String: Any]
@@ -73,7 +83,10 @@ import Testing
 
     @Test(arguments: [
         ("primary_color", "red", "$.branding.primary_color", "expected a hex colour #rgb or #rrggbb, found \"red\""),
-        ("logo_url", "http://mr-dj.nl/logo.svg", "$.branding.logo_url", "expected an https:// URL, found \"http://mr-dj.nl/logo.svg\""),
+        (
+            "logo_url", "http://mr-dj.nl/logo.svg", "$.branding.logo_url",
+            "expected an https:// URL, found \"http://mr-dj.nl/logo.svg\""
+        ),
         ("font", "Inter\"; }", "$.branding.font", "expected a font family name, found \"Inter\\\"; }\""),
         ("accent", "#fff", "$.branding.accent", "unknown key 'accent' (did you mean 'accent_color'?)"),
     ])
@@ -109,13 +122,16 @@ import Testing
             pipelines[0]["stages"] = stages
             root["pipelines"] = pipelines
             root["automation"] = ["lead.create": ["lead_intake"]]
-            root["webhooks"] = ["teams_sales": ["channel": "teams", "secret_ref": "https://outlook.office.com/webhook/123"]]
+            root["webhooks"] = [
+                "teams_sales": ["channel": "teams", "secret_ref": "https://outlook.office.com/webhook/123"]
+            ]
             object = root
         }
         // Stage 1's key is gone, so the rule of stage 0 that moves deals to it points nowhere too.
         #expect(
             Set(found.map(\.path)) == [
-                "$.pipelines[0].stages[1].key", "$.pipelines[0].stages[0].auto_progress_rule.to", "$.automation[\"lead.create\"]",
+                "$.pipelines[0].stages[1].key", "$.pipelines[0].stages[0].auto_progress_rule.to",
+                "$.automation[\"lead.create\"]",
                 "$.webhooks.teams_sales.secret_ref",
             ])
         #expect(found.contains { $0.message == "unknown trigger 'lead.create' (did you mean 'lead.created'?)" })
@@ -127,8 +143,13 @@ import Testing
         try FileManager.default.copyItem(atPath: mrdjCRM, toPath: directory + "/acme/crm.json")
         try "{\n  \"slug\": \"acme\",\n  \"name\": \"Acme\" \n  \"domain\": \"acme.nl\"\n}".write(
             toFile: directory + "/acme/tenant.json", atomically: true, encoding: .utf8)
-        let error = #expect(throws: ConfigError.self) { try ConfigPack.load(slug: try Slug("acme"), configDirectory: directory) }
-        #expect(error?.description == "\(directory)/acme/tenant.json: $: invalid JSON: expected ',' or '}' after object member (line 4, column 3)")
+        let error = #expect(throws: ConfigError.self) {
+            try ConfigPack.load(slug: try Slug("acme"), configDirectory: directory)
+        }
+        #expect(
+            error?.description
+                == "\(directory)/acme/tenant.json: $: invalid JSON: expected ',' or '}' after object member (line 4, column 3)"
+        )
     }
 
     /// A config file's lines may end in LF, CRLF or a lone CR: each is one line break for the positions named.
@@ -137,10 +158,17 @@ import Testing
         let directory = try TestPaths.temporaryDirectory("pack")
         try FileManager.default.createDirectory(atPath: directory + "/acme", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: mrdjCRM, toPath: directory + "/acme/crm.json")
-        try ["{", "  \"slug\": \"acme\",", "  \"name\": \"Acmë €\" ", "  \"domain\": \"acme.nl\"", "}"].joined(separator: newline).write(
+        try ["{", "  \"slug\": \"acme\",", "  \"name\": \"Acmë €\" ", "  \"domain\": \"acme.nl\"", "}"].joined(
+            separator: newline
+        ).write(
             toFile: directory + "/acme/tenant.json", atomically: true, encoding: .utf8)
-        let error = #expect(throws: ConfigError.self) { try ConfigPack.load(slug: try Slug("acme"), configDirectory: directory) }
-        #expect(error?.description == "\(directory)/acme/tenant.json: $: invalid JSON: expected ',' or '}' after object member (line 4, column 3)")
+        let error = #expect(throws: ConfigError.self) {
+            try ConfigPack.load(slug: try Slug("acme"), configDirectory: directory)
+        }
+        #expect(
+            error?.description
+                == "\(directory)/acme/tenant.json: $: invalid JSON: expected ',' or '}' after object member (line 4, column 3)"
+        )
     }
 
     @Test func theSlugMustMatchItsFolder() throws {
@@ -148,7 +176,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory + "/other", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: mrdjTenant, toPath: directory + "/other/tenant.json")
         try FileManager.default.copyItem(atPath: mrdjCRM, toPath: directory + "/other/crm.json")
-        let error = #expect(throws: ConfigError.self) { try ConfigPack.load(slug: try Slug("other"), configDirectory: directory) }
+        let error = #expect(throws: ConfigError.self) {
+            try ConfigPack.load(slug: try Slug("other"), configDirectory: directory)
+        }
         #expect(error?.issues.map(\.message) == ["slug 'mrdj' does not match its folder 'other'"])
     }
 
@@ -157,7 +187,10 @@ import Testing
         #expect(try Slug(text).rawValue == text)
     }
 
-    @Test(arguments: ["", "a", "Mrdj", "2dj", "mr-dj", "mr dj", "a" + String(repeating: "b", count: 31), "x'; drop table crm.crm_tenants; --", "ḿrdj"])
+    @Test(arguments: [
+        "", "a", "Mrdj", "2dj", "mr-dj", "mr dj", "a" + String(repeating: "b", count: 31),
+        "x'; drop table crm.crm_tenants; --", "ḿrdj",
+    ])
     func invalidSlugs(_ text: String) {
         #expect(throws: SlugError.self) { try Slug(text) }
     }

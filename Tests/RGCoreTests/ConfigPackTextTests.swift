@@ -8,7 +8,9 @@ import Testing
 /// PostgreSQL counts them, and references that must point at something that exists.
 @Suite struct ConfigPackTextTests {
     /// Loads mrdj's pack with `replace` applied to one file's text (exactly once), returning the issues.
-    func issues(in file: String, replacing old: String, with new: String, workflows: Set<String>? = nil) throws -> [ConfigIssue] {
+    func issues(in file: String, replacing old: String, with new: String, workflows: Set<String>? = nil) throws
+        -> [ConfigIssue]
+    {
         let directory = try TestPaths.temporaryDirectory("pack")
         let tenantDirectory = directory + "/mrdj"
         try FileManager.default.createDirectory(atPath: tenantDirectory, withIntermediateDirectories: true)
@@ -34,7 +36,10 @@ import Testing
         ("tenant.json", "\"name\": \"Mr. DJ\"", "\"name\": \"a\\u0000b\"", "$.name"),
         ("crm.json", "\"name\": \"Wedding Sales\"", "\"name\": \"Wedding\\u0000Sales\"", "$.pipelines[0].name"),
         ("crm.json", "\"value\": \"website\"", "\"value\": \"web\\u0000site\"", "$.scoring[0].value"),
-        ("crm.json", "\"on\": \"deal.won\"", "\"on\": \"deal.won\", \"x\\u0000\": 1", "$.pipelines[0].stages[4].auto_progress_rule[\"x\\u0000\"]"),
+        (
+            "crm.json", "\"on\": \"deal.won\"", "\"on\": \"deal.won\", \"x\\u0000\": 1",
+            "$.pipelines[0].stages[4].auto_progress_rule[\"x\\u0000\"]"
+        ),
         ("crm.json", "\"value\": 5000", "\"value\": [\"a\", {\"b\": \"\\u0000\"}]", "$.scoring[1].value[1].b"),
     ])
     func aNULIsRefusedWhereverItIs(file: String, old: String, new: String, path: String) throws {
@@ -63,7 +68,8 @@ import Testing
     }
 
     @Test func theFontRefusesControlCharactersToo() throws {
-        let found = try issues(in: "tenant.json", replacing: "\"font\": \"Inter\"", with: "\"font\": \"Inter\\u001b[5m\"")
+        let found = try issues(
+            in: "tenant.json", replacing: "\"font\": \"Inter\"", with: "\"font\": \"Inter\\u001b[5m\"")
         #expect(found.map(\.path) == ["$.branding.font"])
     }
 
@@ -71,7 +77,9 @@ import Testing
     @Test func lengthsAreCountedAsPostgreSQLCountsThem() throws {
         // 60 graphemes of two code points each: 120 code points, the most a name may have.
         let combining = String(repeating: "e\u{301}", count: 60)
-        #expect(try issues(in: "tenant.json", replacing: "\"name\": \"Mr. DJ\"", with: "\"name\": \"\(combining)\"").isEmpty)
+        #expect(
+            try issues(in: "tenant.json", replacing: "\"name\": \"Mr. DJ\"", with: "\"name\": \"\(combining)\"").isEmpty
+        )
         // One more: 61 graphemes that Swift would count as fine, 122 code points that PostgreSQL refuses.
         let tooLong = combining + "e\u{301}"
         let found = try issues(in: "tenant.json", replacing: "\"name\": \"Mr. DJ\"", with: "\"name\": \"\(tooLong)\"")
@@ -83,10 +91,14 @@ import Testing
     }
 
     @Test func anAutoProgressRuleMustMoveToAStageOfItsPipeline() throws {
-        let found = try issues(in: "crm.json", replacing: "\"to\": \"project_gereed\"", with: "\"to\": \"project_gered\"")
+        let found = try issues(
+            in: "crm.json", replacing: "\"to\": \"project_gereed\"", with: "\"to\": \"project_gered\"")
         #expect(found.count == 1)
         #expect(found.first?.path == "$.pipelines[0].stages[4].auto_progress_rule.to")
-        #expect(found.first?.message == "auto_progress_rule moves to stage 'project_gered', which this pipeline does not have (did you mean 'project_gereed'?)")
+        #expect(
+            found.first?.message
+                == "auto_progress_rule moves to stage 'project_gered', which this pipeline does not have (did you mean 'project_gereed'?)"
+        )
         #expect(found.first?.position != nil)
 
         let missing = try issues(in: "crm.json", replacing: ", \"to\": \"project_gereed\"", with: "")
@@ -96,18 +108,27 @@ import Testing
     }
 
     @Test func workflowsNamedByTheAutomationMappingAndStagesMustExist() throws {
-        #expect(try issues(in: "crm.json", replacing: "\"lead.created\"", with: "\"lead.created\"", workflows: Self.shippedWorkflows).isEmpty)
+        #expect(
+            try issues(
+                in: "crm.json", replacing: "\"lead.created\"", with: "\"lead.created\"",
+                workflows: Self.shippedWorkflows
+            ).isEmpty)
         let mapping = try issues(
-            in: "crm.json", replacing: "\"lead.created\": [\"lead_intake\"]", with: "\"lead.created\": [\"lead_intake\", \"lead_intak\"]",
+            in: "crm.json", replacing: "\"lead.created\": [\"lead_intake\"]",
+            with: "\"lead.created\": [\"lead_intake\", \"lead_intak\"]",
             workflows: Self.shippedWorkflows)
         #expect(mapping.map(\.path) == ["$.automation[\"lead.created\"][1]"])
-        #expect(mapping.first?.message == "no workflow 'lead_intak' in the workflow library (did you mean 'lead_intake'?)")
+        #expect(
+            mapping.first?.message == "no workflow 'lead_intak' in the workflow library (did you mean 'lead_intake'?)")
         let stage = try issues(
             in: "crm.json", replacing: "\"automation\": \"post_event_care\"", with: "\"automation\": \"aftercare\"",
             workflows: Self.shippedWorkflows)
         #expect(stage.map(\.path) == ["$.pipelines[0].stages[7].automation"])
         // Without a library (the seeds' own layers), only the id's form is checked.
-        #expect(try issues(in: "crm.json", replacing: "\"automation\": \"post_event_care\"", with: "\"automation\": \"aftercare\"").isEmpty)
+        #expect(
+            try issues(
+                in: "crm.json", replacing: "\"automation\": \"post_event_care\"", with: "\"automation\": \"aftercare\""
+            ).isEmpty)
     }
 
     @Test(arguments: [
@@ -124,11 +145,14 @@ import Testing
     ])
     func aSecretReferenceIsAVaultPathNotAURL(_ reference: String) throws {
         let found = try issues(
-            in: "crm.json", replacing: "\"vault:secret/data/rentguy/tenants/mrdj/teams#sales\"", with: JSONValue.quote(reference))
+            in: "crm.json", replacing: "\"vault:secret/data/rentguy/tenants/mrdj/teams#sales\"",
+            with: JSONValue.quote(reference))
         #expect(found.map(\.path) == ["$.webhooks.teams_sales.secret_ref"], "\(reference)")
     }
 
-    @Test(arguments: ["vault:secret/data/rentguy/tenants/mrdj/teams#sales", "vault:kv/tenants/acme-1/teams.v2#url_sales"])
+    @Test(arguments: [
+        "vault:secret/data/rentguy/tenants/mrdj/teams#sales", "vault:kv/tenants/acme-1/teams.v2#url_sales",
+    ])
     func vaultPathsAreAccepted(_ reference: String) {
         #expect(VaultReference.isValid(reference))
     }

@@ -24,9 +24,14 @@ import Testing
         let text = ["{", "  \"naam\": \"Oriëntatie\",", "  \"n\": [1,", "    2]", "}"].joined(separator: newline)
         let root = try JSONParser.parse(text)
         #expect(root["naam"]?.position == SourcePosition(line: 2, column: 11))
-        #expect(root["n"]?.elements?.map(\.position) == [SourcePosition(line: 3, column: 9), SourcePosition(line: 4, column: 5)])
+        #expect(
+            root["n"]?.elements?.map(\.position) == [
+                SourcePosition(line: 3, column: 9), SourcePosition(line: 4, column: 5),
+            ])
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let error = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(bom + Array("[1,\(newline)€, 2]".utf8)) }
+        let error = #expect(throws: JSONSyntaxError.self) {
+            try JSONParser.parse(bom + Array("[1,\(newline)€, 2]".utf8))
+        }
         #expect(error?.position == SourcePosition(line: 2, column: 1))
         let first = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(bom + Array("[\"ë\" x]".utf8)) }
         #expect(first?.position == SourcePosition(line: 1, column: 6))
@@ -75,7 +80,8 @@ import Testing
 
     @Test func writerEscapesAndRoundTrips() throws {
         let value = JSONValue.object([
-            ("naam", .string("Mr. DJ & Friends \"Live\"\n\u{01}")), ("n", .int(3)), ("x", .array([.bool(true), .null, .double(1.5)])),
+            ("naam", .string("Mr. DJ & Friends \"Live\"\n\u{01}")), ("n", .int(3)),
+            ("x", .array([.bool(true), .null, .double(1.5)])),
         ])
         let text = value.serialized()
         #expect(text == #"{"naam":"Mr. DJ & Friends \"Live\"\n\u0001","n":3,"x":[true,null,1.5]}"#)
@@ -102,7 +108,9 @@ import Testing
         #expect(lines.line(directory + "/missing.txt", 1) == nil)
 
         try "a\rbë\rc".write(toFile: directory + "/cr.txt", atomically: true, encoding: .utf8)
-        let cr = SourceLines(for: [Diagnostic(file: directory + "/cr.txt", line: 2, column: 1, severity: .error, rule: "x", message: "m")])
+        let cr = SourceLines(for: [
+            Diagnostic(file: directory + "/cr.txt", line: 2, column: 1, severity: .error, rule: "x", message: "m")
+        ])
         #expect(cr.line(directory + "/cr.txt", 2) == "bë")
     }
 }

@@ -19,7 +19,10 @@ import Testing
     }
 
     @Test func oneLineJoinsLinesAndEscapesTheRest() {
-        #expect(TerminalText.oneLine("server closed the connection unexpectedly\n\tThis probably means\r\n  the server died\n") == "server closed the connection unexpectedly This probably means the server died")
+        #expect(
+            TerminalText.oneLine(
+                "server closed the connection unexpectedly\n\tThis probably means\r\n  the server died\n")
+                == "server closed the connection unexpectedly This probably means the server died")
         #expect(TerminalText.oneLine("a\u{1B}]0;title\u{7}b") == "a\\u{1B}]0;title\\u{7}b")
         #expect(TerminalText.oneLine("\nleading") == "leading")
         #expect(TerminalText.oneLine("tab\tinside") == "tab\\tinside")
@@ -35,14 +38,17 @@ import Testing
 
     @Test func githubAnnotationsEscapeWhatGitHubsOwnEscapingLeaves() {
         let diagnostic = Diagnostic(
-            file: "w\u{1B}[31m.yaml", line: 2, column: 3, severity: .error, rule: "r", message: "key '\u{1B}[31mK'\nnext\u{2028}")
-        let output = GitHubFormatter().render([diagnostic], context: ReportContext(toolVersion: "0", rules: [], colour: false))
+            file: "w\u{1B}[31m.yaml", line: 2, column: 3, severity: .error, rule: "r",
+            message: "key '\u{1B}[31mK'\nnext\u{2028}")
+        let output = GitHubFormatter().render(
+            [diagnostic], context: ReportContext(toolVersion: "0", rules: [], colour: false))
         #expect(output == "::error file=w\\u{1B}[31m.yaml,line=2,col=3,title=r::key '\\u{1B}[31mK'%0Anext\\u{2028}\n")
     }
 
     @Test func theTextFormatterEscapesMessagesFileNamesAndQuotedLines() {
         let diagnostic = Diagnostic(
-            file: "evil\u{1B}[2J.yaml", line: 1, column: 11, severity: .error, rule: "r", message: "unknown key 'x\u{1B}[31m'")
+            file: "evil\u{1B}[2J.yaml", line: 1, column: 11, severity: .error, rule: "r",
+            message: "unknown key 'x\u{1B}[31m'")
         let context = ReportContext(toolVersion: "0", rules: [], colour: false) { _, _ in "key\u{1B}[31m: value" }
         let output = TextFormatter().render([diagnostic], context: context)
         #expect(!output.unicodeScalars.contains("\u{1B}"))

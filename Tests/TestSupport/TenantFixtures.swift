@@ -19,7 +19,9 @@ public struct TenantDatabase: Sendable {
     /// Two databases on the one cluster sharing a role prefix, as two deployments of one environment would.
     public static func pair<T>(_ label: String, _ body: (TenantDatabase, TenantDatabase) throws -> T) throws -> T {
         try with(label) { first throws in
-            try TestDatabase.with(label) { url throws in try body(first, TenantDatabase(url: url, rolePrefix: first.rolePrefix)) }
+            try TestDatabase.with(label) { url throws in
+                try body(first, TenantDatabase(url: url, rolePrefix: first.rolePrefix))
+            }
         }
     }
 
@@ -29,7 +31,8 @@ public struct TenantDatabase: Sendable {
         let login = "\(rolePrefix)_login_\(UUID().uuidString.prefix(6).lowercased())"
         let password = UUID().uuidString
         let groups = try ([role] + more).map { try admin.quoteIdentifier($0) }.joined(separator: ", ")
-        try admin.query("CREATE ROLE \(try admin.quoteIdentifier(login)) LOGIN PASSWORD '\(password)' IN ROLE \(groups)")
+        try admin.query(
+            "CREATE ROLE \(try admin.quoteIdentifier(login)) LOGIN PASSWORD '\(password)' IN ROLE \(groups)")
         let userURL = url.replacingOccurrences(of: "://rgcrm@", with: "://\(login):\(password)@")
         return try Connection(conninfo: userURL)
     }
@@ -38,7 +41,9 @@ public struct TenantDatabase: Sendable {
     /// `rolePrefix + "b"`).
     static func dropRoles(prefix: String) {
         guard let base = try? TestDatabase.baseURL(), let admin = try? Connection(conninfo: base) else { return }
-        let roles = (try? admin.query("SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname DESC", [prefix + "%"]))?.rows ?? []
+        let roles =
+            (try? admin.query(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname DESC", [prefix + "%"]))?.rows ?? []
         // Logins first (they are members of tenant roles), then tenant roles, then the group roles.
         let ordered = roles.compactMap { $0[0] }.sorted { lhs, rhs in rank(lhs) < rank(rhs) }
         for role in ordered {
@@ -53,11 +58,15 @@ public struct TenantDatabase: Sendable {
 
 /// A copy of a tenant's config pack under another slug (and domain), in a temporary config folder.
 public enum ConfigFixtures {
-    public static func copy(of slug: String = "mrdj", as newSlug: String, edit: (inout [String: Any], inout [String: Any]) -> Void = { _, _ in })
+    public static func copy(
+        of slug: String = "mrdj", as newSlug: String,
+        edit: (inout [String: Any], inout [String: Any]) -> Void = { _, _ in }
+    )
         throws -> String
     {
         let directory = try TestPaths.temporaryDirectory("configs")
-        for existing in try FileManager.default.contentsOfDirectory(atPath: TestPaths.repository("configs/tenants")) where existing != newSlug {
+        for existing in try FileManager.default.contentsOfDirectory(atPath: TestPaths.repository("configs/tenants"))
+        where existing != newSlug {
             try FileManager.default.copyItem(
                 atPath: TestPaths.repository("configs/tenants/\(existing)"), toPath: "\(directory)/\(existing)")
         }
@@ -84,10 +93,12 @@ public enum ConfigFixtures {
     }
 
     public static func read(_ relative: String) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: TestPaths.repository(relative)))) as! [String: Any]
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: TestPaths.repository(relative))))
+            as! [String: Any]
     }
 
     public static func write(_ object: [String: Any], to path: String) throws {
-        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: path))
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(
+            to: URL(fileURLWithPath: path))
     }
 }

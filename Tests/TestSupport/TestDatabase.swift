@@ -31,7 +31,8 @@ public enum TestDatabase {
     }
 
     public static func drop(_ url: String) {
-        guard let base = try? baseURL(), let admin = try? Connection(conninfo: base), let name = databaseName(url) else { return }
+        guard let base = try? baseURL(), let admin = try? Connection(conninfo: base), let name = databaseName(url)
+        else { return }
         if let quoted = try? admin.quoteIdentifier(name) {
             _ = try? admin.query("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
         }
@@ -80,8 +81,12 @@ public enum TestPaths {
 
     /// The built `rg-crm` executable (swift test builds it first).
     public static var executable: String {
-        let candidates = [".build/debug/rg-crm", ".build/x86_64-unknown-linux-gnu/debug/rg-crm", ".build/aarch64-unknown-linux-gnu/debug/rg-crm"]
-        return candidates.map(repository).first { FileManager.default.isExecutableFile(atPath: $0) } ?? repository(candidates[0])
+        let candidates = [
+            ".build/debug/rg-crm", ".build/x86_64-unknown-linux-gnu/debug/rg-crm",
+            ".build/aarch64-unknown-linux-gnu/debug/rg-crm",
+        ]
+        return candidates.map(repository).first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? repository(candidates[0])
     }
 
     /// A new empty temporary folder.
@@ -152,7 +157,8 @@ public enum RGCRMProcess {
         try TestProcess.run(TestPaths.executable, arguments, environment: environment, directory: directory)
     }
 
-    public static func start(_ arguments: [String], environment: [String: String?] = [:], directory: String? = nil) throws
+    public static func start(_ arguments: [String], environment: [String: String?] = [:], directory: String? = nil)
+        throws
         -> RunningCommand
     {
         try TestProcess.start(TestPaths.executable, arguments, environment: environment, directory: directory)

@@ -46,7 +46,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: "\(root)/\u{600}.yaml", contents: Data())
         let bad = Array("\(root)/lead".utf8) + [0xFF] + Array(".yaml".utf8) + [0]
-        let descriptor = bad.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o600) }
+        let descriptor = bad.withUnsafeBufferPointer {
+            open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o600)
+        }
         #expect(descriptor >= 0)
         close(descriptor)
 

@@ -84,21 +84,25 @@ import Testing
 
         var folded = RuleCatalogue.clean  // ends in its actions list: more actions follow
         for n in 0..<5_000 {
-            folded += "  - id: step_\(n)\n    type: wait\n    hours: 1\n    when: lead.score > 1 and\n      lead.sorce == \"x\"\n"
+            folded +=
+                "  - id: step_\(n)\n    type: wait\n    hours: 1\n    when: lead.score > 1 and\n      lead.sorce == \"x\"\n"
         }
         let foldedReport = await Self.lintFile(Array(folded.utf8))
         let unknown = foldedReport.diagnostics.filter { $0.message.hasPrefix("unknown field 'lead.sorce'") }
         #expect(unknown.count == 1_000)  // the per-file limit; every one at its own line, column 7
         #expect(unknown.allSatisfy { $0.column == 7 && $0.line > 10 })
         // The note on what the limit cut off closes the file's findings, after the last one kept.
-        #expect(foldedReport.diagnostics.last?.message.hasSuffix("more findings in this file not shown (limit 1000)") == true)
+        #expect(
+            foldedReport.diagnostics.last?.message.hasSuffix("more findings in this file not shown (limit 1000)")
+                == true)
         #expect(foldedReport.diagnostics.filter { $0.message.contains("not shown") }.count == 1)
 
         // 8,000 quoted conditions with two problems each on one minified line.
         let minified =
             "{workflow: lead_intake, version: 1, trigger: lead.created, entry_stage: nieuwe_lead, sla_hours: 1, "
             + "fallback_owner: ROLE_SALES, actions: ["
-            + Array(repeating: "{id: a, type: wait, hours: 1, when: \"a ==\"}", count: 8_000).joined(separator: ",") + "]}"
+            + Array(repeating: "{id: a, type: wait, hours: 1, when: \"a ==\"}", count: 8_000).joined(separator: ",")
+            + "]}"
         let minifiedReport = await Self.lintFile(Array(minified.utf8))
         #expect(minifiedReport.diagnostics.count == 1_001)
         #expect(minifiedReport.diagnostics.allSatisfy { $0.line == 1 })
@@ -107,7 +111,8 @@ import Testing
     /// Numbers with more digits than any integer type holds are numbers, not a crash (an overflow trap once).
     @Test func hugeNumbersInValuesAndConditions() {
         let digits = String(repeating: "9", count: 40)
-        let text = RuleCatalogue.clean.replacingOccurrences(of: "sla_hours: 4", with: "sla_hours: \(digits).5")
+        let text =
+            RuleCatalogue.clean.replacingOccurrences(of: "sla_hours: 4", with: "sla_hours: \(digits).5")
             + "    when: lead.score > \(digits) and lead.score < -\(digits).25\n"
         #expect(Fixtures.lint(text).isEmpty)
         let version = RuleCatalogue.clean.replacingOccurrences(of: "version: 1", with: "version: \(digits)")
@@ -121,8 +126,9 @@ import Testing
     @Test func quotedLinesAreCountedAsLibyamlCountsThem() async {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let text = RuleCatalogue.clean.replacingOccurrences(
-            of: "version: 1\n", with: "version: 1\ndescription: \"first\u{2028}second\"\n")
+        let text =
+            RuleCatalogue.clean.replacingOccurrences(
+                of: "version: 1\n", with: "version: 1\ndescription: \"first\u{2028}second\"\n")
             + "    when: lead.sorce == 1\n"
         Fixtures.write(text, to: directory + "/lead_intake.yaml")
         let report = await WorkflowLinter.lint(paths: [directory])

@@ -14,7 +14,8 @@ import Testing
         #expect(scalars.map(\.0) == ["a", "1", "b", "x", "y"])
         #expect(
             scalars.map(\.2) == [
-                SourcePosition(line: 1, column: 1), SourcePosition(line: 1, column: 4), SourcePosition(line: 2, column: 1),
+                SourcePosition(line: 1, column: 1), SourcePosition(line: 1, column: 4),
+                SourcePosition(line: 2, column: 1),
                 SourcePosition(line: 2, column: 5), SourcePosition(line: 2, column: 8),
             ])
         #expect(scalars[4].1 == .singleQuoted)

@@ -81,20 +81,26 @@ public final class Migrator {
             Change(.unchanged, "migration", "\(Migration.format($0.version))_\($0.name)")
         }
         let created = pending.map { migration, milliseconds in
-            let notes = [migration.upPath, migration.transactional ? nil : "non-transactional", milliseconds.map { "\($0) ms" }]
+            let notes = [
+                migration.upPath, migration.transactional ? nil : "non-transactional", milliseconds.map { "\($0) ms" },
+            ]
             return Change(
-                .create, "migration", migration.id, detail: notes.compactMap { $0 }.joined(separator: ", "), after: migration.upSQL)
+                .create, "migration", migration.id, detail: notes.compactMap { $0 }.joined(separator: ", "),
+                after: migration.upSQL)
         }
         return Plan(kept + created, applied: !dryRun)
     }
 
     /// Runs down files newest first, each with the removal of its history row in one transaction.
     /// Rolling back to 0 also drops the history table, leaving schema `crm` empty.
-    public func rollback(_ target: RollbackTarget, dryRun: Bool = false, progress: (MigrationProgress) -> Void = { _ in })
+    public func rollback(
+        _ target: RollbackTarget, dryRun: Bool = false, progress: (MigrationProgress) -> Void = { _ in }
+    )
         throws(MigrationError) -> [Migration]
     {
         if dryRun {
-            return try MigrationPlanner.rollback(applied: try appliedMigrations(), available: migrations, target: target)
+            return try MigrationPlanner.rollback(
+                applied: try appliedMigrations(), available: migrations, target: target)
         }
         return try withMigrationLock(progress: progress) { () throws(MigrationError) -> [Migration] in
             let applied = try appliedMigrations()
@@ -110,7 +116,8 @@ public final class Migrator {
                 } else {
                     // Statement by statement, each committing on its own; the history row goes last, so a failure
                     // leaves the version applied and `db rollback` can run the (IF EXISTS) down file again.
-                    try runScript(migration.downSQL, file: migration.downPath, inTransaction: false, command: "rollback")
+                    try runScript(
+                        migration.downSQL, file: migration.downPath, inTransaction: false, command: "rollback")
                     try run("DELETE FROM \(try history()) WHERE version = $1", [String(migration.version)])
                 }
                 progress(.rolledBack(migration, milliseconds: Self.milliseconds(since: started)))
@@ -164,7 +171,8 @@ public final class Migrator {
                 let status = connection.transactionStatus
                 if inTransaction && status == .idle {  // it failed and took the transaction with it (a failed COMMIT)
                     _ = try? connection.query("ROLLBACK")
-                    throw .transactionControl(file: file, line: line, column: column, status: status, expected: expected)
+                    throw .transactionControl(
+                        file: file, line: line, column: column, status: status, expected: expected)
                 }
                 if !inTransaction {
                     if status != .idle { _ = try? connection.query("ROLLBACK") }

@@ -30,7 +30,9 @@ public enum RollbackTarget: Sendable, Equatable {
 /// The pure half of the engine: given what is applied and what is on disk, what to run. No I/O.
 public enum MigrationPlanner {
     /// Checksum states of every applied migration, in version order.
-    public static func states(applied: [AppliedMigration], available: [Migration]) -> [(AppliedMigration, ChecksumState)] {
+    public static func states(applied: [AppliedMigration], available: [Migration]) -> [(
+        AppliedMigration, ChecksumState
+    )] {
         let files = Dictionary(uniqueKeysWithValues: available.map { ($0.version, $0) })
         return applied.sorted { $0.version < $1.version }.map { row in
             guard let file = files[row.version] else { return (row, .missing) }
@@ -60,7 +62,8 @@ public enum MigrationPlanner {
         if let target {
             if target < latest {
                 throw .invalidTarget(
-                    "--to \(Migration.format(target)) is below the applied version \(Migration.format(latest)); use db rollback to go down")
+                    "--to \(Migration.format(target)) is below the applied version \(Migration.format(latest)); use db rollback to go down"
+                )
             }
             if target != 0, !available.contains(where: { $0.version == target }) {
                 throw .invalidTarget("--to \(Migration.format(target)): no migration has that version")
@@ -87,7 +90,8 @@ public enum MigrationPlanner {
             chosen = newestFirst.prefix(count)
         case .version(let version):
             if version != 0, !applied.contains(where: { $0.version == version }) {
-                throw .invalidTarget("--to \(Migration.format(version)): that version is not applied (use 0 to undo everything)")
+                throw .invalidTarget(
+                    "--to \(Migration.format(version)): that version is not applied (use 0 to undo everything)")
             }
             chosen = newestFirst.prefix { $0.version > version }[...]
         }

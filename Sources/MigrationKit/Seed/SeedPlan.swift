@@ -19,17 +19,23 @@ public struct SeedPlan: Sendable, Equatable {
     /// - A pipeline replaces an earlier one with the same key as a whole (its stages included).
     /// - A scoring rule replaces an earlier one with the same field and operator.
     /// - An automation trigger's workflow list and a named webhook replace earlier ones.
-    public static func build(pack: ConfigPack, seedDirectory: String = defaultSeedDirectory) throws(ConfigError) -> SeedPlan {
+    public static func build(pack: ConfigPack, seedDirectory: String = defaultSeedDirectory) throws(ConfigError)
+        -> SeedPlan
+    {
         var layers: [CRMConfig] = []
         for name in [baseSeed] + pack.tenant.verticals.map(\.rawValue) {
             let file = (seedDirectory as NSString).appendingPathComponent("\(name).json")
             layers.append(try ConfigPack.decodeCRM(try ConfigPack.readJSON(file), file: file))
         }
         layers.append(pack.crm)
-        return try merge(tenant: pack.tenant, layers: layers, tenantFile: (pack.directory as NSString).appendingPathComponent("crm.json"))
+        return try merge(
+            tenant: pack.tenant, layers: layers,
+            tenantFile: (pack.directory as NSString).appendingPathComponent("crm.json"))
     }
 
-    public static func merge(tenant: TenantConfig, layers: [CRMConfig], tenantFile: String) throws(ConfigError) -> SeedPlan {
+    public static func merge(tenant: TenantConfig, layers: [CRMConfig], tenantFile: String) throws(ConfigError)
+        -> SeedPlan
+    {
         var plan = SeedPlan(tenant: tenant, pipelines: [], scoring: [], automation: [:], webhooks: [:])
         // Where each pipeline key and scoring (field, op) already stands: a later layer replaces it in place, in
         // time linear in the pack (a search per item made a 16,000-rule crm.json take 37 s).
@@ -65,7 +71,11 @@ public struct SeedPlan: Sendable, Equatable {
         // Every workflow the automation mapping names must run at some stage or be a trigger-level flow: nothing to
         // check here beyond shape; the linter checks workflows against stages.
         if plan.pipelines.isEmpty {
-            throw ConfigError([ConfigIssue(file: tenantFile, path: "$.pipelines", position: nil, message: "the tenant ends up with no pipeline: its verticals' seeds and crm.json define none")])
+            throw ConfigError([
+                ConfigIssue(
+                    file: tenantFile, path: "$.pipelines", position: nil,
+                    message: "the tenant ends up with no pipeline: its verticals' seeds and crm.json define none")
+            ])
         }
         return plan
     }
@@ -74,19 +84,28 @@ public struct SeedPlan: Sendable, Equatable {
     public var scoringJSON: String {
         JSONValue.array(
             scoring.map {
-                .object([("field", .string($0.field)), ("op", .string($0.op.rawValue)), ("value", $0.value), ("points", .int($0.points))])
+                .object([
+                    ("field", .string($0.field)), ("op", .string($0.op.rawValue)), ("value", $0.value),
+                    ("points", .int($0.points)),
+                ])
             }
         ).serialized()
     }
 
     public var automationJSON: String {
-        JSONValue.object(automation.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map(JSONValue.string))) }).serialized()
+        JSONValue.object(automation.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map(JSONValue.string))) })
+            .serialized()
     }
 
     public var webhooksJSON: String {
         JSONValue.object(
             webhooks.sorted { $0.key < $1.key }.map {
-                ($0.key, .object([("channel", .string($0.value.channel.rawValue)), ("secret_ref", .string($0.value.secretRef))]))
+                (
+                    $0.key,
+                    .object([
+                        ("channel", .string($0.value.channel.rawValue)), ("secret_ref", .string($0.value.secretRef)),
+                    ])
+                )
             }
         ).serialized()
     }

@@ -46,7 +46,8 @@ public struct TenantRoles: Sendable, Equatable {
         return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
     }
 
-    public static let prefixRule = "1 to 16 lowercase letters or digits, starting with a letter (no underscore), and not 'pg'"
+    public static let prefixRule =
+        "1 to 16 lowercase letters or digits, starting with a letter (no underscore), and not 'pg'"
 
     /// The comment rg-crm puts on a tenant role it created: the database (by name, unique in a cluster at any moment,
     /// and kept by dump/restore and pg_upgrade) and the tenant (by its random id, so a dropped database's leftover

@@ -34,7 +34,8 @@ public enum SeedError: RGError, Sendable {
         switch self {
         case .database(let error): error.category
         case .invalidRolePrefix: .usage
-        case .stageInUse, .pipelineInUse, .schemaMissing, .roleNotProven, .groupRoleNotUsable, .roleInUse, .lockTimeout: .failed
+        case .stageInUse, .pipelineInUse, .schemaMissing, .roleNotProven, .groupRoleNotUsable, .roleInUse, .lockTimeout:
+            .failed
         }
     }
 
@@ -42,27 +43,35 @@ public enum SeedError: RGError, Sendable {
         switch self {
         case .database(let error): return Self.oneLine(error.description)
         case .stageInUse(let pipeline, let stage, let deals):
-            return "stage '\(stage)' of pipeline '\(pipeline)' is used by \(deals) deal(s) and cannot be removed; move those deals to another stage first, or keep the stage in crm.json (nothing was changed)"
+            return
+                "stage '\(stage)' of pipeline '\(pipeline)' is used by \(deals) deal(s) and cannot be removed; move those deals to another stage first, or keep the stage in crm.json (nothing was changed)"
         case .pipelineInUse(let pipeline, let deals):
-            return "pipeline '\(pipeline)' has \(deals) deal(s) and cannot be removed; keep it in crm.json or move its deals first (nothing was changed)"
+            return
+                "pipeline '\(pipeline)' has \(deals) deal(s) and cannot be removed; keep it in crm.json or move its deals first (nothing was changed)"
         case .schemaMissing(let missing):
             return "the CRM schema is not there or not up to date (\(missing) is missing): run rg-crm db migrate first"
         case .roleNotProven(let role, let tenant, let database, let reason):
-            return "role \(role) already exists but rg-crm cannot prove it is tenant \(tenant)'s in database \(database): \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
+            return
+                "role \(role) already exists but rg-crm cannot prove it is tenant \(tenant)'s in database \(database): \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
         case .groupRoleNotUsable(let role, let reason):
-            return "role \(role) already exists but is not an rg-crm group role: \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
+            return
+                "role \(role) already exists but is not an rg-crm group role: \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
         case .invalidRolePrefix(let prefix):
-            return "role prefix '\(prefix)' must be \(TenantRoles.prefixRule), so that no two tenants' role names can collide"
+            return
+                "role prefix '\(prefix)' must be \(TenantRoles.prefixRule), so that no two tenants' role names can collide"
         case .lockTimeout(let tenant, let seconds):
-            return "waited \(seconds) s for a lock held by another session (another seed or removal of tenant \(tenant), or a session holding a lock on its tables); nothing was changed: find it in pg_locks, then run again"
+            return
+                "waited \(seconds) s for a lock held by another session (another seed or removal of tenant \(tenant), or a session holding a lock on its tables); nothing was changed: find it in pg_locks, then run again"
         case .roleInUse(let role, let detail):
-            return "role \(role) cannot be dropped: \(Self.oneLine(detail)); revoke those privileges or reassign those objects, then run tenant remove again (nothing was changed)"
+            return
+                "role \(role) cannot be dropped: \(Self.oneLine(detail)); revoke those privileges or reassign those objects, then run tenant remove again (nothing was changed)"
         }
     }
 
     /// The server's multi-line messages (DROP ROLE's dependency DETAIL lists one object a line) as one line.
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .joined(separator: "; ")
     }
 }
 
@@ -78,7 +87,8 @@ public final class TenantSeeder {
     /// `lockTimeoutSeconds` bounds every lock wait: the tenant's seed lock is an advisory lock any session of the
     /// database can take, and a tenant's own login can lock its tables; neither may hang a seed for ever.
     public init(
-        connection: Connection, plan: SeedPlan, rolePrefix: String = TenantRoles.defaultPrefix, lockTimeoutSeconds: Int = 60
+        connection: Connection, plan: SeedPlan, rolePrefix: String = TenantRoles.defaultPrefix,
+        lockTimeoutSeconds: Int = 60
     ) {
         self.connection = connection
         self.plan = plan
@@ -93,7 +103,8 @@ public final class TenantSeeder {
         var changes: [Change] = []
         // The command line checks this too; a library caller cannot get around the proof in TenantRoles either.
         guard TenantRoles.isValidPrefix(rolePrefix) else { throw .invalidRolePrefix(rolePrefix) }
-        let tenantID = try connection.transaction(commit: !dryRun, wrap: SeedError.database) { () throws(SeedError) -> String in
+        let tenantID = try connection.transaction(commit: !dryRun, wrap: SeedError.database) {
+            () throws(SeedError) -> String in
             try Self.requireSchema(connection)
             try Self.boundLockWaits(connection, seconds: lockTimeoutSeconds, tenant: plan.tenant.slug.rawValue)
             // Seeds of one tenant wait for each other; different tenants seed in parallel, except for the moment
@@ -123,7 +134,9 @@ public final class TenantSeeder {
         ].prefix(listingOnly ? 1 : 3)
         let present: [String?]
         do {
-            present = try connection.query("SELECT " + probes.map { "(\($0.1) IS NOT NULL)::text" }.joined(separator: ", ")).rows.first ?? []
+            present =
+                try connection.query("SELECT " + probes.map { "(\($0.1) IS NOT NULL)::text" }.joined(separator: ", "))
+                .rows.first ?? []
         } catch { throw .database(error) }
         for (index, probe) in probes.enumerated() where present.count <= index || present[index] != "true" {
             throw .schemaMissing(missing: probe.0)
@@ -258,11 +271,15 @@ public final class TenantSeeder {
             if state.mappedTenantID == nil {
                 // Never an upsert: a role that acts for a tenant keeps acting for it (migration 0005's trigger
                 // refuses any UPDATE of crm_tenant_roles as well).
-                try run("INSERT INTO crm.crm_tenant_roles (tenant_id, role_name, access) VALUES ($1, $2, $3)", [tenantID, role, access.rawValue])
+                try run(
+                    "INSERT INTO crm.crm_tenant_roles (tenant_id, role_name, access) VALUES ($1, $2, $3)",
+                    [tenantID, role, access.rawValue])
                 fixes.append("acts for tenant \(slug)")
             }
             let detail = fixes.isEmpty ? nil : fixes.joined(separator: ", ")
-            changes.append(Change(action == .create ? .create : fixes.isEmpty ? .unchanged : .update, "role", role, detail: detail))
+            changes.append(
+                Change(action == .create ? .create : fixes.isEmpty ? .unchanged : .update, "role", role, detail: detail)
+            )
         }
     }
 
@@ -277,11 +294,14 @@ public final class TenantSeeder {
             return .keep
         case nil, ""?:
             if state.privileged {
-                throw .groupRoleNotUsable(role: group, reason: "it can log in or has SUPERUSER, CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS")
+                throw .groupRoleNotUsable(
+                    role: group,
+                    reason: "it can log in or has SUPERUSER, CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS")
             }
             return .mark
         case let other?:
-            throw .groupRoleNotUsable(role: group, reason: "its comment is \"\(other)\", not rg-crm's group role marker")
+            throw .groupRoleNotUsable(
+                role: group, reason: "its comment is \"\(other)\", not rg-crm's group role marker")
         }
     }
 
@@ -300,7 +320,8 @@ public final class TenantSeeder {
         }
         if let mapped = state.mappedTenantID, mapped != tenantID || state.mappedAccess != access.rawValue {
             throw refused(
-                "this database maps it to tenant \(state.mappedTenantSlug ?? mapped) with access \(state.mappedAccess ?? "?")")
+                "this database maps it to tenant \(state.mappedTenantSlug ?? mapped) with access \(state.mappedAccess ?? "?")"
+            )
         }
         guard state.exists else { return (.create, state) }
         switch state.comment {
@@ -312,7 +333,8 @@ public final class TenantSeeder {
             }
             return (.mark, state)
         case let other?:
-            throw refused(other.hasPrefix("rg-crm ") ? "its marker says \"\(other)\"" : "its comment is not an rg-crm marker")
+            throw refused(
+                other.hasPrefix("rg-crm ") ? "its marker says \"\(other)\"" : "its comment is not an rg-crm marker")
         }
     }
 
@@ -331,7 +353,8 @@ public final class TenantSeeder {
             """, [role, group])
         guard let row = result.rows.first, row.count == 7 else { return RoleState() }
         return RoleState(
-            exists: row[0] == "t", comment: row[1], privileged: row[2] == "t", mappedTenantID: row[3], mappedTenantSlug: row[4],
+            exists: row[0] == "t", comment: row[1], privileged: row[2] == "t", mappedTenantID: row[3],
+            mappedTenantSlug: row[4],
             mappedAccess: row[5], isMember: row[6] == "t")
     }
 
@@ -394,7 +417,8 @@ public final class TenantSeeder {
             }
             if row[0] == "grant" { granted += 1 } else { revoked += 1 }
         }
-        let counts = [granted > 0 ? "\(granted) grant(s)" : nil, revoked > 0 ? "\(revoked) revoke(s)" : nil].compactMap { $0 }
+        let counts = [granted > 0 ? "\(granted) grant(s)" : nil, revoked > 0 ? "\(revoked) revoke(s)" : nil].compactMap
+        { $0 }
         changes.append(
             Change(
                 counts.isEmpty ? .unchanged : .update, "privileges", "\(roles.groupApp), \(roles.groupReader)",
@@ -422,7 +446,8 @@ public final class TenantSeeder {
         // sees two defaults while the flag moves from one pipeline to another.
         for pipeline in plan.pipelines.filter({ !$0.isDefault }) + plan.pipelines.filter(\.isDefault) {
             let values: [String?] = [
-                tenantID, pipeline.key, pipeline.name, pipeline.type, pipeline.vertical?.rawValue, Self.number(pipeline.slaResponseHours),
+                tenantID, pipeline.key, pipeline.name, pipeline.type, pipeline.vertical?.rawValue,
+                Self.number(pipeline.slaResponseHours),
                 pipeline.isDefault ? "true" : "false",
             ]
             let pipelineID: String
@@ -443,13 +468,18 @@ public final class TenantSeeder {
                     RETURNING id
                     """, values)
                 changes.append(Change(updated.rows.isEmpty ? .unchanged : .update, "pipeline", pipeline.key))
-                pipelineID = try run("SELECT id FROM crm.crm_pipelines WHERE tenant_id = $1 AND key = $2", [tenantID, pipeline.key]).scalar ?? ""
+                pipelineID =
+                    try run(
+                        "SELECT id FROM crm.crm_pipelines WHERE tenant_id = $1 AND key = $2", [tenantID, pipeline.key]
+                    ).scalar ?? ""
             }
             try syncStages(of: pipeline, pipelineID: pipelineID, tenantID: tenantID, &changes)
         }
     }
 
-    private func syncStages(of pipeline: PipelineConfig, pipelineID: String, tenantID: String, _ changes: inout [Change])
+    private func syncStages(
+        of pipeline: PipelineConfig, pipelineID: String, tenantID: String, _ changes: inout [Change]
+    )
         throws(SeedError)
     {
         let keys = "{" + pipeline.stages.map(\.key).joined(separator: ",") + "}"
@@ -463,7 +493,9 @@ public final class TenantSeeder {
             if deals > 0 { throw .stageInUse(pipeline: pipeline.key, stage: row[0] ?? "", deals: deals) }
         }
         for row in doomed.rows {
-            try run("DELETE FROM crm.crm_stages WHERE tenant_id = $1 AND pipeline_id = $2 AND key = $3", [tenantID, pipelineID, row[0]])
+            try run(
+                "DELETE FROM crm.crm_stages WHERE tenant_id = $1 AND pipeline_id = $2 AND key = $3",
+                [tenantID, pipelineID, row[0]])
             changes.append(Change(.delete, "stage", "\(pipeline.key).\(row[0] ?? "")"))
         }
         for (index, stage) in pipeline.stages.enumerated() {
@@ -510,7 +542,9 @@ public final class TenantSeeder {
             RETURNING tenant_id
             """, values)
         changes.append(
-            Change(updated.rows.isEmpty ? .unchanged : .update, "settings", plan.tenant.slug.rawValue, detail: Self.settingsDetail))
+            Change(
+                updated.rows.isEmpty ? .unchanged : .update, "settings", plan.tenant.slug.rawValue,
+                detail: Self.settingsDetail))
     }
 
     static let settingsDetail = "scoring, automation, webhooks"

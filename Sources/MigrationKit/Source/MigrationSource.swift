@@ -40,7 +40,8 @@ public struct Migration: Sendable, Equatable {
                 let column = line.unicodeScalars.prefix { $0 == " " || $0 == "\t" }.count + 1
                 throw .source(
                     "\(path):\(offset + 1):\(column)",
-                    "not an rg-crm directive: the only one is '\(noTransactionDirective)', spelt exactly so, as the file's first line")
+                    "not an rg-crm directive: the only one is '\(noTransactionDirective)', spelt exactly so, as the file's first line"
+                )
             }
             found = true
         }
@@ -94,17 +95,25 @@ public enum MigrationSource {
         for file in names.sorted() where file.lowercased().hasSuffix(".sql") {
             let path = (directory as NSString).appendingPathComponent(file)
             guard let parsed = parse(file) else {
-                throw .source(path, "not a migration file name: expected NNNN_name.up.sql or NNNN_name.down.sql (name in snake_case, extension in lower case)")
+                throw .source(
+                    path,
+                    "not a migration file name: expected NNNN_name.up.sql or NNNN_name.down.sql (name in snake_case, extension in lower case)"
+                )
             }
             let stem = String(file.prefix { $0 != "." })
             var pair = pairs[parsed.version] ?? Pair(stem: stem, name: parsed.name)
             if pair.name != parsed.name {
-                throw .source(path, "version \(Migration.format(parsed.version)) is used by two names: '\(pair.name)' and '\(parsed.name)'")
+                throw .source(
+                    path,
+                    "version \(Migration.format(parsed.version)) is used by two names: '\(pair.name)' and '\(parsed.name)'"
+                )
             }
             // A version is its number: 005_a and 0005_a are the same version, and one must not silently win.
             if pair.stem != stem {
                 throw .source(
-                    path, "version \(Migration.format(parsed.version)) is also written '\(pair.stem)': a version is its number, keep one spelling")
+                    path,
+                    "version \(Migration.format(parsed.version)) is also written '\(pair.stem)': a version is its number, keep one spelling"
+                )
             }
             if parsed.isUp { pair.up = path } else { pair.down = path }
             pairs[parsed.version] = pair
@@ -113,7 +122,9 @@ public enum MigrationSource {
         for (version, pair) in pairs.sorted(by: { $0.key < $1.key }) {
             let stem = (directory as NSString).appendingPathComponent(pair.stem)
             guard let up = pair.up else { throw .source("\(stem).up.sql", "missing: every version needs an up file") }
-            guard let down = pair.down else { throw .source("\(stem).down.sql", "missing: every version needs a down file") }
+            guard let down = pair.down else {
+                throw .source("\(stem).down.sql", "missing: every version needs a down file")
+            }
             let upSQL = try read(up)
             let downSQL = try read(down)
             let transactional = try !Migration.isNonTransactional(upSQL, path: up)

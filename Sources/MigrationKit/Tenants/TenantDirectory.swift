@@ -12,7 +12,8 @@ public struct TenantSummary: Sendable, Equatable {
 
     public static func == (lhs: TenantSummary, rhs: TenantSummary) -> Bool {
         lhs.slug == rhs.slug && lhs.name == rhs.name && lhs.verticals == rhs.verticals && lhs.createdAt == rhs.createdAt
-            && lhs.rowCounts.map(\.table) == rhs.rowCounts.map(\.table) && lhs.rowCounts.map(\.rows) == rhs.rowCounts.map(\.rows)
+            && lhs.rowCounts.map(\.table) == rhs.rowCounts.map(\.table)
+            && lhs.rowCounts.map(\.rows) == rhs.rowCounts.map(\.rows)
     }
 }
 
@@ -29,7 +30,8 @@ public struct RemovalReport: Sendable {
 public final class TenantDirectory {
     /// The tables `tenant list` counts, in the order it shows them.
     public static let countedTables = [
-        "crm_pipelines", "crm_stages", "crm_contacts", "crm_leads", "crm_deals", "crm_activities", "crm_automation_runs",
+        "crm_pipelines", "crm_stages", "crm_contacts", "crm_leads", "crm_deals", "crm_activities",
+        "crm_automation_runs",
     ]
 
     private let connection: Connection
@@ -53,7 +55,8 @@ public final class TenantDirectory {
             """)
         return result.rows.map { row in
             TenantSummary(
-                slug: row[0] ?? "", name: row[1] ?? "", verticals: (row[2] ?? "").split(separator: ",").map(String.init),
+                slug: row[0] ?? "", name: row[1] ?? "",
+                verticals: (row[2] ?? "").split(separator: ",").map(String.init),
                 createdAt: row[3] ?? "",
                 rowCounts: Self.countedTables.enumerated().map { (table: $1, rows: Int(row[4 + $0] ?? "0") ?? 0) })
         }
@@ -72,7 +75,8 @@ public final class TenantDirectory {
             do throws(PostgresError) {
                 try connection.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["rg-crm:seed:\(slug)"])
             } catch { throw TenantSeeder.wrap(error, tenant: slug.rawValue, lockTimeout: lockTimeoutSeconds) }
-            guard let tenantID = try run("SELECT id::text FROM crm.crm_tenants WHERE slug = $1", [slug.rawValue]).scalar else {
+            guard let tenantID = try run("SELECT id::text FROM crm.crm_tenants WHERE slug = $1", [slug.rawValue]).scalar
+            else {
                 return RemovalReport(existed: false, rowCounts: [], droppedRoles: [])
             }
             let summary = try list().first { $0.slug == slug.rawValue }
@@ -90,12 +94,16 @@ public final class TenantDirectory {
                 let role = row[0] ?? ""
                 let access = TenantRoles.Access(rawValue: row[1] ?? "") ?? .app
                 guard row[3] == TenantRoles.marker(database: database, tenantID: tenantID, access: access) else {
-                    let why = row[3].map { $0.hasPrefix("rg-crm ") ? "its marker says \"\($0)\"" : "it has no rg-crm marker" } ?? "it has no rg-crm marker"
+                    let why =
+                        row[3].map { $0.hasPrefix("rg-crm ") ? "its marker says \"\($0)\"" : "it has no rg-crm marker" }
+                        ?? "it has no rg-crm marker"
                     kept.append((role, why + "; drop it by hand if nothing else uses it"))
                     continue
                 }
                 let quoted: String
-                do throws(PostgresError) { quoted = try connection.quoteIdentifier(role) } catch { throw .database(error) }
+                do throws(PostgresError) { quoted = try connection.quoteIdentifier(role) } catch {
+                    throw .database(error)
+                }
                 // A tenant role owns nothing and holds its privileges through its group role, so it drops cleanly
                 // (its members lose it with it); a privilege granted to it by hand makes this fail, and the
                 // transaction undoes the removal.
@@ -106,7 +114,8 @@ public final class TenantDirectory {
                 }
                 dropped.append(role)
             }
-            return RemovalReport(existed: true, rowCounts: summary?.rowCounts ?? [], droppedRoles: dropped, keptRoles: kept)
+            return RemovalReport(
+                existed: true, rowCounts: summary?.rowCounts ?? [], droppedRoles: dropped, keptRoles: kept)
         }
     }
 

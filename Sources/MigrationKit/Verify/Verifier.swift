@@ -22,16 +22,20 @@ extension Migrator {
     /// other sessions keep seeing the committed schema.
     public func verify(progress: (Migration) -> Void = { _ in }) throws(MigrationError) -> VerifyReport {
         // Under the migration lock: a migrate running meanwhile would otherwise see its schema renamed away.
-        try withMigrationLock(progress: { _ in }) { () throws(MigrationError) -> VerifyReport in
-            try verifyHoldingLock(progress: progress)
-        }
+        try withMigrationLock(
+            progress: { _ in },
+            { () throws(MigrationError) -> VerifyReport in
+                try verifyHoldingLock(progress: progress)
+            })
     }
 
     private func verifyHoldingLock(progress: (Migration) -> Void) throws(MigrationError) -> VerifyReport {
         var findings: [VerifyFinding] = []
         let applied = try appliedMigrations()
         for (row, state) in MigrationPlanner.states(applied: applied, available: migrations) where state != .ok {
-            let file = migrations.first { $0.version == row.version }?.upPath ?? "\(Migration.format(row.version))_\(row.name).up.sql"
+            let file =
+                migrations.first { $0.version == row.version }?.upPath
+                ?? "\(Migration.format(row.version))_\(row.name).up.sql"
             findings.append(
                 VerifyFinding(
                     file: file,
@@ -63,9 +67,13 @@ extension Migrator {
                 let (extra, missing) = afterDown.difference(from: before)
                 var parts: [String] = []
                 if !extra.isEmpty { parts.append("leaves behind " + extra.joined(separator: "; ")) }
-                if !missing.isEmpty { parts.append("removes what existed before its up: " + missing.joined(separator: "; ")) }
+                if !missing.isEmpty {
+                    parts.append("removes what existed before its up: " + missing.joined(separator: "; "))
+                }
                 findings.append(
-                    VerifyFinding(file: migration.downPath, message: "does not undo its up migration: " + parts.joined(separator: "; ")))
+                    VerifyFinding(
+                        file: migration.downPath,
+                        message: "does not undo its up migration: " + parts.joined(separator: "; ")))
                 break
             }
             guard let again = try attempt(migration.upSQL, migration.upPath, "up after down", &findings) else { break }
@@ -74,7 +82,9 @@ extension Migrator {
                 findings.append(
                     VerifyFinding(
                         file: migration.upPath,
-                        message: "applying it again after its down gives a different schema: extra \(extra.joined(separator: "; ")); missing \(missing.joined(separator: "; "))"))
+                        message:
+                            "applying it again after its down gives a different schema: extra \(extra.joined(separator: "; ")); missing \(missing.joined(separator: "; "))"
+                    ))
                 break
             }
             verified.append(migration)

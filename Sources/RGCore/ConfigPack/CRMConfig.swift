@@ -56,7 +56,9 @@ public struct StageConfig: Sendable, Equatable {
     /// The workflow that runs when a deal enters this stage.
     public var automation: String?
 
-    public init(key: String, name: String, slaHours: Double, autoProgressRule: JSONValue? = nil, automation: String? = nil) {
+    public init(
+        key: String, name: String, slaHours: Double, autoProgressRule: JSONValue? = nil, automation: String? = nil
+    ) {
         self.key = key
         self.name = name
         self.slaHours = slaHours
@@ -98,7 +100,9 @@ public struct WebhookConfig: Sendable, Equatable {
 public enum Identifier {
     public static func isValid(_ text: String) -> Bool {
         let bytes = text.utf8
-        guard (1...63).contains(bytes.count), let first = bytes.first, (0x61...0x7A).contains(first) else { return false }
+        guard (1...63).contains(bytes.count), let first = bytes.first, (0x61...0x7A).contains(first) else {
+            return false
+        }
         return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
     }
 }
@@ -119,6 +123,9 @@ public enum VaultReference {
     /// Letters, digits, `_`, `-` and `.`: what Vault's own paths and field names use; no `:` (so no scheme).
     private static func isName(_ text: Substring) -> Bool {
         !text.isEmpty && text.count <= 128
-            && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)) }
+            && text.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0))
+            }
     }
 }

@@ -64,7 +64,8 @@ struct NodeReader {
     /// (code points, the `length(name)` of the tables' CHECKs), and no control character: names are shown on
     /// terminals, in e-mails and in dashboards, where an escape sequence or a line break would fake other output.
     mutating func name(
-        _ node: JSONNode?, _ path: String, maximum: Int, expected: String = "a name", allowed: ((Unicode.Scalar) -> Bool)? = nil
+        _ node: JSONNode?, _ path: String, maximum: Int, expected: String = "a name",
+        allowed: ((Unicode.Scalar) -> Bool)? = nil
     ) -> String? {
         guard let text = string(node, path) else { return nil }
         let length = text.unicodeScalars.count
@@ -75,7 +76,10 @@ struct NodeReader {
         if let (scalar, position) = TerminalText.firstUnsafe(in: text) {
             // A NUL has its own issue already (`refuseNUL` walks the whole document).
             guard scalar != "\0" else { return nil }
-            fail(path, node, "control character \(TerminalText.codePoint(scalar)) at character \(position): names must be printable text")
+            fail(
+                path, node,
+                "control character \(TerminalText.codePoint(scalar)) at character \(position): names must be printable text"
+            )
             return nil
         }
         if let allowed, !text.unicodeScalars.allSatisfy(allowed) {
@@ -98,7 +102,9 @@ struct NodeReader {
             for member in members {
                 let memberPath = NodeReader.path(path, member.key)
                 if member.key.unicodeScalars.contains("\0") {
-                    fail(memberPath, at: member.keyPosition, "a NUL character (\\u0000) in a key cannot be stored; remove it")
+                    fail(
+                        memberPath, at: member.keyPosition,
+                        "a NUL character (\\u0000) in a key cannot be stored; remove it")
                 }
                 refuseNUL(member.value, memberPath)
             }
@@ -109,13 +115,19 @@ struct NodeReader {
 
     /// `$.a.b`, or `$["odd key"]` for keys that are not plain identifiers.
     static func path(_ parent: String, _ key: String) -> String {
-        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" || $0 == "$" }
+        let plain =
+            !key.isEmpty
+            && key.unicodeScalars.allSatisfy {
+                ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" || $0 == "$"
+            }
         return plain ? "\(parent).\(key)" : "\(parent)[\(JSONValue.quote(key))]"
     }
 
     /// A workflow id: snake_case, and one the library has when the reader knows the library.
     mutating func workflow(_ node: JSONNode?, _ path: String) -> String? {
-        guard let id = string(node, path, pattern: Identifier.isValid, expected: "a workflow id in snake_case") else { return nil }
+        guard let id = string(node, path, pattern: Identifier.isValid, expected: "a workflow id in snake_case") else {
+            return nil
+        }
         if let workflows, !workflows.contains(id) {
             let hint = Suggestion.closest(to: id, in: workflows.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
             fail(path, node, "no workflow '\(id)' in the workflow library\(hint)")
@@ -149,7 +161,8 @@ struct NodeReader {
 
     mutating func integer(_ node: JSONNode?, _ path: String, in range: ClosedRange<Int>) -> Int? {
         guard let node else { return nil }
-        guard let value = node.number, value == value.rounded(), let integer = Int(exactly: value), range.contains(integer)
+        guard let value = node.number, value == value.rounded(), let integer = Int(exactly: value),
+            range.contains(integer)
         else {
             fail(path, node, "expected an integer from \(range.lowerBound) to \(range.upperBound)")
             return nil

@@ -3,7 +3,9 @@ public enum Suggestion {
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let limit = max(2, word.count / 3)
         let lowered = word.lowercased()
-        if let near = candidates.map({ ($0, distance(lowered, $0.lowercased())) }).filter({ $0.1 <= limit }).min(by: { $0.1 < $1.1 }) {
+        if let near = candidates.map({ ($0, distance(lowered, $0.lowercased())) }).filter({ $0.1 <= limit }).min(by: {
+            $0.1 < $1.1
+        }) {
             return near.0
         }
         // A shortened name ("accent" for "accent_color") is far by edit distance but plainly meant.
@@ -22,7 +24,8 @@ public enum Suggestion {
         for i in 1...left.count {
             current[0] = i
             for j in 1...right.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left[i - 1] == right[j - 1] ? 0 : 1))
+                current[j] = min(
+                    previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left[i - 1] == right[j - 1] ? 0 : 1))
             }
             swap(&previous, &current)
         }

@@ -26,7 +26,8 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public var isLimitNote: Bool
 
     public init(
-        file: String, line: Int, column: Int, severity: Severity, rule: String, message: String, isLimitNote: Bool = false
+        file: String, line: Int, column: Int, severity: Severity, rule: String, message: String,
+        isLimitNote: Bool = false
     ) {
         self.file = file
         self.line = line

@@ -15,7 +15,8 @@ public struct TextFormatter: DiagnosticFormatter {
                 let (window, windowColumn) = Self.window(last!.scalars, column: diagnostic.column)
                 let (quoted, column) = TerminalText.escapedLine(window, column: windowColumn)
                 output += quoted + "\n"
-                output += Self.caretPrefix(quoted, column: column) + (context.colour ? "\u{1B}[32m^\u{1B}[0m" : "^") + "\n"
+                output +=
+                    Self.caretPrefix(quoted, column: column) + (context.colour ? "\u{1B}[32m^\u{1B}[0m" : "^") + "\n"
             }
         }
         return output
@@ -66,11 +67,12 @@ public struct TextFormatter: DiagnosticFormatter {
     }
 
     private static func paint(_ text: String, _ severity: Severity) -> String {
-        let code = switch severity {
-        case .error: "31"
-        case .warning: "33"
-        case .note: "36"
-        }
+        let code =
+            switch severity {
+            case .error: "31"
+            case .warning: "33"
+            case .note: "36"
+            }
         return "\u{1B}[1;\(code)m\(text)\u{1B}[0m"
     }
 }
@@ -107,7 +109,9 @@ public struct SARIFFormatter: DiagnosticFormatter {
         var driverMembers: [(String, JSONValue)] = [
             ("name", .string(context.toolName)), ("version", .string(context.toolVersion)),
         ]
-        if let informationURI = context.informationURI { driverMembers.append(("informationUri", .string(informationURI))) }
+        if let informationURI = context.informationURI {
+            driverMembers.append(("informationUri", .string(informationURI)))
+        }
         driverMembers.append(
             (
                 "rules",
@@ -199,7 +203,8 @@ public struct GitHubFormatter: DiagnosticFormatter {
 
     public func render(_ diagnostics: [Diagnostic], context: ReportContext) -> String {
         diagnostics.map { diagnostic in
-            let command = diagnostic.severity == .error ? "error" : diagnostic.severity == .warning ? "warning" : "notice"
+            let command =
+                diagnostic.severity == .error ? "error" : diagnostic.severity == .warning ? "warning" : "notice"
             let properties = [
                 "file=\(Self.escapeProperty(diagnostic.file))", "line=\(diagnostic.line)", "col=\(diagnostic.column)",
                 "title=\(Self.escapeProperty(diagnostic.rule))",

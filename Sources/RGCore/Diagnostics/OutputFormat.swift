@@ -19,7 +19,8 @@ public struct ReportContext: Sendable {
 
     public init(
         toolName: String = "rg-crm", toolVersion: String, informationURI: String? = nil,
-        rules: [RuleDescription], colour: Bool, sourceLine: @escaping @Sendable (String, Int) -> String? = { _, _ in nil }
+        rules: [RuleDescription], colour: Bool,
+        sourceLine: @escaping @Sendable (String, Int) -> String? = { _, _ in nil }
     ) {
         self.toolName = toolName
         self.toolVersion = toolVersion

@@ -33,7 +33,9 @@ extension RGError {
 /// `rg-crm: error: internal: …` for an error no library foresaw.
 public enum ErrorReport {
     public static func lines(for error: any Error) -> [String] {
-        guard let error = error as? any RGError else { return ["rg-crm: error: internal: \(String(describing: error))"] }
+        guard let error = error as? any RGError else {
+            return ["rg-crm: error: internal: \(String(describing: error))"]
+        }
         return error.lines.map { "rg-crm: error: \($0)" }
     }
 }

@@ -136,7 +136,9 @@ public enum BoundedFile {
                 guard count <= limit else { throw tooLarge }
                 buffer += repeatElement(0, count: min(count, limit + 1 - count))
             }
-            let got = buffer.withUnsafeMutableBytes { file.readRetrying(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...])) }
+            let got = buffer.withUnsafeMutableBytes {
+                file.readRetrying(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...]))
+            }
             if got < 0 { throw FileError(path: path, reason: RegularFile.reason(errno)) }
             if got == 0 { break }
             count += got
@@ -153,9 +155,12 @@ public enum BoundedFile {
 public enum AtomicFile {
     public static func write(_ bytes: some Collection<UInt8>, to path: String) throws(FileError) {
         let directory = (path as NSString).deletingLastPathComponent
-        let staging = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).rg-crm-\(getpid()).tmp"
+        let staging =
+            (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).rg-crm-\(getpid()).tmp"
         do {
-            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
             try Data(bytes).write(to: URL(fileURLWithPath: staging), options: [])
             guard rename(staging, path) == 0 else {
                 let reason = String(cString: strerror(errno))

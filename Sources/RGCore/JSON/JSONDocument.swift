@@ -132,9 +132,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return JSONNode(value: try parseObject(), position: start)
         case UInt8(ascii: "["): return JSONNode(value: try parseArray(), position: start)
         case UInt8(ascii: "\""): return JSONNode(value: .string(try parseString()), position: start)
-        case UInt8(ascii: "t"): try literal("true"); return JSONNode(value: .bool(true), position: start)
-        case UInt8(ascii: "f"): try literal("false"); return JSONNode(value: .bool(false), position: start)
-        case UInt8(ascii: "n"): try literal("null"); return JSONNode(value: .null, position: start)
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return JSONNode(value: .bool(true), position: start)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return JSONNode(value: .bool(false), position: start)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return JSONNode(value: .null, position: start)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return JSONNode(value: .number(try parseNumber()), position: start)
         default:
@@ -148,7 +154,9 @@ public struct JSONParser {
 
     private mutating func literal(_ word: String) throws(JSONSyntaxError) {
         for expected in word.utf8 {
-            guard index < bytes.count, bytes[index] == expected else { throw error("invalid literal, expected '\(word)'") }
+            guard index < bytes.count, bytes[index] == expected else {
+                throw error("invalid literal, expected '\(word)'")
+            }
             advance()
         }
     }
@@ -183,7 +191,8 @@ public struct JSONParser {
             skipWhitespace()
             if let earlier = keyPositions.insert(key, keyPosition) {
                 throw JSONSyntaxError(
-                    position: keyPosition, message: "duplicate key \"\(key)\" (first at \(earlier.line):\(earlier.column))")
+                    position: keyPosition,
+                    message: "duplicate key \"\(key)\" (first at \(earlier.line):\(earlier.column))")
             }
             members.append(JSONNode.Member(key: key, keyPosition: keyPosition, value: try parseValue()))
             skipWhitespace()
@@ -296,7 +305,8 @@ public struct JSONParser {
                 case UInt8(ascii: "u"):
                     var code = try hex4()
                     if (0xD800...0xDBFF).contains(code) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
                         else { throw error("unpaired surrogate in \\u escape") }
                         advance()
                         advance()

@@ -30,7 +30,9 @@ public enum PlanRenderer {
             output += "\n"
             for (prefix, text) in [("    - ", change.before), ("    + ", change.after)] {
                 guard let text else { continue }
-                for line in lines(text) { output += prefix + TerminalText.escaped(String(line), keepingTabs: true) + "\n" }
+                for line in lines(text) {
+                    output += prefix + TerminalText.escaped(String(line), keepingTabs: true) + "\n"
+                }
             }
         }
         return output + summary(plan) + "\n"

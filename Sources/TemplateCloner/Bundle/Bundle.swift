@@ -152,7 +152,9 @@ public struct FolderBundle: TemplateBundle {
             default:
                 throw TemplateClonerError.unsafeEntry(
                     bundle: label, entry: relativePath,
-                    reason: "it is \(RegularFile.nonRegularKind(info.st_mode) ?? "not a regular file"), expected a regular file")
+                    reason:
+                        "it is \(RegularFile.nonRegularKind(info.st_mode) ?? "not a regular file"), expected a regular file"
+                )
             }
         }
     }

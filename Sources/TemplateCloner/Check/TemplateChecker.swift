@@ -38,7 +38,8 @@ public enum TemplateChecker {
         let folder = relative.isEmpty ? directory : directory + "/" + relative
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
-            throw TemplateClonerError.uncheckable(path: folder, reason: "folder cannot be read: \(error.localizedDescription)")
+            throw TemplateClonerError.uncheckable(
+                path: folder, reason: "folder cannot be read: \(error.localizedDescription)")
         }
         for name in names {
             if name == CloneManifest.fileName || name.hasPrefix(".") && name.contains("rg-crm-staging") { continue }
@@ -64,7 +65,9 @@ public enum TemplateChecker {
         }
         if file.size > maximumFileSize {
             let head = try? file.read(at: 0, count: ContentSniffer.sniffLength)
-            if let head, ContentSniffer.looksBinary(prefix: head, path: relative), textTemplateExtension(relative) == nil {
+            if let head, ContentSniffer.looksBinary(prefix: head, path: relative),
+                textTemplateExtension(relative) == nil
+            {
                 return nil
             }
             throw TemplateClonerError.uncheckable(
@@ -77,7 +80,8 @@ public enum TemplateChecker {
         do { bytes = try BoundedFile.read(path, limit: maximumFileSize, followLinks: false) } catch {
             throw TemplateClonerError.uncheckable(path: path, reason: error.reason)
         }
-        if !ContentSniffer.looksBinary(prefix: bytes, path: relative), !bytes.contains(0), ContentSniffer.isUTF8(bytes) {
+        if !ContentSniffer.looksBinary(prefix: bytes, path: relative), !bytes.contains(0), ContentSniffer.isUTF8(bytes)
+        {
             return bytes
         }
         // A template by its name (markup, JSON, YAML, Markdown, plain text) whose bytes are not text cannot be
@@ -85,7 +89,8 @@ public enum TemplateChecker {
         if let kind = textTemplateExtension(relative) {
             let reason =
                 bytes.firstIndex(of: 0).map { "a NUL byte at offset \($0)" }
-                ?? (ContentSniffer.isUTF8(bytes) ? "the signature of a binary file at its start" : "bytes that are not UTF-8")
+                ?? (ContentSniffer.isUTF8(bytes)
+                    ? "the signature of a binary file at its start" : "bytes that are not UTF-8")
             throw TemplateClonerError.uncheckable(
                 path: path, reason: "a .\(kind) template with \(reason) cannot be checked; save it as UTF-8 text")
         }
@@ -97,7 +102,9 @@ public enum TemplateChecker {
         let name = relative.utf8.split(separator: UInt8(ascii: "/")).last ?? relative.utf8[...]
         guard let dot = name.lastIndex(of: UInt8(ascii: ".")) else { return nil }
         let fileExtension = String(Substring(name[name.index(after: dot)...])).lowercased()
-        let templates: Set<String> = ["html", "htm", "mjml", "xml", "svg", "xhtml", "json", "yaml", "yml", "md", "markdown", "txt"]
+        let templates: Set<String> = [
+            "html", "htm", "mjml", "xml", "svg", "xhtml", "json", "yaml", "yml", "md", "markdown", "txt",
+        ]
         return templates.contains(fileExtension) ? fileExtension : nil
     }
 
@@ -148,7 +155,8 @@ public enum TemplateChecker {
         }
         diagnostics.sort(by: Diagnostic.ordered)
         if found.count > limit {
-            diagnostics.append(Diagnostic.limitNote(after: diagnostics, file: file, dropped: found.count - limit, limit: limit))
+            diagnostics.append(
+                Diagnostic.limitNote(after: diagnostics, file: file, dropped: found.count - limit, limit: limit))
         }
         return diagnostics
     }

@@ -37,7 +37,8 @@ struct Staging {
 
     private mutating func makeRoot() throws -> String {
         if let content { return content }
-        let path = Self.ancestor(of: target) + "/" + Self.namePrefix(target) + "\(getpid())-\(UUID().uuidString.prefix(8))"
+        let path =
+            Self.ancestor(of: target) + "/" + Self.namePrefix(target) + "\(getpid())-\(UUID().uuidString.prefix(8))"
         guard mkdir(path, 0o700) == 0 else {
             throw TemplateClonerError.io(
                 path: path, reason: "cannot create the staging folder: \(String(cString: strerror(errno)))")
@@ -187,14 +188,17 @@ struct Staging {
         try walkFolders(of: relative, in: target) { path, exists in
             if exists { return true }
             guard mkdir(path, 0o755) == 0 else {
-                throw TemplateClonerError.io(path: path, reason: "cannot be created: \(String(cString: strerror(errno)))")
+                throw TemplateClonerError.io(
+                    path: path, reason: "cannot be created: \(String(cString: strerror(errno)))")
             }
             return true
         }
     }
 
     /// Visits the folders of `relative` below `target` outermost first; `visit` says whether to go deeper.
-    private static func walkFolders(of relative: String, in target: String, _ visit: (String, Bool) throws -> Bool) throws {
+    private static func walkFolders(of relative: String, in target: String, _ visit: (String, Bool) throws -> Bool)
+        throws
+    {
         var path = target
         for part in relative.utf8.split(separator: UInt8(ascii: "/")).dropLast() {
             path += "/" + String(Substring(part))
@@ -202,7 +206,8 @@ struct Staging {
             let exists = lstat(path, &info) == 0
             if exists, info.st_mode & S_IFMT != S_IFDIR {
                 throw TemplateClonerError.io(
-                    path: path, reason: "is a symbolic link or a file, not a folder; refusing to read or write through it")
+                    path: path,
+                    reason: "is a symbolic link or a file, not a folder; refusing to read or write through it")
             }
             guard try visit(path, exists) else { return }
         }

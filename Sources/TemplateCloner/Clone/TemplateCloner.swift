@@ -117,7 +117,8 @@ public enum TemplateCloner {
                 reason: "is a symbolic link; name the folder it points to (\(resolved)) with --to, or remove the link")
         default:
             throw TemplateClonerError.unsafeTarget(
-                path: target, reason: "is \(RegularFile.nonRegularKind(info.st_mode) ?? "not a folder"), expected a folder")
+                path: target,
+                reason: "is \(RegularFile.nonRegularKind(info.st_mode) ?? "not a folder"), expected a folder")
         }
     }
 
@@ -298,7 +299,6 @@ public enum TemplateCloner {
         }
         return Digest.hex(hash.finalize())
     }
-
 
     // MARK: - Metadata
 

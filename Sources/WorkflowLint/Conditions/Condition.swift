@@ -71,8 +71,17 @@ public enum ConditionChecker {
     }
 
     enum Symbol: String {
-        case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-        case openParenthesis = "(", closeParenthesis = ")", openBracket = "[", closeBracket = "]", comma = ","
+        case equal = "=="
+        case notEqual = "!="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
+        case openParenthesis = "("
+        case closeParenthesis = ")"
+        case openBracket = "["
+        case closeBracket = "]"
+        case comma = ","
 
         var isComparison: Bool {
             switch self {
@@ -85,7 +94,11 @@ public enum ConditionChecker {
     }
 
     enum TokenKind: Hashable {
-        case number(Double), string(String), path(String), keyword(Keyword), symbol(Symbol)
+        case number(Double)
+        case string(String)
+        case path(String)
+        case keyword(Keyword)
+        case symbol(Symbol)
     }
 
     struct Token {
@@ -484,7 +497,9 @@ public enum ConditionChecker {
             case .symbol(.openParenthesis):
                 index += 1
                 let inner = try expression(depth: depth + 1)
-                guard isSymbol(.closeParenthesis) else { throw unexpected("')' to close the '(' at character \(token.offset + 1)") }
+                guard isSymbol(.closeParenthesis) else {
+                    throw unexpected("')' to close the '(' at character \(token.offset + 1)")
+                }
                 index += 1
                 return Typed(type: inner.type, offset: token.offset, isLiteral: false)
             case .symbol(.openBracket):

@@ -145,7 +145,8 @@ extension Node {
                 if isBreak(text[index + 1].scalar) {
                     let place = text[index].position
                     var next = index + 1
-                    next += text[next].scalar == "\r" && next + 1 < text.endIndex && text[next + 1].scalar == "\n" ? 2 : 1
+                    next +=
+                        text[next].scalar == "\r" && next + 1 < text.endIndex && text[next + 1].scalar == "\n" ? 2 : 1
                     let (breaks, rest) = skipBreaks(from: next)
                     if let found = pair(Array(repeating: "\n", count: breaks), at: place) { return found }
                     afterLast = rest < text.endIndex ? text[rest].position : nil

@@ -50,7 +50,9 @@ struct Config: ParsableCommand {
                         Terminal.write(
                             format.formatter.render(
                                 error.issues.map(\.diagnostic),
-                                context: ReportContext(toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI, rules: [ConfigRules.config], colour: false)))
+                                context: ReportContext(
+                                    toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI,
+                                    rules: [ConfigRules.config], colour: false)))
                         return nil
                     }
                 }
@@ -58,10 +60,15 @@ struct Config: ParsableCommand {
                 let stages = pack.crm.pipelines.reduce(0) { $0 + $1.stages.count }
                 if format == .text {
                     Terminal.write(
-                        "\(pack.directory): valid (\(pack.tenant.name), \(pack.crm.pipelines.count) pipeline(s), \(stages) stage(s), \(pack.crm.automation.count) automation trigger(s), \(pack.crm.webhooks.count) webhook(s))\n")
+                        "\(pack.directory): valid (\(pack.tenant.name), \(pack.crm.pipelines.count) pipeline(s), \(stages) stage(s), \(pack.crm.automation.count) automation trigger(s), \(pack.crm.webhooks.count) webhook(s))\n"
+                    )
                 } else {
                     Terminal.write(
-                        format.formatter.render([], context: ReportContext(toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI, rules: [ConfigRules.config], colour: false)))
+                        format.formatter.render(
+                            [],
+                            context: ReportContext(
+                                toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI,
+                                rules: [ConfigRules.config], colour: false)))
                 }
             }
         }
@@ -69,6 +76,6 @@ struct Config: ParsableCommand {
 }
 
 enum ConfigRules {
-    static let config = RuleDescription(id: "config", summary: "A config pack value breaks its schema or rules.", severity: .error)
+    static let config = RuleDescription(
+        id: "config", summary: "A config pack value breaks its schema or rules.", severity: .error)
 }
-

@@ -59,11 +59,13 @@ extension Db {
                             ? "dry run: nothing to apply, database is at version \(Migration.format(report.version))"
                             : "dry run: \(report.plannedSQL.count) migration(s) would be applied; nothing was changed")
                 } else if report.applied.isEmpty {
-                    Terminal.write("Database is up to date at version \(Migration.format(report.version)); nothing to apply.\n")
+                    Terminal.write(
+                        "Database is up to date at version \(Migration.format(report.version)); nothing to apply.\n")
                 } else {
                     let total = report.applied.reduce(0) { $0 + $1.milliseconds }
                     Terminal.write(
-                        "Applied \(report.applied.count) migration(s) in \(total) ms; database is at version \(Migration.format(report.version)).\n")
+                        "Applied \(report.applied.count) migration(s) in \(total) ms; database is at version \(Migration.format(report.version)).\n"
+                    )
                 }
                 return report.plan
             }
@@ -143,7 +145,8 @@ extension Db {
                     }
                     Terminal.write(plan.map { "would roll back \($0.id) (\($0.downPath))\n" }.joined())
                     if !dryRun {
-                        throw CommandFailure("rollback drops tables and their data; run again with --yes to confirm", category: .usage)
+                        throw CommandFailure(
+                            "rollback drops tables and their data; run again with --yes to confirm", category: .usage)
                     }
                     return
                 }
@@ -152,7 +155,8 @@ extension Db {
                 Terminal.write(
                     done.isEmpty
                         ? "Nothing to roll back; database is at version \(Migration.format(version)).\n"
-                        : "Rolled back \(done.count) migration(s); database is at version \(Migration.format(version)).\n")
+                        : "Rolled back \(done.count) migration(s); database is at version \(Migration.format(version)).\n"
+                )
             }
         }
     }
@@ -178,10 +182,12 @@ extension Db {
             for finding in report.findings { Terminal.note("rg-crm: error: \(finding)") }
             for migration in report.skipped {
                 let file = migration.transactional ? migration.downPath : migration.upPath
-                Terminal.note("note: \(file): non-transactional, not replayed (it cannot run inside the verify transaction)")
+                Terminal.note(
+                    "note: \(file): non-transactional, not replayed (it cannot run inside the verify transaction)")
             }
             try finish(report.findings.isEmpty ? .success : .failed)
-            Terminal.write("Verified \(report.verified.count) migration(s): checksums match and each down undoes its up.\n")
+            Terminal.write(
+                "Verified \(report.verified.count) migration(s): checksums match and each down undoes its up.\n")
         }
     }
 }

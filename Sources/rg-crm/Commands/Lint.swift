@@ -36,7 +36,7 @@ struct Lint: AsyncParsableCommand {
     var listRules = false
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingAsyncErrors {
             if listRules {
                 Terminal.write(
                     RuleCatalogue.all.map { "\($0.id.rawValue)\t\($0.severity.rawValue)\t\($0.summary)" }.joined(
@@ -50,12 +50,14 @@ struct Lint: AsyncParsableCommand {
             let rendered = outputFormat.formatter.render(
                 report.diagnostics,
                 context: ReportContext(
-                    toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI, rules: RuleCatalogue.descriptions,
+                    toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI,
+                    rules: RuleCatalogue.descriptions,
                     colour: outputFormat == .text && Terminal.useColour(), sourceLine: report.sourceLine))
             Terminal.write(rendered)
             for failure in report.unreadable { printError(failure) }
             if outputFormat == .text {
-                Terminal.note(FindingSummary.line(report.diagnostics, subject: "\(report.filesChecked) file(s)", verb: "linted"))
+                Terminal.note(
+                    FindingSummary.line(report.diagnostics, subject: "\(report.filesChecked) file(s)", verb: "linted"))
             }
             try finish(report.exitStatus(strict: strict))
         }

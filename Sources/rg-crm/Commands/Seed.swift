@@ -44,14 +44,17 @@ extension Db {
         func run() throws {
             try output.run {
                 // Everything that can be checked without the server is checked before connecting.
-                let plan = try SeedPlan.build(pack: try tenant.load(workflows: try workflows.ids(required: false)), seedDirectory: seeds)
+                let plan = try SeedPlan.build(
+                    pack: try tenant.load(workflows: try workflows.ids(required: false)), seedDirectory: seeds)
                 let seeder = TenantSeeder(connection: try connection.connect(), plan: plan, rolePrefix: roles.prefix)
                 let report = try seeder.seed(dryRun: dryRun)
                 if output.format == .text {
                     let slug = plan.tenant.slug
                     let changed = report.changes.filter { $0.action != .unchanged }.count
                     let verb = dryRun ? "would change" : "changed"
-                    Terminal.write(report.unchanged ? "tenant \(slug): unchanged\n" : "tenant \(slug): \(verb) \(changed) object(s)\n")
+                    Terminal.write(
+                        report.unchanged
+                            ? "tenant \(slug): unchanged\n" : "tenant \(slug): \(verb) \(changed) object(s)\n")
                 }
                 output.write(report.plan, verbose: verbose)
                 return report.plan

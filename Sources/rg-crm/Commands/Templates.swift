@@ -68,7 +68,8 @@ extension Templates {
                 let selectors = try select.map { text throws(TemplateClonerError) in try Selector(text) }
                 let bundle = try from.map { try TemplateBundles.open($0) } ?? TemplateBundles.openLibrary()
                 let options = CloneOptions(
-                    target: to ?? tenantOptions.defaultAutomationFolder, selectors: selectors, dryRun: dryRun, force: force)
+                    target: to ?? tenantOptions.defaultAutomationFolder, selectors: selectors, dryRun: dryRun,
+                    force: force)
                 let report = try TemplateCloner.clone(
                     bundle, values: values, tenant: tenantOptions.tenant, options: options)
                 output.write(report.plan, verbose: verbose)
@@ -106,15 +107,19 @@ extension Templates {
             let diagnostics = try reportingErrors {
                 let pack = try tenantOptions.load()
                 return try TemplateChecker.check(
-                    directory: path ?? tenantOptions.defaultAutomationFolder, palette: pack.tenant.branding.allowedColors)
+                    directory: path ?? tenantOptions.defaultAutomationFolder,
+                    palette: pack.tenant.branding.allowedColors)
             }
             let quotes = format == .text ? SourceLines(for: diagnostics) : SourceLines(for: [])
             let context = ReportContext(
-                toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI, rules: TemplateChecker.rules,
+                toolVersion: RGCRMVersion.current, informationURI: RGCRMVersion.informationURI,
+                rules: TemplateChecker.rules,
                 colour: format == .text && Terminal.useColour(), sourceLine: quotes.line)
             Terminal.write(format.formatter.render(diagnostics, context: context))
             if format == .text {
-                Terminal.note(FindingSummary.line(diagnostics, subject: path ?? tenantOptions.defaultAutomationFolder, verb: "checked"))
+                Terminal.note(
+                    FindingSummary.line(
+                        diagnostics, subject: path ?? tenantOptions.defaultAutomationFolder, verb: "checked"))
             }
             try finish(.forFindings(diagnostics, strict: strict))
         }

@@ -71,9 +71,14 @@ struct Tenant: ParsableCommand {
                     Terminal.write("tenant \(slug): not present; nothing removed\n")
                     return
                 }
-                let rows = report.rowCounts.map { "\($0.rows) \($0.table.replacingOccurrences(of: "crm_", with: ""))" }.joined(separator: ", ")
-                let dropped = report.droppedRoles.isEmpty ? "" : "; dropped roles \(report.droppedRoles.joined(separator: ", "))"
-                let kept = report.keptRoles.isEmpty ? "" : "; kept roles \(report.keptRoles.map { "\($0.role) (\($0.reason))" }.joined(separator: ", "))"
+                let rows = report.rowCounts.map { "\($0.rows) \($0.table.replacingOccurrences(of: "crm_", with: ""))" }
+                    .joined(separator: ", ")
+                let dropped =
+                    report.droppedRoles.isEmpty ? "" : "; dropped roles \(report.droppedRoles.joined(separator: ", "))"
+                let kept =
+                    report.keptRoles.isEmpty
+                    ? ""
+                    : "; kept roles \(report.keptRoles.map { "\($0.role) (\($0.reason))" }.joined(separator: ", "))"
                 Terminal.write("tenant \(slug): removed\(rows.isEmpty ? "" : " (\(rows))")\(dropped)\(kept)\n")
             }
         }

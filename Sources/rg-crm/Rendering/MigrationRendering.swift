@@ -14,13 +14,16 @@ enum MigrationRendering {
         var lines = ["Database version: \(Migration.format(status.currentVersion))"]
         if status.applied.isEmpty { lines.append("Applied: none") } else { lines.append("Applied:") }
         for (row, state) in status.applied {
-            let mark = switch state {
-            case .ok: paint("ok", "32")
-            case .changed: paint("CHANGED", "1;31")
-            case .missing: paint("MISSING", "1;31")
-            }
+            let mark =
+                switch state {
+                case .ok: paint("ok", "32")
+                case .changed: paint("CHANGED", "1;31")
+                case .missing: paint("MISSING", "1;31")
+                }
             // The history table is the database's: its names are shown escaped, whoever wrote them.
-            lines.append("  \(Migration.format(row.version))  \(TerminalText.escaped(row.name).padding(30))  \(TerminalText.escaped(row.appliedAt))  \(mark)")
+            lines.append(
+                "  \(Migration.format(row.version))  \(TerminalText.escaped(row.name).padding(30))  \(TerminalText.escaped(row.appliedAt))  \(mark)"
+            )
         }
         if status.pending.isEmpty { lines.append("Pending: none") } else { lines.append("Pending:") }
         for migration in status.pending {
@@ -36,8 +39,11 @@ enum MigrationRendering {
                 ("applied_at", .string(row.appliedAt)), ("checksum_state", .string(state.rawValue)),
             ])
         }
-        let pending: [JSONValue] = status.pending.map { .object([("version", .int($0.version)), ("name", .string($0.name))]) }
-        return JSONValue.object([("applied", .array(applied)), ("pending", .array(pending))]).serialized(indent: 2) + "\n"
+        let pending: [JSONValue] = status.pending.map {
+            .object([("version", .int($0.version)), ("name", .string($0.name))])
+        }
+        return JSONValue.object([("applied", .array(applied)), ("pending", .array(pending))]).serialized(indent: 2)
+            + "\n"
     }
 }
 

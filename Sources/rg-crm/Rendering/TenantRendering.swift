@@ -7,7 +7,8 @@ enum TenantRendering {
         let countHeaders = TenantDirectory.countedTables.map { $0.replacingOccurrences(of: "crm_", with: "") }
         let header = ["slug", "name", "verticals", "created_at"] + countHeaders
         let rows = tenants.map { tenant in
-            ([tenant.slug, tenant.name, tenant.verticals.joined(separator: ","), tenant.createdAt] + tenant.rowCounts.map { String($0.rows) })
+            ([tenant.slug, tenant.name, tenant.verticals.joined(separator: ","), tenant.createdAt]
+                + tenant.rowCounts.map { String($0.rows) })
                 .map { TerminalText.escaped($0) }
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
@@ -21,7 +22,8 @@ enum TenantRendering {
             tenants.map { tenant in
                 .object([
                     ("slug", .string(tenant.slug)), ("name", .string(tenant.name)),
-                    ("verticals", .array(tenant.verticals.map(JSONValue.string))), ("created_at", .string(tenant.createdAt)),
+                    ("verticals", .array(tenant.verticals.map(JSONValue.string))),
+                    ("created_at", .string(tenant.createdAt)),
                     ("rows", .object(tenant.rowCounts.map { ($0.table, .int($0.rows)) })),
                 ])
             }

@@ -46,13 +46,18 @@ struct WorkflowTenantOptions: ParsableArguments {
 
     /// The tenant's stages, templates and webhooks, or nil without --tenant; a bad pack is a `LintSetupError`.
     func context() throws -> TenantContext? {
-        try tenant.map { try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates) }
+        try tenant.map {
+            try TenantContext.load(slug: $0, configDirectory: configDirectory, templateDirectory: templates)
+        }
     }
 }
 
 /// How to reach PostgreSQL; shared by every command that talks to it.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "PostgreSQL URL or connection string; default $DATABASE_URL, then libpq's defaults (PGHOST, PGPORT, PGUSER, .pgpass, the unix socket).")
+    @Option(
+        help:
+            "PostgreSQL URL or connection string; default $DATABASE_URL, then libpq's defaults (PGHOST, PGPORT, PGUSER, .pgpass, the unix socket)."
+    )
     var databaseURL: String?
 
     func connect() throws -> Connection {
@@ -82,7 +87,10 @@ struct DatabaseOptions: ParsableArguments {
 
 /// The role prefix; tests and shared clusters set their own.
 struct RoleOptions: ParsableArguments {
-    @Option(help: "Prefix of the tenant roles (<prefix>_<slug>_app, <prefix>_<slug>_reader): lowercase letters and digits, no underscore; default $RG_CRM_ROLE_PREFIX, then rg.")
+    @Option(
+        help:
+            "Prefix of the tenant roles (<prefix>_<slug>_app, <prefix>_<slug>_reader): lowercase letters and digits, no underscore; default $RG_CRM_ROLE_PREFIX, then rg."
+    )
     var rolePrefix: String?
 
     /// An empty RG_CRM_ROLE_PREFIX counts as unset, as an empty PGHOST does for libpq.
@@ -93,14 +101,19 @@ struct RoleOptions: ParsableArguments {
 
     func validate() throws {
         guard TenantRoles.isValidPrefix(prefix) else {
-            throw ValidationError("role prefix '\(prefix)' must be \(TenantRoles.prefixRule), so that no two tenants' role names can collide")
+            throw ValidationError(
+                "role prefix '\(prefix)' must be \(TenantRoles.prefixRule), so that no two tenants' role names can collide"
+            )
         }
     }
 }
 
 /// `--workflows`: the workflow library a config pack's automation must name workflows of.
 struct WorkflowLibraryOptions: ParsableArguments {
-    @Option(help: "The workflow library that automation entries and stages must name workflows of (default automation/workflows).")
+    @Option(
+        help:
+            "The workflow library that automation entries and stages must name workflows of (default automation/workflows)."
+    )
     var workflows: String?
 
     /// The library's workflow ids. A folder named with --workflows must exist; the default one too when `required`,
@@ -109,7 +122,9 @@ struct WorkflowLibraryOptions: ParsableArguments {
         if let workflows { return try WorkflowCatalog.ids(in: workflows) }
         var isFolder: ObjCBool = false
         if !required, !FileManager.default.fileExists(atPath: WorkflowLinter.defaultDirectory, isDirectory: &isFolder) {
-            Terminal.note("note: workflow references not checked: no workflow library at \(WorkflowLinter.defaultDirectory) (pass --workflows DIR)")
+            Terminal.note(
+                "note: workflow references not checked: no workflow library at \(WorkflowLinter.defaultDirectory) (pass --workflows DIR)"
+            )
             return nil
         }
         return try WorkflowCatalog.ids(in: WorkflowLinter.defaultDirectory)

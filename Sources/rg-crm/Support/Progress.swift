@@ -8,7 +8,8 @@ enum Progress {
         case .applying: break
         case .applied(let migration, let milliseconds): Terminal.note("applied \(migration.id) (\(milliseconds) ms)")
         case .rollingBack: break
-        case .rolledBack(let migration, let milliseconds): Terminal.note("rolled back \(migration.id) (\(milliseconds) ms)")
+        case .rolledBack(let migration, let milliseconds):
+            Terminal.note("rolled back \(migration.id) (\(milliseconds) ms)")
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import RGCore
 
 /// Where output goes and whether it may be coloured: colour only on a terminal, never with NO_COLOR set.
@@ -45,7 +45,7 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// The same for async command bodies.
-func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+func reportingAsyncErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch {

@@ -25,9 +25,12 @@ import YAMLEvents
     /// Guards the list: a public type in a library that conforms to plain `Error` (not `RGError`) fails here, and so
     /// does one missing from `declared`.
     @Test func everyPublicErrorTypeOfTheLibrariesIsAnRGError() throws {
-        let libraries = ["RGCore", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint"]
+        let libraries = [
+            "RGCore", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint",
+        ]
         let declaration = try NSRegularExpression(
-            pattern: #"^\s*public\s+(?:final\s+)?(?:struct|enum|class)\s+(\w+)\s*:\s*([^{]*)\{"#, options: [.anchorsMatchLines])
+            pattern: #"^\s*public\s+(?:final\s+)?(?:struct|enum|class)\s+(\w+)\s*:\s*([^{]*)\{"#,
+            options: [.anchorsMatchLines])
         var found: [String: String] = [:]
         for library in libraries {
             let root = TestPaths.repository("Sources/\(library)")
@@ -41,11 +44,15 @@ import YAMLEvents
                     let inherited = text[Range(match.range(at: 2), in: text)!].split(separator: ",").map {
                         $0.trimmingCharacters(in: .whitespacesAndNewlines)
                     }
-                    if inherited.contains("Error") || inherited.contains("RGError") { found[name] = inherited.joined(separator: ", ") }
+                    if inherited.contains("Error") || inherited.contains("RGError") {
+                        found[name] = inherited.joined(separator: ", ")
+                    }
                 }
             }
         }
-        let plain = found.filter { $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains("Error") }
+        let plain = found.filter {
+            $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains("Error")
+        }
         #expect(plain.isEmpty, "conforms to Error, not RGError: \(plain.keys.sorted())")
         #expect(Set(found.keys) == Set(Self.declared.map(\.name)), "declared: \(found.keys.sorted())")
     }
@@ -71,8 +78,10 @@ import YAMLEvents
             SeedError.invalidRolePrefix("RG_"), SeedError.database(PostgresError(kind: .invalidURL, message: "bad")),
             TemplateClonerError.invalidValue(name: "n", value: "v", expected: "a colour"),
             TemplateClonerError.render([]), TemplateClonerError.unsafeEntry(bundle: "b", entry: "e", reason: "r"),
-            TemplateClonerError.unreadableBundle(path: "p", reason: "r"), TemplateClonerError.invalidSelector("s", reason: "r"),
-            TemplateClonerError.notFound(path: "p", hint: "h"), TemplateClonerError.unsafeTarget(path: "p", reason: "r"),
+            TemplateClonerError.unreadableBundle(path: "p", reason: "r"),
+            TemplateClonerError.invalidSelector("s", reason: "r"),
+            TemplateClonerError.notFound(path: "p", hint: "h"),
+            TemplateClonerError.unsafeTarget(path: "p", reason: "r"),
             TemplateClonerError.uncheckable(path: "p", reason: "r"),
             LintSetupError("no workflow folder at x"),
             WorkflowUpgrader.Failure.notLegacy(path: "p"), WorkflowUpgrader.Failure.invalid(path: "p", []),

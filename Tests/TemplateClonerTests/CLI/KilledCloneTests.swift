@@ -10,7 +10,8 @@ import Testing
         let bundle = folder + "/bundle"
         for index in 0..<3000 {
             try Fixtures.write(
-                "<p>{{tenant.name}} \(index)</p>\n" + String(repeating: "x", count: 4000), to: bundle + "/t\(index / 100)/\(index).html")
+                "<p>{{tenant.name}} \(index)</p>\n" + String(repeating: "x", count: 4000),
+                to: bundle + "/t\(index / 100)/\(index).html")
         }
         let arguments = ["templates", "clone", "--tenant", "mrdj", "--from", bundle, "--to", folder + "/out"]
         func staging() throws -> [String] {
@@ -26,7 +27,8 @@ import Testing
         #expect(left.count == 1)
         #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
 
-        let again = try #require(try RGCRMProcess.start(arguments, directory: TestPaths.packageRoot.path).wait(timeout: 120))
+        let again = try #require(
+            try RGCRMProcess.start(arguments, directory: TestPaths.packageRoot.path).wait(timeout: 120))
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try staging() == [])
         #expect(again.stdout.hasSuffix("Done: 3000 created, 0 updated, 0 deleted, 0 conflicts, 0 unchanged.\n"))

@@ -25,7 +25,8 @@ import Testing
 
     func run(_ arguments: [String]) throws -> Run {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build rg-crm first (swift build)")
-        let result = try TestProcess.run(Self.binary, arguments, environment: ["NO_COLOR": "1"], directory: Fixtures.packageRoot)
+        let result = try TestProcess.run(
+            Self.binary, arguments, environment: ["NO_COLOR": "1"], directory: Fixtures.packageRoot)
         return Run(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
@@ -59,7 +60,8 @@ import Testing
         try Fixtures.write("Hallo!\n", to: target + "/templates/sms/payment_reminder.txt")
         let conflict = try run(["templates", "clone", "--tenant", "mrdj", "--to", target])
         #expect(conflict.status == 1)
-        #expect(conflict.stdout.contains("! conflict file \(target)/templates/sms/payment_reminder.txt (edited by hand"))
+        #expect(
+            conflict.stdout.contains("! conflict file \(target)/templates/sms/payment_reminder.txt (edited by hand"))
         #expect(conflict.stdout.contains("    - Hallo!\n    + Mr. DJ: Hoi {{contact.first_name}}"))
 
         let check = try run(["templates", "check", "--tenant", "mrdj", "--path", target])

@@ -47,7 +47,9 @@ import Testing
     /// Lines end at LF, CRLF or a lone CR; a byte-order mark takes no column.
     @Test(arguments: ["\n", "\r\n", "\r"])
     func positionsCountCRLFAndLoneCR(_ newline: String) {
-        let text = "\u{FEFF}" + ["<p>ë €</p><p style=\"color:#ABC\">", "", "<p style=\"color:#ABC\">"].joined(separator: newline)
+        let text =
+            "\u{FEFF}"
+            + ["<p>ë €</p><p style=\"color:#ABC\">", "", "<p style=\"color:#ABC\">"].joined(separator: newline)
         #expect(check(text, "a.html").map { "\($0.line):\($0.column)" } == ["1:27", "3:17"])
     }
 
@@ -166,9 +168,13 @@ import Testing
         try Fixtures.write("<p>ok</p>\n", to: folder + "/a.html")
         let large = String(repeating: "<p style=\"color:#00AEEF\">x</p>\n", count: (8 << 20) / 30 + 1)
         try Fixtures.write(large, to: folder + "/big.html")
-        #expect(throws: TemplateClonerError.uncheckable(
-            path: folder + "/big.html",
-            reason: "a text file of \(BundleLimits.size(UInt64(large.utf8.count))), over the 8.0 MiB a template may have to be checked")) {
+        #expect(
+            throws: TemplateClonerError.uncheckable(
+                path: folder + "/big.html",
+                reason:
+                    "a text file of \(BundleLimits.size(UInt64(large.utf8.count))), over the 8.0 MiB a template may have to be checked"
+            )
+        ) {
             try TemplateChecker.check(directory: folder, palette: Self.palette)
         }
         // A large binary is not a template: skipped as every binary is.
@@ -184,14 +190,18 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Fixtures.write("<p>ok</p>\n", to: folder + "/a.html")
         #expect(mkfifo(folder + "/f.mjml", 0o600) == 0)
-        #expect(throws: TemplateClonerError.uncheckable(
-            path: folder + "/f.mjml", reason: "is a FIFO (named pipe), expected a regular file")) {
+        #expect(
+            throws: TemplateClonerError.uncheckable(
+                path: folder + "/f.mjml", reason: "is a FIFO (named pipe), expected a regular file")
+        ) {
             try TemplateChecker.check(directory: folder, palette: Self.palette)
         }
         unlink(folder + "/f.mjml")
         #expect(symlink(folder + "/a.html", folder + "/b.html") == 0)
-        #expect(throws: TemplateClonerError.uncheckable(
-            path: folder + "/b.html", reason: "is a symbolic link, expected a regular file")) {
+        #expect(
+            throws: TemplateClonerError.uncheckable(
+                path: folder + "/b.html", reason: "is a symbolic link, expected a regular file")
+        ) {
             try TemplateChecker.check(directory: folder, palette: Self.palette)
         }
     }
@@ -199,9 +209,18 @@ import Testing
     /// A template by its name whose bytes are not text (a NUL, invalid UTF-8, a binary signature) was skipped as a
     /// binary asset: "no findings" for a file never checked. It is an error; an asset by its name is still skipped.
     @Test(arguments: [
-        ("n.html", Array("<p>\u{0} #ff0000 href=\"http://x\"</p>".utf8), "a .html template with a NUL byte at offset 3 cannot be checked; save it as UTF-8 text"),
-        ("u.mjml", Array("<mj-text>#ff0000 ".utf8) + [0xFF, 0xFE] + Array("</mj-text>".utf8), "a .mjml template with bytes that are not UTF-8 cannot be checked; save it as UTF-8 text"),
-        ("r.md", Array("RIFF0000WAVE #ff0000".utf8), "a .md template with the signature of a binary file at its start cannot be checked; save it as UTF-8 text"),
+        (
+            "n.html", Array("<p>\u{0} #ff0000 href=\"http://x\"</p>".utf8),
+            "a .html template with a NUL byte at offset 3 cannot be checked; save it as UTF-8 text"
+        ),
+        (
+            "u.mjml", Array("<mj-text>#ff0000 ".utf8) + [0xFF, 0xFE] + Array("</mj-text>".utf8),
+            "a .mjml template with bytes that are not UTF-8 cannot be checked; save it as UTF-8 text"
+        ),
+        (
+            "r.md", Array("RIFF0000WAVE #ff0000".utf8),
+            "a .md template with the signature of a binary file at its start cannot be checked; save it as UTF-8 text"
+        ),
     ])
     func aTemplateThatIsNotTextIsAnErrorNotAPass(name: String, bytes: [UInt8], reason: String) throws {
         let folder = try Fixtures.temporaryFolder()

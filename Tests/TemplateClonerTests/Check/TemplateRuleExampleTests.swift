@@ -8,17 +8,26 @@ import Testing
 @Suite struct TemplateRuleExampleTests {
     static func check(_ example: RuleExample) -> (findings: [Diagnostic], expected: [SourcePosition]) {
         let (source, positions) = example.parsed(breaks: .lfCRLFCR)
-        return (TemplateChecker.check(Array(source.utf8), file: example.file, palette: TemplateRules.examplePalette), positions)
+        return (
+            TemplateChecker.check(Array(source.utf8), file: example.file, palette: TemplateRules.examplePalette),
+            positions
+        )
     }
 
     @Test func everyRuleTheCheckerReportsIsDescribedOnceWithExamples() {
         let ids = TemplateRules.all.map(\.description.id)
-        #expect(ids == ["off-palette-colour", "unresolved-token", "mjml-malformed", "mjml-structure", "missing-cta", "insecure-link"])
+        #expect(
+            ids == [
+                "off-palette-colour", "unresolved-token", "mjml-malformed", "mjml-structure", "missing-cta",
+                "insecure-link",
+            ])
         for rule in TemplateRules.all {
             #expect(!rule.triggering.isEmpty && !rule.nonTriggering.isEmpty, "\(rule.description.id)")
             #expect(rule.description.severity == .error)
             for example in rule.triggering {
-                #expect(!example.parsed(breaks: .lfCRLFCR).positions.isEmpty, "\(rule.description.id): mark the positions with ↓")
+                #expect(
+                    !example.parsed(breaks: .lfCRLFCR).positions.isEmpty,
+                    "\(rule.description.id): mark the positions with ↓")
             }
         }
     }
@@ -31,7 +40,8 @@ import Testing
             let actual = findings.filter { $0.rule == id }.map { SourcePosition(line: $0.line, column: $0.column) }
             #expect(
                 actual.sorted() == expected.sorted(),
-                "\(id): expected \(expected.map { "\($0.line):\($0.column)" }), got \(findings.map { "\($0.line):\($0.column) [\($0.rule)] \($0.message)" })")
+                "\(id): expected \(expected.map { "\($0.line):\($0.column)" }), got \(findings.map { "\($0.line):\($0.column) [\($0.rule)] \($0.message)" })"
+            )
         }
     }
 

@@ -289,7 +289,10 @@ import Testing
         // The contract with the workflow linter: automation/templates/CH/ID.<ext>; an e-mail is an .md + .mjml pair.
         // The workflows' ids, plus the vertical welcomes and the SMS the library adds.
         let required = TemplateContract.workflowTemplateIDs.merging(
-            ["email": ["corporate_lead_welcome", "festival_lead_welcome"], "sms": ["event_day_reminder", "payment_reminder"]]
+            [
+                "email": ["corporate_lead_welcome", "festival_lead_welcome"],
+                "sms": ["event_day_reminder", "payment_reminder"],
+            ]
         ) { $0 + $1 }
         let catalog = try TemplateCatalog.parse(
             try Fixtures.bytes(Fixtures.library + "/catalog.json"), folder: "", file: "catalog.json")

@@ -59,7 +59,8 @@ import Testing
             let failure = withWatchdog(fifo: planted) { _ = try clone(target, force: force, name: "Mr. DJ Events") }
             #expect(
                 failure as? TemplateClonerError
-                    == .unsafeTarget(path: planted, reason: "is \(what), not a file rg-crm wrote; remove it or clone elsewhere"))
+                    == .unsafeTarget(
+                        path: planted, reason: "is \(what), not a file rg-crm wrote; remove it or clone elsewhere"))
             #expect(try Fixtures.snapshot(folder) == before)
         }
         #expect(try Fixtures.read(outside) == "geheim\n")
@@ -71,9 +72,11 @@ import Testing
         let real = folder + "/real"
         try FileManager.default.createDirectory(atPath: real, withIntermediateDirectories: false)
         #expect(symlink(real, folder + "/automation") == 0)
-        #expect(throws: TemplateClonerError.unsafeTarget(
-            path: folder + "/automation",
-            reason: "is a symbolic link; name the folder it points to (\(real)) with --to, or remove the link")) {
+        #expect(
+            throws: TemplateClonerError.unsafeTarget(
+                path: folder + "/automation",
+                reason: "is a symbolic link; name the folder it points to (\(real)) with --to, or remove the link")
+        ) {
             try clone(folder + "/automation", force: true)
         }
         #expect(throws: TemplateClonerError.self) { try clone(folder + "/automation//", force: true) }

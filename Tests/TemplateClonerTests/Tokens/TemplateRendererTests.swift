@@ -55,7 +55,8 @@ import Testing
     /// Lines end at LF, CRLF or a lone CR; columns count code points (a decomposed é is two).
     @Test(arguments: ["\n", "\r\n", "\r"])
     func positionsCountCRLFAndLoneCR(_ newline: String) throws {
-        let text = ["eerste regel €", "  kleur: {{ brand.nope }} e\u{301} {{tenant.nope}}", ""].joined(separator: newline)
+        let text = ["eerste regel €", "  kleur: {{ brand.nope }} e\u{301} {{tenant.nope}}", ""].joined(
+            separator: newline)
         let outcome = try render(text, "email/a.md")
         #expect(outcome.problems.map { "\($0.line):\($0.column)" } == ["2:10", "2:30"])
     }
@@ -159,6 +160,8 @@ import Testing
         let output = try rendered(text, "a.yaml")
         #expect(output == "a: \"" + String(repeating: "mrdj ", count: 100_000) + "\"\nb: \"mrdj\"\n")
         let quoted = "a: '" + String(repeating: "it''s {{tenant.name}} ", count: 50_000) + "'\n"
-        #expect(try rendered(quoted, "a.yaml", name: "O'Neil") == "a: '" + String(repeating: "it''s O''Neil ", count: 50_000) + "'\n")
+        #expect(
+            try rendered(quoted, "a.yaml", name: "O'Neil") == "a: '"
+                + String(repeating: "it''s O''Neil ", count: 50_000) + "'\n")
     }
 }

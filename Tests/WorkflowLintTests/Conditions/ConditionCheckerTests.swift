@@ -68,7 +68,8 @@ import Testing
         let deep = String(repeating: "(", count: 10_000) + "true" + String(repeating: ")", count: 10_000)
         #expect(Self.problems(deep).count == 1)
         // Lists nest through their own parser path: bounded too (2,000 levels crashed the debug build once).
-        let lists = "deal.stage in " + String(repeating: "[", count: 2_000) + "\"x\"" + String(repeating: "]", count: 2_000)
+        let lists =
+            "deal.stage in " + String(repeating: "[", count: 2_000) + "\"x\"" + String(repeating: "]", count: 2_000)
         #expect(Self.problems(lists).contains { $0.hasPrefix("syntax") })
         let nots = String(repeating: "not ", count: 1000) + "true"
         #expect(Self.problems(nots).first?.hasPrefix("syntax") == true)

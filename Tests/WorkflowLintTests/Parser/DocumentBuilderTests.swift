@@ -177,7 +177,9 @@ import Testing
         let (root, _) = DocumentBuilderTests.build(text)
         let node = try #require(root?["m"])
         let count = try #require(node.scalar).unicodeScalars.count
-        #expect(node.position(ofCharacter: count, source: SourceLocator(Array(text.utf8))) == SourcePosition(line: line, column: column))
+        #expect(
+            node.position(ofCharacter: count, source: SourceLocator(Array(text.utf8)))
+                == SourcePosition(line: line, column: column))
     }
 
     /// Escapes in double-quoted scalars make one character from several: `\t`, `\u00eb`, `\x41`, an escaped line
@@ -192,7 +194,9 @@ import Testing
         let node = try #require(root?["a"])
         let value = try #require(node.scalar)
         let offset = value.unicodeScalars.count - 1  // the last character: "y" or "x"
-        #expect(node.position(ofCharacter: offset, source: SourceLocator(Array(text.utf8))) == SourcePosition(line: line, column: column))
+        #expect(
+            node.position(ofCharacter: offset, source: SourceLocator(Array(text.utf8)))
+                == SourcePosition(line: line, column: column))
     }
 
     /// Folds as YAML makes them: trailing blanks dropped, one break a space, blank lines newlines, an escaped break

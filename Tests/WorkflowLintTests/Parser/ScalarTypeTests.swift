@@ -16,7 +16,8 @@ import Testing
             let digits = Int.random(in: 1...40, using: &generator)
             var text = (0..<digits).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
             if Bool.random(using: &generator) {
-                text.insert(".", at: text.index(text.startIndex, offsetBy: Int.random(in: 0...digits, using: &generator)))
+                text.insert(
+                    ".", at: text.index(text.startIndex, offsetBy: Int.random(in: 0...digits, using: &generator)))
             }
             if Bool.random(using: &generator) { text = "-" + text }
             inputs.append(text)
@@ -25,7 +26,8 @@ import Testing
             let expected = Double(text)
             let actual = ScalarType.decimal(text)
             #expect(
-                actual?.bitPattern == expected?.bitPattern, "\(text): \(String(describing: actual)) vs \(String(describing: expected))")
+                actual?.bitPattern == expected?.bitPattern,
+                "\(text): \(String(describing: actual)) vs \(String(describing: expected))")
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import RGCore
+import TestSupport
 import Testing
 
 @testable import WorkflowLint
