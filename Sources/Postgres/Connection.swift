@@ -48,13 +48,6 @@ public final class Connection {
         return try consume(result, sql: sql)
     }
 
-    /// Runs a script of one or more statements without parameters (PQexec, simple protocol).
-    /// For migration files only: values never go through here.
-    @discardableResult
-    public func execute(script: String) throws(PostgresError) -> QueryResult {
-        try consume(PQexec(handle, script), sql: script)
-    }
-
     /// Runs exactly one statement without parameters over the extended protocol (PQexecParams): the server
     /// refuses a text holding more than one statement, so a statement splitter's mistake can never send two.
     @discardableResult
