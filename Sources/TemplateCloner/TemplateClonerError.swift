@@ -35,6 +35,12 @@ public enum TemplateClonerError: RGError, Sendable, Equatable {
         }
     }
 
+    /// One error line per render problem (a clone's template problems read like a check's findings); one for the rest.
+    public var lines: [String] {
+        guard case .render = self else { return [description] }
+        return description.split(separator: "\n").map(String.init)
+    }
+
     public var description: String {
         switch self {
         case .invalidValue(let name, let value, let expected):

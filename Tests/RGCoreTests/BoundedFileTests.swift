@@ -139,4 +139,15 @@ import Testing
             readWithWatchdog(fileLink, followLinks: false)
                 == .failure(FileError(path: fileLink, reason: "is a symbolic link, expected a regular file")))
     }
+
+    /// A file that cannot be read is bad input (2); one that cannot be written is a failed operation (1).
+    @Test func aWriteFailureIsAFailedOperationAndAReadFailureBadInput() {
+        let written = #expect(throws: FileError.self) {
+            try AtomicFile.write(Array("x".utf8), to: "/proc/rg-crm-cannot-write")
+        }
+        #expect(written?.category == .failed)
+        #expect(written.map { ExitStatus($0) } == .failed)
+        let read = #expect(throws: FileError.self) { try BoundedFile.read("/nonexistent/rg-crm", limit: 10) }
+        #expect(read?.category == .usage)
+    }
 }

@@ -12,6 +12,20 @@ import Testing
         #expect(LineDiff.unified(old: "same\n", new: "same\n", path: "x").isEmpty)
     }
 
+    /// Lines break where the file's reader breaks them: a CR-only or CRLF template's edit is on its own line.
+    @Test(arguments: ["\r", "\r\n"])
+    func theChangedBlockCountsLinesAsTemplatesDo(_ lineBreak: String) throws {
+        let current = ["one", "two", "edited"].joined(separator: lineBreak) + lineBreak
+        let template = ["one", "two", "three"].joined(separator: lineBreak) + lineBreak
+        let difference = try #require(
+            LineDifference.between(current: Array(current.utf8), template: Array(template.utf8)))
+        #expect(difference == LineDifference(line: 3, current: ["edited"], template: ["three"]))
+        // Only the kind of line break differs: still a difference, cut at LF so that the CRs show.
+        let mixed = try #require(
+            LineDifference.between(current: Array("a\r\nb\n".utf8), template: Array("a\nb\n".utf8)))
+        #expect(mixed == LineDifference(line: 1, current: ["a\r"], template: ["a"]))
+    }
+
     @Test func theChangedBlockSetsCommonLinesAside() throws {
         let difference = try #require(
             LineDifference.between(current: Array("a\nhand edit\nc\n".utf8), template: Array("a\nb1\nb2\nc\n".utf8)))

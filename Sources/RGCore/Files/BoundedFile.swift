@@ -1,14 +1,16 @@
 import Foundation
 import Glibc
 
-/// A file that cannot be read (or written): missing, unreadable, too large, not a regular file. Bad input.
+/// A file that cannot be read (missing, unreadable, too large, not a regular file: bad input) or written (a failed
+/// operation: the disk, not the user's input, is at fault).
 public struct FileError: RGError, Sendable, Equatable {
     public var path: String
     public var reason: String
-    public var category: ExitCategory { .usage }
-    public init(path: String, reason: String) {
+    public var category: ExitCategory
+    public init(path: String, reason: String, category: ExitCategory = .usage) {
         self.path = path
         self.reason = reason
+        self.category = category
     }
     public var description: String { "\(path): \(reason)" }
 }
@@ -165,13 +167,13 @@ public enum AtomicFile {
             guard rename(staging, path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 unlink(staging)
-                throw FileError(path: path, reason: "cannot be replaced: \(reason)")
+                throw FileError(path: path, reason: "cannot be replaced: \(reason)", category: .failed)
             }
         } catch let error as FileError {
             throw error
         } catch {
             unlink(staging)
-            throw FileError(path: path, reason: "cannot be written: \(error.localizedDescription)")
+            throw FileError(path: path, reason: "cannot be written: \(error.localizedDescription)", category: .failed)
         }
     }
 }

@@ -1,12 +1,14 @@
-// Differences between two texts by lines, both cut at LF alone: a unified diff (`LineDiff`, for
-// `workflows upgrade --dry-run`) and the changed block of a hand-edited file (`LineDifference`, for
-// `templates clone`'s conflicts).
+// Differences between two texts by lines, cut where the file's reader cuts them (LineIndex): a unified diff
+// (`LineDiff`, for `workflows upgrade --dry-run`, YAML's breaks) and the changed block of a hand-edited file
+// (`LineDifference`, for `templates clone`'s conflicts, LF, CRLF or CR).
 
 /// A unified diff of two texts by lines (longest common subsequence), for `--dry-run`.
 public enum LineDiff {
-    public static func unified(old: String, new: String, path: String, context: Int = 3) -> String {
-        let a = lines(old)
-        let b = lines(new)
+    public static func unified(
+        old: String, new: String, path: String, context: Int = 3, breaks: LineBreaks = .lfCRLFCR
+    ) -> String {
+        let a = lines(old, breaks: breaks)
+        let b = lines(new, breaks: breaks)
         guard a != b else { return "" }
         var operations: [(Character, String)] = []
         if a.count * b.count > 4_000_000 {
@@ -59,9 +61,11 @@ public enum LineDiff {
         return output
     }
 
-    /// Lines cut at LF; a final LF leaves an empty last line, so that a missing final line break is a difference.
-    static func lines(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    /// Lines as `breaks` cuts them; a final break leaves an empty last line, so that a missing final line break is a
+    /// difference. Texts that differ only in their kind of line break are cut at LF alone, so that the difference
+    /// still shows (as escaped CRs).
+    static func lines(_ text: String, breaks: LineBreaks) -> [String] {
+        LineIndex(text, breaks: breaks).lineTexts
     }
 }
 
@@ -78,9 +82,20 @@ public struct LineDifference: Sendable, Equatable {
     public static let maximumLinesShown = 8
 
     public static func between(current: [UInt8], template: [UInt8]) -> LineDifference? {
-        let old = LineDiff.lines(String(decoding: current, as: UTF8.self))
-        let new = LineDiff.lines(String(decoding: template, as: UTF8.self))
-        guard old != new else { return nil }
+        var old = LineDiff.lines(String(decoding: current, as: UTF8.self), breaks: .lfCRLFCR)
+        var new = LineDiff.lines(String(decoding: template, as: UTF8.self), breaks: .lfCRLFCR)
+        if old == new {
+            guard current != template else { return nil }
+            // Only the line breaks differ: cut at LF alone, so that the CRs show.
+            // By bytes: to a Swift String "\r\n" is one Character, which a split at "\n" would not cut.
+            func atLF(_ bytes: [UInt8]) -> [String] {
+                bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+                    String(decoding: $0, as: UTF8.self)
+                }
+            }
+            old = atLF(current)
+            new = atLF(template)
+        }
         var prefix = 0
         while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
         var suffix = 0

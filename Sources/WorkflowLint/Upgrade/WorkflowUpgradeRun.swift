@@ -31,7 +31,8 @@ public struct WorkflowUpgradeRun: Sendable {
         var notes: [String] = []
         var output = ""
         if dryRun {
-            output = LineDiff.unified(old: String(decoding: bytes, as: UTF8.self), new: upgrade.text, path: path)
+            output = LineDiff.unified(
+                old: String(decoding: bytes, as: UTF8.self), new: upgrade.text, path: path, breaks: .yaml)
         } else {
             do {
                 try AtomicFile.write(Array(upgrade.text.utf8), to: path)

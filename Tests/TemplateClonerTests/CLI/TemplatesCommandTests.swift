@@ -99,6 +99,23 @@ import Testing
         #expect(try Fixtures.snapshot(folder, folderTimes: true) == before)
     }
 
+    /// A clone's render problems read like a check's findings: one error line each, then the total.
+    @Test func renderProblemsAreOneErrorLineEach() throws {
+        let source = try Fixtures.temporaryFolder()
+        let target = try Fixtures.temporaryFolder() + "/out"
+        defer { try? FileManager.default.removeItem(atPath: source) }
+        try FileManager.default.createDirectory(atPath: source + "/sms", withIntermediateDirectories: true)
+        try Fixtures.write("Hoi {{brand.nosuch}} en {{tenant.bogus}}\n", to: source + "/sms/a.txt")
+        let result = try run(["templates", "clone", "--tenant", "mrdj", "--from", source, "--to", target])
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(result.stderr)")
+        #expect(lines.allSatisfy { $0.hasPrefix("rg-crm: error: ") })
+        #expect(lines[0].contains("/sms/a.txt:1:5: ") && lines[1].contains("/sms/a.txt:1:25: "), "\(result.stderr)")
+        #expect(lines[2] == "rg-crm: error: 2 problems; nothing was written")
+        #expect(!FileManager.default.fileExists(atPath: target))
+    }
+
     @Test func aHostileZipFailsNamingTheEntry() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
