@@ -82,7 +82,8 @@ public struct PostgresError: RGError, Sendable {
             return "cannot connect to PostgreSQL\(place): \(message)" + (connectionAdvice.map { " — \($0)" } ?? "")
         case .query:
             // One line: the server's detail and hint may list several lines (DROP ROLE's dependencies).
-            var text = Self.joinedLines(message)
+            // The message keeps its own text, a line break in a quoted value shown escaped; detail and hint are lists.
+            var text = TerminalText.escaped(message)
             if let sqlState { text += " (SQLSTATE \(sqlState))" }
             if let detail { text += "; detail: \(Self.joinedLines(detail))" }
             if let hint { text += "; hint: \(Self.joinedLines(hint))" }

@@ -104,7 +104,7 @@ import Testing
                     "DO $$ BEGIN RAISE EXCEPTION E'first\\nsecond' USING DETAIL = E'one\\ntwo', HINT = E'a\\r\\nb'; END $$"
                 )
             }
-            #expect(error?.description == "first; second (SQLSTATE P0001); detail: one; two; hint: a; b")
+            #expect(error?.description == "first\\nsecond (SQLSTATE P0001); detail: one; two; hint: a; b")
         }
     }
 }

@@ -8,7 +8,10 @@ import Foundation
 ///     @Test(.enabled(if: TestRequirements.shared("data/origin/x.zip"), "needs ../shared/data/origin/x.zip"))
 public enum TestRequirements {
     /// CI sets CI=true (.ci/run does too).
-    public static var underCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    /// CI=true (as .ci/run and most CI systems set it), or 1 or yes.
+    public static var underCI: Bool {
+        ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
+    }
 
     /// `../shared/<relative>` exists beside the repository, or this is CI.
     public static func shared(_ relative: String) -> Bool {

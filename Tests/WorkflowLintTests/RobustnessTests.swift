@@ -150,7 +150,11 @@ import Testing
 
     /// The fuzz test's seed: RG_FUZZ_SEED when set (to replay a failure), else the clock.
     static func fuzzSeed(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> UInt64 {
-        if let text = environment["RG_FUZZ_SEED"], let seed = UInt64(text) { return seed }
+        if let text = environment["RG_FUZZ_SEED"] {
+            // A seed that does not parse must not quietly become another run's: stop on it.
+            guard let seed = UInt64(text) else { preconditionFailure("RG_FUZZ_SEED='\(text)' is not a whole number") }
+            return seed
+        }
         return UInt64(Date().timeIntervalSince1970 * 1000)
     }
 

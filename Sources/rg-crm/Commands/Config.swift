@@ -14,7 +14,7 @@ struct Config: ParsableCommand {
             abstract: "Validate a tenant's config pack against its schema and rules.",
             discussion: """
                 Reports every bad value with its file, JSON path and position.
-                Exit codes: 0 valid, 1 findings (like lint and templates check), 2 a bad slug, a pack or workflow
+                Exit codes: 0 valid, 1 findings (like lint and templates check), 2 a bad slug, a pack or workflow \
                 library that cannot be read, 3 an internal error.
                 Workflows named by the automation mapping and by stages must exist in --workflows.
                 JSON Schemas for editors: schemas/tenant.schema.json, schemas/crm.schema.json.
