@@ -37,7 +37,7 @@ struct RGCRM: AsyncParsableCommand {
             if code == .validationFailure {
                 // One line, like every other error; --help has the usage.
                 let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
-                FileHandle.standardError.write(Data("rg-crm: error: \(line)\n".utf8))
+                Terminal.note("rg-crm: error: \(line)")
                 exit(withError: PlanOptions.commandLineErrorStatus().exitCode)
             }
             // --help, --version and exits already decided are ArgumentParser's; any other error is rg-crm's.

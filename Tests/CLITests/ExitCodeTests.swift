@@ -26,6 +26,15 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    /// Standard output closed (`>&-`): one error line and exit 1, not Foundation's crash (it was a backtrace and
+    /// signal 4, exit 132).
+    @Test func aClosedStandardOutputIsAFailedOperationNotACrash() throws {
+        let result = try TestProcess.run("/bin/sh", ["-c", "exec \"$0\" lint --list-rules >&-", TestPaths.executable])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("rg-crm: error: cannot write to standard output: "), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
     /// `config check` is a checker like lint and templates check: findings exit 1 in every format; a pack it
     /// cannot read at all is bad input (2).
     @Test(arguments: ["text", "json", "sarif", "github"])

@@ -10,14 +10,34 @@ enum Terminal {
         return isatty(stream) == 1
     }
 
+    /// Results to standard output. When it cannot be written (closed: `rg-crm … >&-`, a full disk behind a
+    /// redirect) the command stops with one error line and exit 1, instead of Foundation's crash.
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        if let reason = writeAll(STDOUT_FILENO, text) {
+            note("rg-crm: error: cannot write to standard output: \(reason)")
+            RGCRM.exit(withError: ExitStatus.failed.exitCode)
+        }
     }
 
     /// One line to standard error: progress and errors never mix with machine-readable output. Whatever the text
-    /// quotes (a file name, a server's message) stays on that one line, with control characters escaped.
+    /// quotes (a file name, a server's message) stays on that one line, with control characters escaped. With
+    /// standard error gone there is nowhere left to say anything, and the line is dropped.
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((TerminalText.oneLine(text) + "\n").utf8))
+        _ = writeAll(STDERR_FILENO, TerminalText.oneLine(text) + "\n")
+    }
+
+    /// Writes every byte (write(2) may take fewer at a time); nil, or why it could not.
+    private static func writeAll(_ descriptor: Int32, _ text: String) -> String? {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            bytes = bytes.dropFirst(written)
+        }
+        return nil
     }
 }
 
