@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import RGCore
 
 /// A connection to PostgreSQL through libpq. The only type in rg-crm that holds a libpq handle.
 ///
@@ -234,18 +235,9 @@ public final class Connection {
         for path in paths where !path.isEmpty {
             var status = stat()
             // Absent or unreadable: libpq does without it, or says so itself.
-            guard stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG else { continue }
-            let kind =
-                switch status.st_mode & S_IFMT {
-                case S_IFIFO: "is a FIFO (named pipe)"
-                case S_IFCHR: "is a character device"
-                case S_IFBLK: "is a block device"
-                case S_IFSOCK: "is a socket"
-                case S_IFDIR: "is a directory"
-                default: "is not a regular file"
-                }
+            guard stat(path, &status) == 0, let kind = RegularFile.nonRegularKind(status.st_mode) else { continue }
             throw PostgresError(
-                kind: .invalidURL, message: "\(path): \(kind), expected a regular file (libpq would read it)")
+                kind: .invalidURL, message: "\(path): is \(kind), expected a regular file (libpq would read it)")
         }
     }
 

@@ -67,12 +67,6 @@ public struct PostgresError: RGError, Sendable {
         return nil
     }
 
-    /// A server message's lines joined with "; ", so that an error is one line.
-    static func joinedLines(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            .joined(separator: "; ")
-    }
-
     public var description: String {
         switch kind {
         case .invalidURL:
@@ -85,8 +79,8 @@ public struct PostgresError: RGError, Sendable {
             // The message keeps its own text, a line break in a quoted value shown escaped; detail and hint are lists.
             var text = TerminalText.escaped(message)
             if let sqlState { text += " (SQLSTATE \(sqlState))" }
-            if let detail { text += "; detail: \(Self.joinedLines(detail))" }
-            if let hint { text += "; hint: \(Self.joinedLines(hint))" }
+            if let detail { text += "; detail: \(TerminalText.joinedLines(detail))" }
+            if let hint { text += "; hint: \(TerminalText.joinedLines(hint))" }
             return text
         }
     }

@@ -41,7 +41,7 @@ public enum SeedError: RGError, Sendable {
 
     public var description: String {
         switch self {
-        case .database(let error): return Self.oneLine(error.description)
+        case .database(let error): return error.description
         case .stageInUse(let pipeline, let stage, let deals):
             return
                 "stage '\(stage)' of pipeline '\(pipeline)' is used by \(deals) deal(s) and cannot be removed; move those deals to another stage first, or keep the stage in crm.json (nothing was changed)"
@@ -52,10 +52,10 @@ public enum SeedError: RGError, Sendable {
             return "the CRM schema is not there or not up to date (\(missing) is missing): run rg-crm db migrate first"
         case .roleNotProven(let role, let tenant, let database, let reason):
             return
-                "role \(role) already exists but rg-crm cannot prove it is tenant \(tenant)'s in database \(database): \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
+                "role \(role) already exists but rg-crm cannot prove it is tenant \(tenant)'s in database \(database): \(TerminalText.joinedLines(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
         case .groupRoleNotUsable(let role, let reason):
             return
-                "role \(role) already exists but is not an rg-crm group role: \(Self.oneLine(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
+                "role \(role) already exists but is not an rg-crm group role: \(TerminalText.joinedLines(reason)); nothing was changed (drop or rename that role, or use another --role-prefix)"
         case .invalidRolePrefix(let prefix):
             return
                 "role prefix '\(prefix)' must be \(TenantRoles.prefixRule), so that no two tenants' role names can collide"
@@ -64,14 +64,8 @@ public enum SeedError: RGError, Sendable {
                 "waited \(seconds) s for a lock held by another session (another seed or removal of tenant \(tenant), or a session holding a lock on its tables); nothing was changed: find it in pg_locks, then run again"
         case .roleInUse(let role, let detail):
             return
-                "role \(role) cannot be dropped: \(Self.oneLine(detail)); revoke those privileges or reassign those objects, then run tenant remove again (nothing was changed)"
+                "role \(role) cannot be dropped: \(TerminalText.joinedLines(detail)); revoke those privileges or reassign those objects, then run tenant remove again (nothing was changed)"
         }
-    }
-
-    /// The server's multi-line messages (DROP ROLE's dependency DETAIL lists one object a line) as one line.
-    static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            .joined(separator: "; ")
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text that came from a user (a config file, a database row, a YAML line, a server's message) made safe to print
 /// on a terminal: no control character reaches it raw, so no escape sequence can clear the screen, recolour it or
 /// fake a table row, and a one-line message stays one line.
@@ -70,6 +72,13 @@ public enum TerminalText {
         }
         while output.last == " " { output.removeLast() }
         return output
+    }
+
+    /// A list a server sent one item a line (DROP ROLE's dependencies in a DETAIL, a HINT) as one line: the items
+    /// trimmed and joined with "; ".
+    public static func joinedLines(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .joined(separator: "; ")
     }
 
     /// A quoted source line made safe, and `column` (1-based, in code points of `line`) moved to where that

@@ -28,12 +28,7 @@ public enum ContentSniffer {
 
     /// Whether the leading bytes (or the name) show a binary file. Text still has to be valid UTF-8 as a whole.
     public static func looksBinary(prefix: some Collection<UInt8>, path: String) -> Bool {
-        let name = path.utf8.split(separator: UInt8(ascii: "/")).last ?? path.utf8[...]
-        if let dot = name.lastIndex(of: UInt8(ascii: ".")),
-            binaryExtensions.contains(String(Substring(name[name.index(after: dot)...])).lowercased())
-        {
-            return true
-        }
+        if let fileExtension = fileExtension(path), binaryExtensions.contains(fileExtension) { return true }
         let head = Array(prefix.prefix(sniffLength))
         if head.count >= 12, head.starts(with: Array("RIFF".utf8)) { return true }  // WEBP, WAV, AVI
         if head.count >= 12, head[4..<8].elementsEqual("ftyp".utf8) { return true }  // MP4, HEIC, AVIF
@@ -41,6 +36,14 @@ public enum ContentSniffer {
             return true
         }
         return head.contains(0)
+    }
+
+    /// The lowercased text after the last `.` of the path's last component (by bytes, as the file system names it),
+    /// or nil when it has no dot.
+    static func fileExtension(_ path: String) -> String? {
+        let name = path.utf8.split(separator: UInt8(ascii: "/")).last ?? path.utf8[...]
+        guard let dot = name.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+        return String(Substring(name[name.index(after: dot)...])).lowercased()
     }
 
     /// Text means UTF-8 throughout (a BOM is fine); anything else is copied as it is.

@@ -99,9 +99,7 @@ public enum TemplateChecker {
 
     /// The extension of a file that is a template by its name, or nil.
     static func textTemplateExtension(_ relative: String) -> String? {
-        let name = relative.utf8.split(separator: UInt8(ascii: "/")).last ?? relative.utf8[...]
-        guard let dot = name.lastIndex(of: UInt8(ascii: ".")) else { return nil }
-        let fileExtension = String(Substring(name[name.index(after: dot)...])).lowercased()
+        guard let fileExtension = ContentSniffer.fileExtension(relative) else { return nil }
         let templates: Set<String> = [
             "html", "htm", "mjml", "xml", "svg", "xhtml", "json", "yaml", "yml", "md", "markdown", "txt",
         ]
