@@ -10,6 +10,17 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
     }
 
+    /// A migrated database with tenant acme (a copy of mrdj's pack) seeded; the environment that reaches it.
+    func seededAcme(_ database: TenantDatabase) throws -> [String: String] {
+        try migrated(database)
+        let configs = try ConfigFixtures.copy(as: "acme")
+        let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
+        let seeded = try RGCRMProcess.run(
+            ["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment)
+        #expect(seeded.status == 0, "\(seeded.stderr)")
+        return environment
+    }
+
     @Test func seedThenSeedAgainSaysUnchangedThenListAndRemove() throws {
         try TenantDatabase.with("cliseed") { database throws in
             try migrated(database)
@@ -150,13 +161,7 @@ import Testing
 
     @Test func removeDropsTheTenantsOwnRolesWhateverPrefixItIsGiven() throws {
         try TenantDatabase.with("cliremove") { database throws in
-            try migrated(database)
-            let configs = try ConfigFixtures.copy(as: "acme")
-            let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
-            #expect(
-                try RGCRMProcess.run(
-                    ["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment
-                ).status == 0)
+            let environment = try seededAcme(database)
             let login = try database.connect(as: "\(database.rolePrefix)_acme_app")
             let removed = try RGCRMProcess.run(
                 ["tenant", "remove", "acme", "--confirm", "acme", "--role-prefix", "zz"], environment: environment)
@@ -178,13 +183,7 @@ import Testing
 
     @Test func removingARoleSomethingStillUsesFailsInOneLine() throws {
         try TenantDatabase.with("clidepend") { database throws in
-            try migrated(database)
-            let configs = try ConfigFixtures.copy(as: "acme")
-            let environment = ["RG_CRM_ROLE_PREFIX": database.rolePrefix, "DATABASE_URL": database.url]
-            #expect(
-                try RGCRMProcess.run(
-                    ["db", "seed", "--tenant", "acme", "--config-dir", configs], environment: environment
-                ).status == 0)
+            let environment = try seededAcme(database)
             let owner = try Connection(conninfo: database.url)
             try owner.query(
                 "GRANT SELECT ON crm.crm_leads, crm.crm_deals, crm.crm_contacts TO \(try owner.quoteIdentifier("\(database.rolePrefix)_acme_reader"))"
