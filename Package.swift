@@ -25,6 +25,9 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]),
 
         // Thin wrappers: the only modules that import a C library.
         // They use RGCore only for the error contract (`RGError`) and positions, so their errors carry their exit
@@ -32,6 +35,7 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", "RGCore"]),
         .target(name: "HTTPClient", dependencies: ["CCurl", "RGCore"]),
         .target(name: "YAMLEvents", dependencies: ["CYAML", "RGCore"]),
+        .target(name: "Redis", dependencies: ["CHiredis", "RGCore"]),
 
         // Shared core: tenant config pack, diagnostics, errors, files.
         .target(
@@ -57,11 +61,12 @@ let package = Package(
             ]),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Postgres", "Redis"], path: "Tests/TestSupport"),
         .testTarget(
             name: "RGCoreTests",
             dependencies: ["RGCore", "TestSupport", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "RGCore", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "RGCore", "TestSupport"]),
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "Postgres", "RGCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),

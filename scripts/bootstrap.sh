@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs what rg-crm needs on a fresh Debian machine: the C libraries' -dev packages, the PostgreSQL server,
+# Installs what rg-crm needs on a fresh Debian machine: the C libraries' -dev packages, the PostgreSQL and Redis servers,
 # and the Python libraries the tests validate output with: jsonschema and PyYAML (SARIF, the config and workflow
 # schemas), xmlschema (JUnit reports against Jenkins' schema), tap.py (TAP 13 reports). Quick when all is there.
 # Set RG_BOOTSTRAP_UPDATE=1 to refresh apt's lists first (CI does).
 set -euo pipefail
-packages=(libpq-dev libyaml-dev libcurl4-openssl-dev postgresql postgresql-contrib pkg-config)
+packages=(libpq-dev libyaml-dev libcurl4-openssl-dev libhiredis-dev postgresql postgresql-contrib redis-server pkg-config)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -19,7 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}" >&2
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-# Debian's postgresql package starts a cluster of its own on 5432; rg-crm uses its own throwaway one.
+# Debian's postgresql and redis-server packages start servers of their own (5432, 6379) where a service manager runs;
+# rg-crm uses its own throwaway ones (scripts/pg.sh, scripts/redis.sh).
 python3 -c 'import jsonschema, yaml, xmlschema, tap.parser, more_itertools' 2>/dev/null ||
   python3 -m pip install -q jsonschema pyyaml xmlschema 'tap.py[yaml]'
 command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (expected the toolchain at /opt/swift)" >&2; exit 2; }
