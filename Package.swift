@@ -51,12 +51,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "WorkflowLint", dependencies: ["RGCore", "YAMLEvents"]),
+        .target(name: "ReportKit", dependencies: ["RGCore", "WorkflowLint"]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint",
+                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint", "ReportKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -72,6 +73,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),
+        .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "RGCore", "WorkflowLint", "TestSupport"]),
         .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,7 +4,7 @@
 # schemas), xmlschema (JUnit reports against Jenkins' schema), tap.py (TAP 13 reports). Quick when all is there.
 # Set RG_BOOTSTRAP_UPDATE=1 to refresh apt's lists first (CI does).
 set -euo pipefail
-packages=(libpq-dev libyaml-dev libcurl4-openssl-dev libhiredis-dev postgresql postgresql-contrib redis-server pkg-config)
+packages=(libpq-dev libyaml-dev libcurl4-openssl-dev libhiredis-dev postgresql postgresql-contrib redis-server graphviz pkg-config)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

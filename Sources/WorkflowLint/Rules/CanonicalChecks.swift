@@ -52,20 +52,13 @@ extension Checker {
     }
 
     mutating func checkActions(_ node: Node, trigger: String?) {
-        guard let items = node.items else {
+        guard node.items != nil else {
             if case .invalid = node.content { return }
             sink.report(.type, node, "actions must be a list of actions, found \(node.typeName)")
             return
         }
         // A building block may be a list of actions: an alias to it in `actions` adds all of them.
-        var actions: [Node] = []
-        for item in items {
-            if let nested = item.items, item.via != nil {
-                actions += nested
-            } else {
-                actions.append(item)
-            }
-        }
+        let actions = node.flattenedActions
         if actions.isEmpty {
             sink.report(.type, node, "actions must list at least one action")
         }

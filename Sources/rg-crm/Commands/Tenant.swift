@@ -6,8 +6,8 @@ import RGCore
 struct Tenant: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant",
-        abstract: "List and offboard tenants in the CRM database.",
-        subcommands: [List.self, Remove.self])
+        abstract: "List, draw and offboard tenants.",
+        subcommands: [List.self, Graph.self, Remove.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(

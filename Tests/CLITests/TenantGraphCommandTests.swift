@@ -1,0 +1,46 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct TenantGraphCommandTests {
+    @Test func mrdjGetsItsThreePipelinesWithWorkflowsAtTheirStages() throws {
+        let result = try RGCRMProcess.run(["tenant", "graph", "--tenant", "mrdj"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pipelines = result.stdout.split(separator: "\n").filter { $0.hasSuffix(", default)") }
+        #expect(pipelines.count == 3, "\(result.stdout)")
+        for (stage, workflow) in [
+            ("Nieuwe Lead", "lead_intake"), ("Offerte Uitgebracht", "proposal_followup"),
+            ("Event Uitgevoerd", "post_event_care"),
+        ] {
+            // Every occurrence of the stage is followed by its workflow on the next line.
+            let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            let indices = lines.indices.filter { lines[$0].contains(". \(stage)  [SLA") }
+            #expect(indices.count == 3, "\(stage)")
+            for index in indices { #expect(lines[index + 1].contains("workflow \(workflow) — ")) }
+        }
+    }
+
+    @Test(.enabled(if: TestRequirements.executable("/usr/bin/dot"), "needs Graphviz's dot (apt-get install graphviz)"))
+    func svgIsDrawnByGraphvizAndWithoutItTheCommandSaysSoAndExits2() throws {
+        let svg = try RGCRMProcess.run(["tenant", "graph", "--tenant", "mrdj", "--format", "svg"])
+        #expect(svg.status == 0, "\(svg.stderr)")
+        #expect(svg.stdout.contains("<svg"))
+        #expect(svg.stdout.contains("Offerte Uitgebracht"))
+        let empty = try TestPaths.temporaryDirectory("nodot")
+        let missing = try RGCRMProcess.run(
+            ["tenant", "graph", "--tenant", "mrdj", "--format", "svg"], environment: ["PATH": empty])
+        #expect(missing.status == 2)
+        #expect(missing.stdout.isEmpty)
+        #expect(
+            missing.stderr
+                == "rg-crm: error: --format svg needs Graphviz's `dot`, which is not on PATH (Debian: apt-get install graphviz)\n"
+        )
+    }
+
+    @Test func anUnknownTenantIsBadInput() throws {
+        let result = try RGCRMProcess.run(["tenant", "graph", "--tenant", "nosuchtenant"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("rg-crm: error: "))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+}
