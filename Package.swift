@@ -51,7 +51,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "WorkflowLint", dependencies: ["RGCore", "YAMLEvents"]),
-        .target(name: "ReportKit", dependencies: ["RGCore", "WorkflowLint"]),
+        .target(name: "ReportKit", dependencies: ["RGCore", "WorkflowLint", "TemplateCloner"]),
 
         // The command.
         .executableTarget(
@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),
-        .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "RGCore", "WorkflowLint", "TestSupport"]),
+        .testTarget(
+            name: "ReportKitTests", dependencies: ["ReportKit", "RGCore", "WorkflowLint", "TemplateCloner", "TestSupport"]),
         .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -21,6 +21,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # Debian's postgresql and redis-server packages start servers of their own (5432, 6379) where a service manager runs;
 # rg-crm uses its own throwaway ones (scripts/pg.sh, scripts/redis.sh).
-python3 -c 'import jsonschema, yaml, xmlschema, tap.parser, more_itertools' 2>/dev/null ||
-  python3 -m pip install -q jsonschema pyyaml xmlschema 'tap.py[yaml]'
+python3 -c 'import jsonschema, yaml, xmlschema, tap.parser, more_itertools, html5lib' 2>/dev/null ||
+  python3 -m pip install -q jsonschema pyyaml xmlschema 'tap.py[yaml]' html5lib
 command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (expected the toolchain at /opt/swift)" >&2; exit 2; }

@@ -44,3 +44,32 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 }
+
+@Suite struct TenantReportCommandTests {
+    @Test func theReportIsWrittenOnceSelfContainedAndASecondRunLeavesItAlone() throws {
+        let folder = try TestPaths.temporaryDirectory("report")
+        let clone = try RGCRMProcess.run(["templates", "clone", "--tenant", "mrdj", "--to", folder + "/automation"])
+        #expect(clone.status == 0, "\(clone.stderr)")
+        let out = folder + "/mrdj.html"
+        let arguments = [
+            "tenant", "report", "--tenant", "mrdj", "--templates", folder + "/automation/templates", "--out", out,
+        ]
+        let first = try RGCRMProcess.run(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == "report mrdj: written \(out)\n")
+        let modified = try FileManager.default.attributesOfItem(atPath: out)[.modificationDate] as? Date
+        let second = try RGCRMProcess.run(arguments)
+        #expect(second.stdout == "report mrdj: unchanged \(out)\n")
+        #expect(try FileManager.default.attributesOfItem(atPath: out)[.modificationDate] as? Date == modified)
+
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(!html.lowercased().contains("<script"))
+        #expect(!html.contains("http"))
+        for expected in ["Mr. DJ", "#111827", "Offerte Uitgebracht", "lead_welcome", "Bedankt voor je aanvraag"] {
+            #expect(html.contains(expected), "\(expected)")
+        }
+        // The same bytes on standard output.
+        let stdout = try RGCRMProcess.run(Array(arguments.dropLast(2)) + ["--out", "-"])
+        #expect(stdout.stdout == html)
+    }
+}

@@ -5,14 +5,26 @@ import RGCore
 /// since Graphviz expands `\N` and `\G` even there) and umlauts are shown as they are. Control characters are
 /// written visibly (`\n`, `\u{1B}`), as in terminal output.
 public enum DOTRenderer {
-    public static func render(_ graph: TenantGraph) -> String {
+    /// Which way a pipeline's chain runs: left to right for a screen, top to bottom for a page's column.
+    public enum Direction: String, Sendable {
+        case leftToRight = "LR"
+        case topToBottom = "TB"
+    }
+
+    /// `titled`: the tenant's name above the drawing.
+    public static func render(_ graph: TenantGraph, direction: Direction = .leftToRight, titled: Bool = true) -> String
+    {
         var lines: [String] = []
         lines.append("digraph tenant {")
-        lines.append("  graph [rankdir=LR, fontname=\"Helvetica\", labelloc=t, label=<\(bold(graph.tenantName))>];")
+        let title = titled ? ", labelloc=t, label=<\(bold(graph.tenantName))>" : ""
+        lines.append("  graph [rankdir=\(direction.rawValue), fontname=\"Helvetica\"\(title)];")
         lines.append("  node [fontname=\"Helvetica\", fontsize=11];")
         lines.append("  edge [fontname=\"Helvetica\", fontsize=9];")
         // Graphviz stacks clusters of a left-to-right graph bottom-up: the first pipeline is written last, to be on top.
-        for (p, pipeline) in graph.pipelines.enumerated().reversed() {
+        let ordered =
+            direction == .leftToRight
+            ? Array(graph.pipelines.enumerated().reversed()) : Array(graph.pipelines.enumerated())
+        for (p, pipeline) in ordered {
             var title = bold(pipeline.name)
             var facts: [String] = [pipeline.key]
             if let vertical = pipeline.vertical { facts.append(vertical) }

@@ -76,6 +76,13 @@ public struct TenantGraph: Sendable, Equatable {
         }
     }
 
+    /// The same graph with one pipeline only (the report draws each on its own, to fit a page's width).
+    public func pipeline(at index: Int) -> TenantGraph {
+        var copy = self
+        copy.pipelines = [pipelines[index]]
+        return copy
+    }
+
     /// Every workflow that fires somewhere, once, in order of first appearance.
     public var workflows: [Workflow] {
         var seen: Set<String> = []

@@ -6,8 +6,8 @@ import RGCore
 struct Tenant: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant",
-        abstract: "List, draw and offboard tenants.",
-        subcommands: [List.self, Graph.self, Remove.self])
+        abstract: "List, draw, report on and offboard tenants.",
+        subcommands: [List.self, Graph.self, Report.self, Remove.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
