@@ -67,6 +67,9 @@ ensure_password() {
   mv "$dir/auth.conf.tmp" "$dir/auth.conf"
 }
 
+# Redis reads a quoted string with C-like escapes: a path with a space, a quote or a backslash stays one argument.
+quoted() { local text=${1//\\/\\\\}; printf '"%s"' "${text//\"/\\\"}"; }
+
 write_config() {
   cat >"$dir/redis.conf.tmp" <<CONF
 bind 127.0.0.1
@@ -74,12 +77,12 @@ protected-mode yes
 port $(port)
 unixsocket ""
 daemonize yes
-pidfile $dir/redis.pid
-logfile $dir/server.log
-dir $dir/data
+pidfile $(quoted "$dir/redis.pid")
+logfile $(quoted "$dir/server.log")
+dir $(quoted "$dir/data")
 save ""
 appendonly no
-include $dir/auth.conf
+include $(quoted "$dir/auth.conf")
 CONF
   mv "$dir/redis.conf.tmp" "$dir/redis.conf"
 }

@@ -12,6 +12,8 @@ public final class RedisConnection {
     public let endpoint: RedisEndpoint
     /// Redacted from every message this connection produces.
     private let secrets: [String]
+    /// Why the connection can no longer be used (hiredis keeps no context usable after a timeout or an I/O error).
+    private var broken: String?
 
     /// Connects to `url` (`redis://[user[:password]@]host[:port][/db]`) and authenticates: with the URL's password,
     /// else with `password` (read by the caller from a file such as `REDIS_PASSWORD_FILE`), else not at all.
@@ -62,10 +64,16 @@ public final class RedisConnection {
             redisCommandArgv(context, Int32(arguments.count), argv, lengths)
         }
         let name = arguments.prefix(arguments.first?.uppercased() == "ACL" ? 2 : 1).joined(separator: " ").uppercased()
+        if let broken {
+            throw RedisError(
+                kind: .connection, message: "the connection is unusable after an earlier \(broken); connect again",
+                command: name, endpoint: endpoint)
+        }
         guard let raw else {
             // hiredis 0.14 reports a read timeout as an I/O error with EAGAIN's text.
             let reason = Self.contextError(context)
             let timedOut = context.pointee.err == REDIS_ERR_IO && reason.contains("temporarily unavailable")
+            broken = timedOut ? "timeout" : "I/O error"
             throw RedisError(
                 kind: timedOut ? .timeout : .connection,
                 message: timedOut ? "no reply within the timeout" : redact(reason, secrets),
@@ -196,7 +204,9 @@ public struct RedisError: RGError, Sendable, Equatable {
         let message = TerminalText.oneLine(message)
         switch kind {
         case .invalidURL: return "invalid Redis URL: \(message)"
-        case .connection: return "cannot connect to \(place): \(message)"
+        case .connection:
+            guard let command else { return "cannot connect to \(place): \(message)" }
+            return "\(place): \(command) failed: \(message)"
         case .timeout: return "\(place): \(command ?? "command") timed out: \(message)"
         case .authentication: return "\(place): authentication failed: \(message)"
         case .server: return "\(place): \(command ?? "command") failed: \(message)"

@@ -14,6 +14,9 @@ struct RedisURL {
 
     var endpoint: RedisEndpoint { RedisEndpoint(host: host, port: port, database: database, user: user) }
 
+    /// Never quotes the port's text: in `redis://user:secret` (no host) what follows the colon is a password.
+    static let portProblem = "the port (after the host's ':') is not a number from 1 to 65535"
+
     init(_ text: String) throws(RedisError) {
         func invalid(_ reason: String) -> RedisError { RedisError(kind: .invalidURL, message: reason) }
         guard let schemeEnd = text.range(of: "://") else {
@@ -25,7 +28,10 @@ struct RedisURL {
                 "rediss:// (TLS) is not supported: this build's hiredis has no TLS; use redis:// on a trusted network or a TLS tunnel"
             )
         }
-        guard scheme == "redis" else { throw invalid("unsupported scheme '\(scheme)://'; expected redis://") }
+        guard scheme == "redis" else {
+            let known = scheme.count <= 10 && scheme.allSatisfy { $0.isLetter || $0 == "+" }
+            throw invalid("unsupported scheme\(known ? " '\(scheme)://'" : ""); expected redis://")
+        }
         var rest = Substring(text[schemeEnd.upperBound...])
         if rest.contains("?") || rest.contains("#") { throw invalid("query strings and fragments are not supported") }
         var user: String?
@@ -37,7 +43,8 @@ struct RedisURL {
                 user = String(userinfo[..<colon])
                 password = String(userinfo[userinfo.index(after: colon)...])
             } else {
-                user = String(userinfo)
+                // As redis-cli reads it: `redis://SECRET@host` is a password, not a user name.
+                password = String(userinfo)
             }
             func decoded(_ part: String?) throws(RedisError) -> String? {
                 guard let part else { return nil }
@@ -55,7 +62,7 @@ struct RedisURL {
             rest = rest[..<slash]
             if !path.isEmpty {
                 guard let number = Int(path), (0...15_999).contains(number) else {
-                    throw invalid("database '\(path)' is not a number")
+                    throw invalid("the database (after the last '/') is not a number")
                 }
                 database = number
             }
@@ -67,17 +74,17 @@ struct RedisURL {
             let after = host[host.index(after: close)...]
             if after.hasPrefix(":") {
                 guard let number = Int(after.dropFirst()), (1...65_535).contains(number) else {
-                    throw invalid("port '\(after.dropFirst())' is not a number from 1 to 65535")
+                    throw invalid(Self.portProblem)
                 }
                 port = number
             } else if !after.isEmpty {
-                throw invalid("unexpected '\(after)' after the host")
+                throw invalid("unexpected text after the host's ']'")
             }
             host = String(host[host.index(after: host.startIndex)..<close])
         } else if let colon = host.lastIndex(of: ":") {
             let portText = host[host.index(after: colon)...]
             guard let number = Int(portText), (1...65_535).contains(number) else {
-                throw invalid("port '\(portText)' is not a number from 1 to 65535")
+                throw invalid(Self.portProblem)
             }
             port = number
             host = String(host[..<colon])

@@ -1,6 +1,7 @@
 import Foundation
-import RGCore
 import Testing
+
+@testable import RGCore
 
 /// BoundedFile.read: the whole file, never more than its limit, and one clear reason when it cannot be read.
 @Suite struct BoundedFileTests {
@@ -149,5 +150,43 @@ import Testing
         #expect(written.map { ExitStatus($0) } == .failed)
         let read = #expect(throws: FileError.self) { try BoundedFile.read("/nonexistent/rg-crm", limit: 10) }
         #expect(read?.category == .usage)
+    }
+
+    /// The staging file has a random name made with O_EXCL: links planted at every name the old code would have
+    /// used (`.NAME.rg-crm-PID.tmp`) redirect nothing, and the victim keeps its bytes.
+    @Test func aPlantedLinkNeverRedirectsTheWrite() throws {
+        let victim = folder + "/victim.txt"
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: victim))
+        for pid in [getpid()] + (1...300).map(Int32.init) {
+            _ = symlink(victim, folder + "/.out.html.rg-crm-\(pid).tmp")
+        }
+        try AtomicFile.write(Array("report".utf8), to: folder + "/out.html")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious")
+        #expect(try String(contentsOfFile: folder + "/out.html", encoding: .utf8) == "report")
+        var status = stat()
+        #expect(lstat(folder + "/out.html", &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG)
+        // No staging file is left behind.
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter {
+            $0.hasPrefix(".out.html.rg-crm-") && !$0.hasSuffix(".tmp")
+        }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test func aReplacedFileKeepsItsModeAndANewOneGetsTheUmasks() throws {
+        let secret = folder + "/secret"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: secret))
+        chmod(secret, 0o600)
+        try AtomicFile.write(Array("new".utf8), to: secret)
+        var status = stat()
+        #expect(stat(secret, &status) == 0 && status.st_mode & 0o777 == 0o600)
+        try AtomicFile.write(Array("fresh".utf8), to: folder + "/fresh")
+        #expect(stat(folder + "/fresh", &status) == 0 && status.st_mode & 0o777 == 0o666 & ~AtomicFile.currentUmask())
+        #expect(
+            AtomicFile.currentUmask()
+                == {
+                    let mask = umask(0o022)
+                    umask(mask)
+                    return mask
+                }())
     }
 }

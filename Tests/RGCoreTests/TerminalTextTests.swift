@@ -58,4 +58,15 @@ import Testing
         // Column 11 is the 'v' of "value" in the raw line; the caret still stands under it.
         #expect(lines[2].count == lines[1].firstIndex(of: "v")!.utf16Offset(in: lines[1]) + 1)
     }
+
+    /// XML and HTML refuse the noncharacters: Graphviz stopped on a stage name holding U+FFFF.
+    @Test func noncharactersAreShownEscaped() {
+        for value: UInt32 in [0xFDD0, 0xFDEF, 0xFFFE, 0xFFFF, 0x1FFFE, 0x10FFFF] {
+            #expect(TerminalText.isUnsafe(Unicode.Scalar(value)!))
+        }
+        for value: UInt32 in [0xFDCF, 0xFDF0, 0xFFFD, 0x1F600] {
+            #expect(!TerminalText.isUnsafe(Unicode.Scalar(value)!))
+        }
+        #expect(TerminalText.escaped("a\u{FFFF}b") == "a\\u{FFFF}b")
+    }
 }

@@ -88,5 +88,9 @@ import Testing
         let error = #expect(throws: RedisError.self) { try redis.command(["BLPOP", key, "5"]) }
         #expect(error?.kind == .timeout)
         #expect(error?.description.contains("BLPOP timed out") == true, "\(error?.description ?? "")")
+        // hiredis cannot use the connection again: the next command says so rather than "timed out" again.
+        let next = #expect(throws: RedisError.self) { try redis.command(["PING"]) }
+        #expect(next?.kind == .connection)
+        #expect(next?.description.contains("unusable after an earlier timeout") == true)
     }
 }

@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func everyTextIsEscapedAndTheFileHasNoScriptAndNoAddress() throws {
-        let hostile = "<script>alert('x')</script> & \"quotes\" \u{1B}[31m"
+        let hostile = "<script>alert('x')</script> & \"quotes\" \u{1B}[31m\u{FFFF}"
         let tenant = try Self.tenant(name: hostile, primary: "#111;background:url(https://evil.example/x)")
         let templates = [
             TemplateDigest(
@@ -62,7 +62,9 @@ import Testing
         #expect(!html.contains("<img"))
         #expect(!html.contains("<b>id</b>"))
         #expect(!html.contains("\u{1B}"))
-        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot; \\u{1B}[31m"))
+        #expect(
+            html.contains(
+                "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot; \\u{1B}[31m\\u{FFFF}"))
         // A colour that is not hex is shown as text, never put in a style attribute; nothing is fetched.
         #expect(html.contains("<code>#111;background:url(https://evil.example/x)</code>"))
         // Only the report's own elements, none that can load or run anything.
@@ -103,7 +105,7 @@ import Testing
     @Test(
         .enabled(if: TestRequirements.python("html5lib"), "needs Python's html5lib (scripts/bootstrap.sh installs it)"))
     func theReportParsesAsHTML5WithoutAnError() throws {
-        let hostile = "Ümlaut <b> & \"q\""
+        let hostile = "Ümlaut <b> & \"q\" \u{FFFF}"
         let html = HTMLReport.render(
             Self.report(
                 try Self.tenant(name: hostile),
@@ -147,6 +149,34 @@ import Testing
         let sms = TemplateDigest.text(of: "Eerste regel\nTweede\n", file: "sms/c.txt")
         #expect(sms.headline == "Eerste regel")
         #expect(sms.body == "Tweede")
+    }
+
+    @Test func aCatalogEntryCanNeverReachOutsideTheLibrary() throws {
+        let root = try TestPaths.temporaryDirectory("digest-escape")
+        let folder = root + "/library"
+        try FileManager.default.createDirectory(atPath: folder + "/email", withIntermediateDirectories: true)
+        try Data("TOP-SECRET".utf8).write(to: URL(fileURLWithPath: root + "/outside.txt"))
+        try Data("LINKED-SECRET".utf8).write(to: URL(fileURLWithPath: root + "/linked.md"))
+        _ = symlink(root + "/linked.md", folder + "/email/link.md")
+        try Data(
+            #"{"templates":[{"id":"../../outside","channel":"email"},{"id":"x","channel":"../.."},{"id":"link","channel":"email"}]}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: folder + "/catalog.json"))
+        let digests = try TemplateDigest.library(at: folder)
+        #expect(digests.count == 3)
+        #expect(digests[0].headline.hasPrefix("(refused"))
+        #expect(digests[1].headline.hasPrefix("(refused"))
+        #expect(digests[2].headline == "(unreadable)")
+        #expect(!digests.contains { $0.headline.contains("SECRET") || $0.preview.contains("SECRET") })
+    }
+
+    @Test func headlinesAreLinkFreeToo() {
+        let email = TemplateDigest.text(
+            of: "---\r\nsubject: \"Zie https://evil.example/t.gif\"\r\n---\r\nHoi\r\n", file: "email/a.md")
+        #expect(email.headline == "Zie [link]")
+        let whatsapp = TemplateDigest.text(
+            of: #"{"components":[{"text":"Klik https://evil.example/wa"}]}"#, file: "w/b.json")
+        #expect(whatsapp.headline == "Klik [link]")
     }
 
     @Test func theLibraryListsEveryCatalogEntryEvenWithoutItsFile() throws {

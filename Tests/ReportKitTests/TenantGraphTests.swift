@@ -59,7 +59,7 @@ import WorkflowLint
 
     static let hostile = [
         "Quote \" in\"; x [label=\"pwned\"]", "Angle <B>bold</B> & amp", "Back\\slash \\N \\l \\G", "Ümlaut Ößé 🎧",
-        "Line\nbreak\u{1B}[31m", "]]> <!-- -->", "'single'",
+        "Line\nbreak\u{1B}[31m", "]]> <!-- -->", "'single'", "Non\u{FFFF}character",
     ]
 
     @Test func everyNameReachesDOTOnlyEscapedInsideAnHTMLLabel() {

@@ -154,26 +154,65 @@ public enum BoundedFile {
 }
 
 /// Writes a file by staging it beside the target and renaming it into place, so a crash never leaves half a file.
+///
+/// The staging file is made by `mkstemp` (a random name, `O_CREAT|O_EXCL`): a link planted at a predictable name can
+/// never redirect the write. Its bytes are flushed (`fsync`) before the rename, so a crash after the rename never
+/// leaves an empty file. A file that is replaced keeps its permission bits; a new one gets 0666 less the umask.
 public enum AtomicFile {
     public static func write(_ bytes: some Collection<UInt8>, to path: String) throws(FileError) {
         let directory = (path as NSString).deletingLastPathComponent
-        let staging =
-            (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).rg-crm-\(getpid()).tmp"
-        do {
-            if !directory.isEmpty {
+        if !directory.isEmpty {
+            do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw FileError(
+                    path: path, reason: "cannot be written: \(error.localizedDescription)", category: .failed)
             }
-            try Data(bytes).write(to: URL(fileURLWithPath: staging), options: [])
-            guard rename(staging, path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(staging)
-                throw FileError(path: path, reason: "cannot be replaced: \(reason)", category: .failed)
-            }
-        } catch let error as FileError {
-            throw error
-        } catch {
-            unlink(staging)
-            throw FileError(path: path, reason: "cannot be written: \(error.localizedDescription)", category: .failed)
         }
+        var template = Array(
+            ((directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).rg-crm-XXXXXX")
+                .utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw FileError(
+                path: path, reason: "cannot be written: \(String(cString: strerror(errno)))", category: .failed)
+        }
+        let staging = String(cString: template)
+        func fail(_ what: String) -> FileError {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            unlink(staging)
+            return FileError(path: path, reason: "\(what): \(reason)", category: .failed)
+        }
+        var existing = stat()
+        let mode =
+            lstat(path, &existing) == 0 && (existing.st_mode & S_IFMT) == S_IFREG
+            ? existing.st_mode & 0o7777 : 0o666 & ~currentUmask()
+        guard fchmod(descriptor, mode) == 0 else { throw fail("cannot be written") }
+        let data = Array(bytes)
+        var written = 0
+        while written < data.count {
+            let count = data[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw fail("cannot be written") }
+            written += count
+        }
+        guard fsync(descriptor) == 0 else { throw fail("cannot be written") }
+        close(descriptor)
+        guard rename(staging, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(staging)
+            throw FileError(path: path, reason: "cannot be replaced: \(reason)", category: .failed)
+        }
+    }
+
+    /// The process's umask, read without changing it (`umask(2)` can only be read by setting it, which would race
+    /// with other threads creating files): Linux reports it in /proc/self/status.
+    static func currentUmask() -> mode_t {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+            let value = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8)
+        else { return 0o022 }
+        return value
     }
 }

@@ -6,11 +6,12 @@ import Foundation
 public enum TerminalText {
     /// Characters that are never shown raw: C0 controls (ESC among them), DEL, C1 controls, the Unicode line and
     /// paragraph separators, and the bidirectional embedding, override and isolate controls (they reorder what
-    /// follows them on screen: "Trojan Source").
+    /// follows them on screen: "Trojan Source"), and the Unicode noncharacters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF),
+    /// which XML and HTML refuse: Graphviz stops on them and an HTML report would not parse.
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069, 0xFDD0...0xFDEF: true
+        default: scalar.value & 0xFFFE == 0xFFFE
         }
     }
 

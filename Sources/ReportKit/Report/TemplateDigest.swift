@@ -41,11 +41,18 @@ public struct TemplateDigest: Sendable, Equatable {
     }
 
     static func digest(_ template: TemplateMetadata, in directory: String) -> TemplateDigest {
+        // The catalog names files by channel and id: only plain names, so an entry can never reach outside the
+        // library (`../../x`), and only the channels a library has.
+        guard TemplateCatalog.channels.contains(template.channel), isPlainName(template.id) else {
+            return TemplateDigest(
+                channel: previewText(template.channel), id: previewText(template.id),
+                headline: "(refused: the catalog entry is not a plain channel and id)", preview: "", file: nil)
+        }
         let candidates = ["md", "txt", "json", "mjml", "html"].map { "\(template.channel)/\(template.id).\($0)" }
         for relative in candidates {
             let path = (directory as NSString).appendingPathComponent(relative)
             guard FileManager.default.fileExists(atPath: path) else { continue }
-            guard let bytes = try? BoundedFile.read(path, limit: 1 << 20) else {
+            guard let bytes = try? BoundedFile.read(path, limit: 1 << 20, followLinks: false) else {
                 return TemplateDigest(
                     channel: template.channel, id: template.id, headline: "(unreadable)", preview: "", file: relative)
             }
@@ -59,6 +66,7 @@ public struct TemplateDigest: Sendable, Equatable {
 
     /// The headline and body text of a template file, by its kind.
     static func text(of content: String, file: String) -> (headline: String, body: String) {
+        let content = content.replacingOccurrences(of: "\r\n", with: "\n")
         if file.hasSuffix(".md") {
             var body = content
             var subject: String?
@@ -72,13 +80,12 @@ public struct TemplateDigest: Sendable, Equatable {
                 }
                 body = String(content[end.upperBound...])
             }
-            return (subject ?? firstLine(body), body)
+            return (subject.map(previewText) ?? firstLine(body), body)
         }
         if file.hasSuffix(".json"), let root = try? JSONParser.parse(content) {
             var texts: [String] = []
             collectTexts(root, into: &texts)
-            let headline = texts.first ?? ""
-            return (headline, texts.dropFirst().joined(separator: "\n"))
+            return (previewText(texts.first ?? ""), texts.dropFirst().joined(separator: "\n"))
         }
         if file.hasSuffix(".mjml") || file.hasSuffix(".html") {
             let stripped = content.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
@@ -115,6 +122,15 @@ public struct TemplateDigest: Sendable, Equatable {
         text = text.trimmingCharacters(in: .whitespaces)
         guard text.count > previewLength else { return text }
         return String(text.prefix(previewLength)).trimmingCharacters(in: .whitespaces) + "…"
+    }
+
+    /// Letters, digits, `_` and `-`: a template id as the catalog and the clone use it.
+    static func isPlainName(_ text: String) -> Bool {
+        !text.isEmpty
+            && text.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x5F || byte == 0x2D
+            }
     }
 
     static func firstLine(_ text: String) -> String {
