@@ -47,12 +47,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "WorkflowLint", dependencies: ["RGCore", "YAMLEvents"]),
+        .target(name: "DashboardKit", dependencies: ["RGCore", "HTTPClient"]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint",
+                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint", "DashboardKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -68,6 +69,11 @@ let package = Package(
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),
         .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore", "TestSupport"]),
+        .testTarget(
+            name: "DashboardKitTests",
+            dependencies: ["DashboardKit", "RGCore", "HTTPClient", "MigrationKit", "Postgres", "TestSupport"]),
+        // The fake Metabase of the tests as a server of its own, for bench/dashboards.sh.
+        .executableTarget(name: "fake-metabase", dependencies: ["TestSupport"], path: "Tests/FakeMetabaseServer"),
     ],
     swiftLanguageModes: [.v6]
 )
