@@ -8,8 +8,8 @@ import Foundation
 ///   their `dataset_query.database` must exist; cards are answered in MBQL 5 (`stages`), as since v0.57;
 /// - `POST /api/dashboard` ignores `dashcards`; cards are placed with `PUT /api/dashboard/:id`, whose dashcards
 ///   need size_x/size_y ≥ 1, row/col ≥ 0, an existing card, negative ids for new ones, and the tabs rule (with tabs
-///   every dashcard names one of them, without tabs none does); parameter mappings must name the dashcard's card
-///   and a parameter of the dashboard;
+///   every dashcard names one of them, without tabs none does); parameter mappings must name an existing card and
+///   a parameter of the dashboard;
 /// - `POST /api/dashboard/:id/cards` (removed in v0.47) is 404;
 /// - switches to fail on demand (`failures`, `delay`, `rejectAll`), and requests counted by method.
 public final class FakeMetabase: @unchecked Sendable {
@@ -93,6 +93,9 @@ public final class FakeMetabase: @unchecked Sendable {
         }
     }
 
+    /// The sessions `POST /api/session` handed out.
+    public var sessionIDs: [String] { lock.withLock { Array(sessions) } }
+
     public func databaseID(named name: String) -> Int? {
         lock.withLock { databases.first { $0.value["name"] as? String == name }?.key }
     }
@@ -140,6 +143,15 @@ public final class FakeMetabase: @unchecked Sendable {
         nextID += 1
         return nextID
     }
+
+    /// Metabase gives every collection, card and dashboard a 21-character `entity_id` of its own; a client cannot
+    /// set it over REST.
+    private func newEntityID() -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-")
+        return String((0..<21).map { _ in alphabet.randomElement()! })
+    }
+
+    private var timestamp: String { ISO8601DateFormatter().string(from: Date()) }
 
     private func handle(_ request: FakeHTTPServer.Request) -> FakeHTTPServer.Response {
         let (path, query) = Self.split(request.path)
@@ -235,6 +247,26 @@ public final class FakeMetabase: @unchecked Sendable {
         case ("PUT", "dashboard", 3):
             guard let id = Int(parts[2]), dashboards[id] != nil else { return Self.text(404, "Not found.") }
             return updateDashboard(id, body)
+        // Listings other tools walk (metabase-sync, in bench/dashboards.sh).
+        case ("GET", "collection", 2):
+            let root: [String: Any] = ["id": "root", "name": "Our analytics", "location": NSNull(), "archived": false]
+            return Self.json([root] + collections.keys.sorted().map { presentCollection($0) })
+        case ("GET", "collection", 3):
+            guard let id = Int(parts[2]), collections[id] != nil else { return Self.text(404, "Not found.") }
+            return Self.json(presentCollection(id))
+        case ("GET", "card", 2):
+            return Self.json(cards.keys.sorted().map { mbql5(cards[$0]!) })
+        case ("GET", "dashboard", 2):
+            return Self.json(dashboards.keys.sorted().map { dashboards[$0]!.filter { $0.key != "dashcards" } })
+        case ("GET", "native-query-snippet", 2), ("GET", "pulse", 2), ("GET", "alert", 2), ("GET", "segment", 2),
+            ("GET", "legacy-metric", 2):
+            return Self.json([Any]())
+        case ("GET", "user", 2):
+            return Self.json(["data": [["id": 1, "email": user, "common_name": "Admin"]], "total": 1])
+        case ("GET", "session", 3) where parts[2] == "properties":
+            return Self.json(["version": ["tag": "v0.57.0"]])
+        case ("GET", "health", 2):
+            return Self.json(["status": "ok"])
         default:
             // Includes POST /api/dashboard/:id/cards, removed in v0.47.
             return Self.text(404, "API endpoint does not exist.")
@@ -268,6 +300,20 @@ public final class FakeMetabase: @unchecked Sendable {
         ])
     }
 
+    private func presentCollection(_ id: Int) -> [String: Any] {
+        var path: [Int] = []
+        var parent = collections[id]?["parent_id"] as? Int
+        while let next = parent {
+            path.insert(next, at: 0)
+            parent = collections[next]?["parent_id"] as? Int
+        }
+        return [
+            "id": id, "name": collections[id]?["name"] ?? "", "archived": false, "personal_owner_id": NSNull(),
+            "location": "/" + path.map { "\($0)/" }.joined(), "description": NSNull(),
+            "entity_id": collections[id]?["entity_id"] ?? NSNull(),
+        ]
+    }
+
     private func createCollection(_ body: [String: Any]?) -> FakeHTTPServer.Response {
         guard let name = body?["name"] as? String, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             return Self.errors(400, ["name": "value must be a non-blank string."])
@@ -275,7 +321,7 @@ public final class FakeMetabase: @unchecked Sendable {
         let parent = body?["parent_id"] as? Int
         if let parent, collections[parent] == nil { return Self.text(404, "Not found.") }
         let id = newID()
-        collections[id] = ["id": id, "name": name, "parent_id": parent as Any]
+        collections[id] = ["id": id, "name": name, "parent_id": parent as Any, "entity_id": newEntityID()]
         return Self.json(["id": id, "name": name, "location": parent.map { "/\($0)/" } ?? "/"])
     }
 
@@ -318,8 +364,12 @@ public final class FakeMetabase: @unchecked Sendable {
             errors["collection_id"] = "collection \(collection) does not exist."
         }
         if !errors.isEmpty { return Self.errors(400, errors) }
-        for (key, value) in body where key != "id" { card[key] = value }
+        for (key, value) in body where !["id", "entity_id", "created_at", "updated_at"].contains(key) {
+            card[key] = value
+        }
         let id = existing ?? newID()
+        if creating { card["entity_id"] = newEntityID() }
+        card["updated_at"] = timestamp
         card["id"] = id
         card["archived"] = false
         cards[id] = card
@@ -340,7 +390,7 @@ public final class FakeMetabase: @unchecked Sendable {
         let dashboard: [String: Any] = [
             "id": id, "name": name, "description": body?["description"] ?? NSNull(),
             "parameters": body?["parameters"] ?? [Any](), "collection_id": collection as Any, "dashcards": [Any](),
-            "tabs": [Any](),
+            "tabs": [Any](), "entity_id": newEntityID(), "updated_at": timestamp,
         ]
         dashboards[id] = dashboard
         return Self.json(present(dashboard))
@@ -426,8 +476,9 @@ public final class FakeMetabase: @unchecked Sendable {
                     guard let parameter = mapping["parameter_id"] as? String, parameterIDs.contains(parameter) else {
                         return Self.errors(400, ["parameter_mappings": "parameter_id must name a dashboard parameter."])
                     }
-                    guard mapping["card_id"] as? Int == cardID else {
-                        return Self.errors(400, ["parameter_mappings": "card_id must be the dashcard's card."])
+                    // Metabase checks that a mapping's card can be read; the tests check it is the dashcard's.
+                    if let mapped = mapping["card_id"] as? Int, cards[mapped] == nil {
+                        return Self.errors(400, ["parameter_mappings": "card \(mapped) does not exist."])
                     }
                 }
                 var stored = dashcard
@@ -442,6 +493,7 @@ public final class FakeMetabase: @unchecked Sendable {
         }
         dashboard["tabs"] = tabs
         for key in ["name", "description", "parameters"] where body[key] != nil { dashboard[key] = body[key] }
+        dashboard["updated_at"] = timestamp
         dashboards[id] = dashboard
         return Self.json(present(dashboard))
     }
@@ -462,6 +514,9 @@ public final class FakeMetabase: @unchecked Sendable {
         var shown = card
         guard let query = card["dataset_query"] as? [String: Any], let native = query["native"] as? [String: Any]
         else { return shown }
+        // Metabase answers the card's database and query type beside the query, too.
+        shown["database_id"] = query["database"] ?? NSNull()
+        shown["query_type"] = "native"
         var stage: [String: Any] = ["lib/type": "mbql.stage/native", "native": native["query"] ?? ""]
         if let tags = native["template-tags"] { stage["template-tags"] = tags }
         shown["dataset_query"] = [
