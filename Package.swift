@@ -52,12 +52,13 @@ let package = Package(
             ]),
         .target(name: "WorkflowLint", dependencies: ["RGCore", "YAMLEvents"]),
         .target(name: "ReportKit", dependencies: ["RGCore", "WorkflowLint", "TemplateCloner"]),
+        .target(name: "DashboardKit", dependencies: ["RGCore", "HTTPClient"]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint", "ReportKit",
+                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint", "ReportKit", "DashboardKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -76,6 +77,11 @@ let package = Package(
         .testTarget(
             name: "ReportKitTests", dependencies: ["ReportKit", "RGCore", "WorkflowLint", "TemplateCloner", "TestSupport"]),
         .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore", "TestSupport"]),
+        .testTarget(
+            name: "DashboardKitTests",
+            dependencies: ["DashboardKit", "RGCore", "HTTPClient", "MigrationKit", "Postgres", "TestSupport"]),
+        // The fake Metabase of the tests as a server of its own, for bench/dashboards.sh.
+        .executableTarget(name: "fake-metabase", dependencies: ["TestSupport"], path: "Tests/FakeMetabaseServer"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,11 +11,11 @@ import Testing
             let results = running.map { $0.wait() }
             for result in results { #expect(result.status == 0, "\(result.stderr)") }
             let summaries = results.map(\.stdout)
-            #expect(summaries.filter { $0.hasPrefix("Applied 5 migration(s)") }.count == 1)
-            #expect(summaries.filter { $0 == "Database is up to date at version 0005; nothing to apply.\n" }.count == 3)
+            #expect(summaries.filter { $0.hasPrefix("Applied 6 migration(s)") }.count == 1)
+            #expect(summaries.filter { $0 == "Database is up to date at version 0006; nothing to apply.\n" }.count == 3)
             let counts = try Connection(conninfo: url).query(
                 "SELECT version, count(*) FROM crm.schema_migrations GROUP BY 1 ORDER BY 1")
-            #expect(counts.rows == [["1", "1"], ["2", "1"], ["3", "1"], ["4", "1"], ["5", "1"]])
+            #expect(counts.rows == [["1", "1"], ["2", "1"], ["3", "1"], ["4", "1"], ["5", "1"], ["6", "1"]])
         }
     }
 
@@ -33,7 +33,7 @@ import Testing
                 } == true)
             #expect(
                 json["pending"]?.map { $0["name"] as? String } == [
-                    "read_models", "tenant_isolation", "tenant_role_hardening",
+                    "read_models", "tenant_isolation", "tenant_role_hardening", "dashboard_read_models",
                 ])
         }
     }
@@ -46,7 +46,7 @@ import Testing
             #expect(
                 refused.stderr
                     == "rg-crm: error: rollback drops tables and their data; run again with --yes to confirm\n")
-            #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.schema_migrations").scalar == "5")
+            #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.schema_migrations").scalar == "6")
 
             let done = try RGCRMProcess.run(["db", "rollback", "--to", "0", "--yes", "--database-url", url])
             #expect(done.status == 0, "\(done.stderr)")
@@ -71,16 +71,16 @@ import Testing
         try TestDatabase.with("failcli") { url throws in
             let migrations = try TestPaths.copyOfMigrations()
             try "CREATE TABLE crm.extra (tenant_id uuid);\nINSERT INTO crm.extra VALUES ('not-a-uuid');\n".write(
-                toFile: migrations + "/0006_extra.up.sql", atomically: true, encoding: .utf8)
+                toFile: migrations + "/0007_extra.up.sql", atomically: true, encoding: .utf8)
             try "DROP TABLE crm.extra;\n".write(
-                toFile: migrations + "/0006_extra.down.sql", atomically: true, encoding: .utf8)
+                toFile: migrations + "/0007_extra.down.sql", atomically: true, encoding: .utf8)
             let result = try RGCRMProcess.run(["db", "migrate", "--database-url", url, "--migrations", migrations])
             #expect(result.status == 1)
             let lines = result.stderr.split(separator: "\n")
             let error = try #require(lines.last)
             #expect(
                 error.hasPrefix(
-                    "rg-crm: error: \(migrations)/0006_extra.up.sql:2:31: invalid input syntax for type uuid: \"not-a-uuid\" (SQLSTATE 22P02)"
+                    "rg-crm: error: \(migrations)/0007_extra.up.sql:2:31: invalid input syntax for type uuid: \"not-a-uuid\" (SQLSTATE 22P02)"
                 ))
             #expect(try Connection(conninfo: url).query("SELECT to_regclass('crm.extra') IS NULL").scalar == "t")
         }
@@ -89,11 +89,11 @@ import Testing
     @Test func aKilledMigrationLeavesNothingHalfApplied() throws {
         try TestDatabase.with("killed") { url throws in
             let migrations = try TestPaths.copyOfMigrations()
-            let slow = migrations + "/0006_slow.up.sql"
+            let slow = migrations + "/0007_slow.up.sql"
             try "CREATE TABLE crm.half (id int);\nINSERT INTO crm.half VALUES (1);\nSELECT pg_sleep(30);\n".write(
                 toFile: slow, atomically: true, encoding: .utf8)
             try "DROP TABLE crm.half;\n".write(
-                toFile: migrations + "/0006_slow.down.sql", atomically: true, encoding: .utf8)
+                toFile: migrations + "/0007_slow.down.sql", atomically: true, encoding: .utf8)
             let running = try RGCRMProcess.start(["db", "migrate", "--database-url", url, "--migrations", migrations])
             let connection = try Connection(conninfo: url)
             // Wait until the slow migration is sleeping inside its transaction, then kill the process.
@@ -119,7 +119,7 @@ import Testing
             }
             #expect(gone, "the server should abort the dead client's migration within seconds")
             #expect(try connection.query("SELECT to_regclass('crm.half') IS NULL").scalar == "t")
-            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == "5")
+            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == "6")
             try String(contentsOfFile: slow, encoding: .utf8).replacingOccurrences(
                 of: "pg_sleep(30)", with: "pg_sleep(0)"
             )
@@ -201,7 +201,7 @@ import Testing
         try TestDatabase.with("env") { url throws in
             let result = try RGCRMProcess.run(["db", "migrate"], environment: ["DATABASE_URL": url])
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.schema_migrations").scalar == "5")
+            #expect(try Connection(conninfo: url).query("SELECT count(*) FROM crm.schema_migrations").scalar == "6")
         }
     }
 

@@ -20,13 +20,13 @@ import Testing
     @Test func freshDatabaseGetsTheWholeSchemaAndASecondRunAppliesNothing() throws {
         try TestDatabase.with("fresh") { url throws in
             let first = try migrator(url).migrate()
-            #expect(first.applied.map(\.migration.version) == [1, 2, 3, 4, 5])
+            #expect(first.applied.map(\.migration.version) == [1, 2, 3, 4, 5, 6])
             let second = try migrator(url).migrate()
             #expect(second.applied.isEmpty)
-            #expect(second.version == 5)
+            #expect(second.version == 6)
             let history = try Connection(conninfo: url).query(
                 "SELECT version, name, length(checksum), applied_by FROM crm.schema_migrations ORDER BY 1")
-            #expect(history.rows.map { $0[0] } == ["1", "2", "3", "4", "5"])
+            #expect(history.rows.map { $0[0] } == ["1", "2", "3", "4", "5", "6"])
             #expect(history.rows.allSatisfy { $0[2] == "64" && $0[3] == "rgcrm" })
         }
     }
@@ -49,14 +49,14 @@ import Testing
             #expect(errors.all.isEmpty)
             let counts = try Connection(conninfo: url).query(
                 "SELECT version, count(*) FROM crm.schema_migrations GROUP BY 1 ORDER BY 1")
-            #expect(counts.rows.map { $0[1] } == ["1", "1", "1", "1", "1"])
+            #expect(counts.rows.map { $0[1] } == ["1", "1", "1", "1", "1", "1"])
         }
     }
 
     @Test func aFailingMigrationLeavesNothingOfItselfAndEarlierOnesStay() throws {
         try TestDatabase.with("fail") { url throws in
             let directory = try TestPaths.copyOfMigrations()
-            let broken = directory + "/0006_add_notes.up.sql"
+            let broken = directory + "/0007_add_notes.up.sql"
             try """
             -- adds a notes table, then fails on a typo
             CREATE TABLE crm.crm_notes (tenant_id uuid NOT NULL, id uuid NOT NULL, PRIMARY KEY (tenant_id, id));
@@ -65,24 +65,24 @@ import Testing
             ALTER TABLE crm.crm_notes ADD COLUMN body txet;
             """.write(toFile: broken, atomically: true, encoding: .utf8)
             try "DROP TABLE crm.crm_notes;\n".write(
-                toFile: directory + "/0006_add_notes.down.sql", atomically: true, encoding: .utf8)
+                toFile: directory + "/0007_add_notes.down.sql", atomically: true, encoding: .utf8)
 
             #expect {
                 try migrator(url, directory).migrate()
             } throws: { error in
                 let text = "\(error)"
-                return text.contains("0006_add_notes.up.sql:5:43") && text.contains("SQLSTATE 42704")
+                return text.contains("0007_add_notes.up.sql:5:43") && text.contains("SQLSTATE 42704")
                     && text.contains("txet")
             }
             let connection = try Connection(conninfo: url)
             #expect(try connection.query("SELECT to_regclass('crm.crm_notes') IS NULL").scalar == "t")
-            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == "5")
+            #expect(try connection.query("SELECT max(version) FROM crm.schema_migrations").scalar == "6")
             #expect(try connection.query("SELECT to_regclass('crm.crm_leads') IS NOT NULL").scalar == "t")
 
             try String(contentsOfFile: broken, encoding: .utf8).replacingOccurrences(of: "txet", with: "text")
                 .write(toFile: broken, atomically: true, encoding: .utf8)
             let fixed = try migrator(url, directory).migrate()
-            #expect(fixed.applied.map(\.migration.version) == [6])
+            #expect(fixed.applied.map(\.migration.version) == [7])
             #expect(try connection.query("SELECT count(*) FROM crm.crm_notes").scalar == "1")
         }
     }
@@ -105,7 +105,7 @@ import Testing
                     $0.file.hasSuffix("0002_deal_stage_history.up.sql") && $0.message.contains("checksum")
                 })
             let status = try migrator(url, directory).status()
-            #expect(status.applied.map(\.state) == [.ok, .changed, .ok, .ok, .ok])
+            #expect(status.applied.map(\.state) == [.ok, .changed, .ok, .ok, .ok, .ok])
         }
     }
 
@@ -140,13 +140,13 @@ import Testing
         try TestDatabase.with("rollback") { url throws in
             _ = try migrator(url).migrate()
             let undone = try migrator(url).rollback(.version(0))
-            #expect(undone.map(\.version) == [5, 4, 3, 2, 1])
+            #expect(undone.map(\.version) == [6, 5, 4, 3, 2, 1])
             let connection = try Connection(conninfo: url)
             let objects = try connection.query(
                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'crm'")
             #expect(objects.scalar == "0")
             #expect(try migrator(url).status().applied.isEmpty)
-            #expect(try migrator(url).migrate().applied.count == 5)
+            #expect(try migrator(url).migrate().applied.count == 6)
             #expect(try connection.query("SELECT to_regclass('crm.crm_segments') IS NOT NULL").scalar == "t")
         }
     }
@@ -154,11 +154,11 @@ import Testing
     @Test func rollbackByStepsUndoesTheNewestOnly() throws {
         try TestDatabase.with("steps") { url throws in
             _ = try migrator(url).migrate()
-            #expect(try migrator(url).rollback(.steps(3)).map(\.version) == [5, 4, 3])
+            #expect(try migrator(url).rollback(.steps(4)).map(\.version) == [6, 5, 4, 3])
             let connection = try Connection(conninfo: url)
             #expect(try connection.query("SELECT to_regclass('crm.crm_segments') IS NULL").scalar == "t")
             #expect(try connection.query("SELECT to_regclass('crm.crm_deal_stage_history') IS NOT NULL").scalar == "t")
-            #expect(try migrator(url).status().pending.map(\.version) == [3, 4, 5])
+            #expect(try migrator(url).status().pending.map(\.version) == [3, 4, 5, 6])
             #expect(try migrator(url).rollback(.steps(5), dryRun: true).map(\.version) == [2, 1])
         }
     }
@@ -167,14 +167,14 @@ import Testing
         try TestDatabase.with("to") { url throws in
             #expect(try migrator(url).migrate(to: 2).applied.map(\.migration.version) == [1, 2])
             #expect { try migrator(url).migrate(to: 1) } throws: { "\($0)".contains("use db rollback") }
-            #expect(try migrator(url).migrate().applied.map(\.migration.version) == [3, 4, 5])
+            #expect(try migrator(url).migrate().applied.map(\.migration.version) == [3, 4, 5, 6])
         }
     }
 
     @Test func dryRunChangesNothing() throws {
         try TestDatabase.with("dry") { url throws in
             let report = try migrator(url).migrate(dryRun: true)
-            #expect(report.plannedSQL.map(\.version) == [1, 2, 3, 4, 5])
+            #expect(report.plannedSQL.map(\.version) == [1, 2, 3, 4, 5, 6])
             let connection = try Connection(conninfo: url)
             #expect(try connection.query("SELECT count(*) FROM pg_namespace WHERE nspname = 'crm'").scalar == "0")
         }
@@ -184,7 +184,7 @@ import Testing
         try TestDatabase.with("verify") { url throws in
             let empty = try migrator(url).verify()
             #expect(empty.findings.isEmpty)
-            #expect(empty.verified.map(\.version) == [1, 2, 3, 4, 5])
+            #expect(empty.verified.map(\.version) == [1, 2, 3, 4, 5, 6])
 
             _ = try migrator(url).migrate()
             let connection = try Connection(conninfo: url)
@@ -193,7 +193,7 @@ import Testing
             let report = try migrator(url).verify()
             #expect(report.findings.isEmpty)
             #expect(try connection.query("SELECT slug FROM crm.crm_tenants").rows == [["keepme"]])
-            #expect(try connection.query("SELECT count(*) FROM crm.schema_migrations").scalar == "5")
+            #expect(try connection.query("SELECT count(*) FROM crm.schema_migrations").scalar == "6")
         }
     }
 
@@ -224,7 +224,7 @@ import Testing
             } throws: { "\($0)".contains("holds the migration lock") && "\($0)".contains("1 s") }
             #expect(waited)
             try holder.query("SELECT pg_advisory_unlock_all()")
-            #expect(try migrator(url, lockTimeout: 1).migrate().applied.count == 5)
+            #expect(try migrator(url, lockTimeout: 1).migrate().applied.count == 6)
         }
     }
 
@@ -234,11 +234,11 @@ import Testing
             try """
             -- rg-crm:no-transaction
             CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_leads_tenant_campaign ON crm.crm_leads (tenant_id, campaign);
-            """.write(toFile: directory + "/0006_leads_campaign_index.up.sql", atomically: true, encoding: .utf8)
+            """.write(toFile: directory + "/0007_leads_campaign_index.up.sql", atomically: true, encoding: .utf8)
             try "DROP INDEX crm.idx_leads_tenant_campaign;\n".write(
-                toFile: directory + "/0006_leads_campaign_index.down.sql", atomically: true, encoding: .utf8)
+                toFile: directory + "/0007_leads_campaign_index.down.sql", atomically: true, encoding: .utf8)
             let report = try migrator(url, directory).migrate()
-            #expect(report.applied.map(\.migration.version) == [1, 2, 3, 4, 5, 6])
+            #expect(report.applied.map(\.migration.version) == [1, 2, 3, 4, 5, 6, 7])
             #expect(
                 try Connection(conninfo: url).query("SELECT to_regclass('crm.idx_leads_tenant_campaign') IS NOT NULL")
                     .scalar == "t")

@@ -247,7 +247,8 @@ import Testing
             )
             #expect(
                 options.rows.map { $0[0] } == [
-                    "automation_sla", "crm_segments", "pipeline_velocity", "revenue_per_package",
+                    "automation_run_outcomes", "automation_sla", "crm_segments", "deal_stage_durations",
+                    "pipeline_velocity", "revenue_per_package", "won_deals",
                 ])
             #expect(options.rows.allSatisfy { $0[1] == "{security_invoker=true}" })
 

@@ -37,7 +37,7 @@ import Testing
         #expect(
             migrations.map(\.id) == [
                 "0001_crm_core", "0002_deal_stage_history", "0003_read_models", "0004_tenant_isolation",
-                "0005_tenant_role_hardening",
+                "0005_tenant_role_hardening", "0006_dashboard_read_models",
             ])
         #expect(migrations.allSatisfy { $0.transactional })
     }

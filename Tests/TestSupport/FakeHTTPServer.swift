@@ -42,7 +42,8 @@ public final class FakeHTTPServer: @unchecked Sendable {
     private var recorded: [Request] = []
     private var stopped = false
 
-    public init(_ handler: @escaping @Sendable (Request) -> Response) throws {
+    /// `port` 0 (the default) takes any free port; a standalone fake (bench/) can ask for a fixed one.
+    public init(port requestedPort: Int = 0, _ handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
@@ -51,6 +52,7 @@ public final class FakeHTTPServer: @unchecked Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(requestedPort).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
