@@ -47,12 +47,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "WorkflowLint", dependencies: ["RGCore", "YAMLEvents"]),
+        // Read-only checks of one onboarded tenant (rg-crm smoke). Never imports ProvisionKit: the seed's dry run
+        // and the dashboards come in through probes the executable wires.
+        .target(
+            name: "SmokeKit", dependencies: ["RGCore", "Postgres", "MigrationKit", "TemplateCloner", "WorkflowLint"]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint",
+                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint", "SmokeKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -68,6 +72,7 @@ let package = Package(
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),
         .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore", "TestSupport"]),
+        .testTarget(name: "SmokeKitTests", dependencies: ["SmokeKit", "RGCore", "Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
