@@ -13,11 +13,11 @@ import Testing
         var lines: [String] = []
         let catalog = try connection.query(
             """
-            SELECT 'rel ' || c.relname || ' ' || c.relkind || ' ' || coalesce(c.relacl::text, '') || ' '
+            SELECT 'rel ' || c.relname || ' ' || c.relkind::text || ' ' || coalesce(c.relacl::text, '') || ' '
                    || c.relrowsecurity || c.relforcerowsecurity || ' ' || coalesce(array_to_string(c.reloptions, ','), '')
               FROM pg_class c WHERE c.relnamespace = 'crm'::regnamespace
             UNION ALL
-            SELECT 'policy ' || p.polrelid::regclass || '.' || p.polname || ' ' || p.polcmd || ' ' || p.polroles::text || ' '
+            SELECT 'policy ' || p.polrelid::regclass || '.' || p.polname || ' ' || p.polcmd::text || ' ' || p.polroles::text || ' '
                    || coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' ' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '')
               FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = 'crm'::regnamespace
             UNION ALL
@@ -80,10 +80,7 @@ import Testing
     /// the other's rows nowhere (the visibility check has something to find here).
     @Test func twoTenantsSmokedAtOnceDoNotInterfere() throws {
         try SmokeFixture.with { mrdj in
-            var acme = mrdj
-            acme.configDirectory = try ConfigFixtures.copy(as: "acme")
-            acme.slug = "acme"
-            try acme.onboard()
+            let acme = try mrdj.another("acme")
             let owner = try mrdj.owner()
             try owner.query(
                 """
@@ -104,10 +101,7 @@ import Testing
     /// A policy that opens a table to every tenant is found by the visibility check (and by db.rls.policies).
     @Test func aLeakingPolicyIsFound() throws {
         try SmokeFixture.with { mrdj in
-            var acme = mrdj
-            acme.configDirectory = try ConfigFixtures.copy(as: "acme")
-            acme.slug = "acme"
-            try acme.onboard()
+            let acme = try mrdj.another("acme")
             let owner = try mrdj.owner()
             try owner.query(
                 "INSERT INTO crm.crm_contacts (tenant_id, first_name) SELECT id, 'Bob' FROM crm.crm_tenants WHERE slug = 'acme'"

@@ -6,9 +6,19 @@ import TestSupport
 /// `rg-crm smoke` run against it: the real command, with the seed's dry run wired in.
 struct SmokeFixture {
     let database: TenantDatabase
-    let automation: String
+    var automation: String
     var configDirectory = TestPaths.repository("configs/tenants")
     var slug = "mrdj"
+
+    /// A second tenant in the same database: a copy of mrdj's pack under `slug`, cloned to a folder of its own.
+    func another(_ slug: String) throws -> SmokeFixture {
+        var other = self
+        other.slug = slug
+        other.configDirectory = try ConfigFixtures.copy(as: slug)
+        other.automation = try TestPaths.temporaryDirectory("smoke") + "/automation"
+        try other.onboard()
+        return other
+    }
 
     /// A fresh database with mrdj migrated, seeded and cloned.
     static func with<T>(_ label: String = "smoke", _ body: (SmokeFixture) throws -> T) throws -> T {
