@@ -121,7 +121,7 @@ public struct CheckTextFormatter: CheckFormatter {
         output += "\(TerminalText.escaped(subject)): \(summary.passed) passed, \(summary.failed) failed, "
         output += "\(summary.skipped) skipped"
         if summary.errors > 0 { output += summary.errors == 1 ? ", 1 error" : ", \(summary.errors) errors" }
-        output += " in \(summary.duration.secondsText) s\n"
+        output += "\n"
         if let manual = context.manual, !manual.isEmpty {
             output += "manual (UAT sign-off):\n"
             for item in manual {
