@@ -36,6 +36,9 @@ enum IsolationChecks {
         try RoleSwitch.requireRoles([roles.app, roles.reader], connection)
         let seed = "rg-crm db seed \(session.context.tenantFlag)"
         return try RoleSwitch.rolledBack(connection) { () throws -> [CheckOutcome] in
+            // Every probe below looks for rows that should not be there, under a LIMIT: the planner, expecting to find
+            // one soon, would read a whole table sequentially to prove there is none. Indexes only (bench/smoke.sh).
+            try connection.query("SET LOCAL enable_seqscan = off")
             let trial = try prepare(connection, tenantID: tenantID, roles: roles, seed: seed)
             try RoleSwitch.become(roles.app, connection)
             guard try connection.query("SELECT crm.current_tenant_id(CURRENT_USER)::text").scalar == tenantID else {
