@@ -38,7 +38,7 @@ struct Smoke: AsyncParsableCommand {
 
     @Option(
         name: .customLong("only"),
-        help: "Run only this group (repeatable): \(SmokeGroup.allCases.map(\.rawValue).joined(separator: ", ")).")
+        help: ArgumentHelp("Run only this group (repeatable).", valueName: "group"))
     var groups: [SmokeGroup] = []
 
     @Option(help: "Report format: text, json, junit or tap.")
