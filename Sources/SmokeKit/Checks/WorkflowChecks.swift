@@ -13,6 +13,9 @@ enum WorkflowChecks {
         guard FileManager.default.fileExists(atPath: context.workflowsDirectory) else {
             throw SkipCheck("no cloned workflows (workflows.files)")
         }
+        guard FileManager.default.fileExists(atPath: context.templatesDirectory) else {
+            throw SkipCheck("no cloned templates to check references against (templates.current)")
+        }
         let tenant = TenantContext(
             slug: context.slug.rawValue, pipelines: pack.crm.pipelines, webhooks: pack.crm.webhooks.keys.sorted(),
             templates: try TemplateLibrary.load(directory: context.templatesDirectory))
