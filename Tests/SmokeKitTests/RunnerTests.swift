@@ -47,7 +47,7 @@ import Testing
 
     @Test func aCheckThatOverrunsItsTimeoutIsAnError() async {
         let slow = SmokeCheck(.db, "t.slow", "slow") { _ in
-            usleep(3_000_000)
+            usleep(5_000_000)
             return .pass()
         }
         let quick = SmokeCheck(.db, "t.quick", "quick") { _ in .pass() }

@@ -118,37 +118,45 @@ enum Deadline {
     ) async -> T {
         await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
             let once = ResumeOnce(continuation)
-            let timer = Task {
-                try? await Task.sleep(for: timeout)
-                if !Task.isCancelled { once.resume(onTimeout()) }
+            // Threads of their own, for the work and for its watchdog: checks block (libpq, files), and blocked work
+            // can starve both Swift's cooperative pool and GCD's (each as wide as the cores), which would delay a
+            // timer until after the check it should cut short.
+            let worker = Thread { once.resume(work()) }
+            worker.stackSize = 1 << 20
+            let deadline = Date(timeIntervalSinceNow: Double(timeout.wholeMilliseconds) / 1000)
+            let watchdog = Thread {
+                if once.waitUntilResumed(before: deadline) == false { once.resume(onTimeout()) }
             }
-            once.onResume = { timer.cancel() }
-            // A thread of its own: GCD's pool is as wide as the cores, and blocked checks would queue behind each other.
-            let thread = Thread { once.resume(work()) }
-            thread.stackSize = 1 << 20
-            thread.start()
+            watchdog.stackSize = 64 << 10
+            worker.start()
+            watchdog.start()
         }
     }
 
+    /// Resumes its continuation once, with the first value given; the watchdog waits on it.
     private final class ResumeOnce<T: Sendable>: @unchecked Sendable {
-        private let lock = NSLock()
+        private let condition = NSCondition()
         private var continuation: CheckedContinuation<T, Never>?
-        var onResume: (@Sendable () -> Void)? {
-            get { lock.withLock { _onResume } }
-            set { lock.withLock { _onResume = newValue } }
-        }
-        private var _onResume: (@Sendable () -> Void)?
 
         init(_ continuation: CheckedContinuation<T, Never>) { self.continuation = continuation }
 
         func resume(_ value: T) {
-            let (pending, hook) = lock.withLock { () -> (CheckedContinuation<T, Never>?, (@Sendable () -> Void)?) in
-                defer { continuation = nil }
-                return (continuation, _onResume)
+            condition.lock()
+            let pending = continuation
+            continuation = nil
+            condition.broadcast()
+            condition.unlock()
+            pending?.resume(returning: value)
+        }
+
+        /// Whether it was resumed before `deadline`.
+        func waitUntilResumed(before deadline: Date) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            while continuation != nil {
+                if !condition.wait(until: deadline) { return continuation == nil }
             }
-            guard let pending else { return }
-            hook?()
-            pending.resume(returning: value)
+            return true
         }
     }
 }
