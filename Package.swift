@@ -53,12 +53,17 @@ let package = Package(
         .target(name: "WorkflowLint", dependencies: ["RGCore", "YAMLEvents"]),
         .target(name: "ReportKit", dependencies: ["RGCore", "WorkflowLint", "TemplateCloner"]),
         .target(name: "DashboardKit", dependencies: ["RGCore", "HTTPClient"]),
+        // Read-only checks of one onboarded tenant (rg-crm smoke). Never imports ProvisionKit: the seed's dry run
+        // and the dashboards come in through probes the executable wires.
+        .target(
+            name: "SmokeKit", dependencies: ["RGCore", "Postgres", "MigrationKit", "TemplateCloner", "WorkflowLint"]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
                 "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint", "ReportKit", "DashboardKit",
+                "SmokeKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -82,6 +87,7 @@ let package = Package(
             dependencies: ["DashboardKit", "RGCore", "HTTPClient", "MigrationKit", "Postgres", "TestSupport"]),
         // The fake Metabase of the tests as a server of its own, for bench/dashboards.sh.
         .executableTarget(name: "fake-metabase", dependencies: ["TestSupport"], path: "Tests/FakeMetabaseServer"),
+        .testTarget(name: "SmokeKitTests", dependencies: ["SmokeKit", "RGCore", "Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,7 +19,9 @@ struct RGCRM: AsyncParsableCommand {
               rg-crm db status --format json
             """,
         version: RGCRMVersion.current,
-        subcommands: [Config.self, Dashboards.self, Db.self, Lint.self, Tenant.self, Templates.self, Workflows.self])
+        subcommands: [
+            Config.self, Dashboards.self, Db.self, Lint.self, Smoke.self, Tenant.self, Templates.self, Workflows.self,
+        ])
 
     /// ArgumentParser exits 64 on a bad command line; rg-crm keeps one code for all bad input: 2. An error that
     /// reaches here unreported is reported like every other (`reported`): its category's code, or 3.

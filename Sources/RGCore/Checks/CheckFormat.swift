@@ -14,14 +14,37 @@ public enum CheckFormat: String, Sendable, CaseIterable {
 
 /// Everything a check formatter needs besides the results.
 public struct CheckReportContext: Sendable {
+    /// A point of a checklist no check covers: someone signs it off by hand (UAT's to-do list).
+    public struct ManualItem: Sendable, Hashable {
+        /// The checklist's own number: `4.2`.
+        public var id: String
+        public var title: String
+        /// Who signs it off.
+        public var signOff: String
+
+        public init(id: String, title: String, signOff: String) {
+            self.id = id
+            self.title = title
+            self.signOff = signOff
+        }
+    }
+
     /// What ran, for JUnit's `<testsuites name>` and JSON's `name`: `rg-crm smoke`.
     public var name: String
     /// Colour for the text format (a terminal without NO_COLOR).
     public var colour: Bool
+    /// The text format's summary line starts with this (`smoke mrdj: 27 passed, 0 failed, 2 skipped`) and its
+    /// results are listed under their groups with ✓ ✗ – !; nil keeps the plain `PASS id` listing.
+    public var subject: String?
+    /// Points checked by hand: the text report ends with them as a to-do list and JSON carries them as `manual`
+    /// (nil: no such list, and no `manual` key).
+    public var manual: [ManualItem]?
 
-    public init(name: String = "rg-crm", colour: Bool = false) {
+    public init(name: String = "rg-crm", colour: Bool = false, subject: String? = nil, manual: [ManualItem]? = nil) {
         self.name = name
         self.colour = colour
+        self.subject = subject
+        self.manual = manual
     }
 }
 
@@ -40,6 +63,7 @@ public struct CheckTextFormatter: CheckFormatter {
     public init() {}
 
     public func render(_ results: [CheckResult], context: CheckReportContext) -> String {
+        if let subject = context.subject { return Self.grouped(results, subject: subject, context: context) }
         var output = ""
         for result in results {
             let label = Self.label(result.status)
@@ -63,6 +87,58 @@ public struct CheckTextFormatter: CheckFormatter {
         output +=
             "\(summary.failed) failed, \(summary.skipped) skipped, \(errors) (\(summary.duration.secondsText) s)\n"
         return output
+    }
+
+    /// Results under their groups (in the order groups first appear), `✓ id  title (12 ms)`, then the summary line
+    /// and the manual to-do list.
+    static func grouped(_ results: [CheckResult], subject: String, context: CheckReportContext) -> String {
+        var groups: [String] = []
+        var byGroup: [String: [CheckResult]] = [:]
+        for result in results {
+            if byGroup[result.group] == nil { groups.append(result.group) }
+            byGroup[result.group, default: []].append(result)
+        }
+        var output = ""
+        for group in groups {
+            output += "\(TerminalText.escaped(group))\n"
+            for result in byGroup[group] ?? [] {
+                let mark = symbol(result.status)
+                let title = result.title.isEmpty ? "" : "  " + TerminalText.escaped(result.title)
+                output += "  " + (context.colour ? paint(mark, result.status) : mark) + " "
+                output += "\(TerminalText.escaped(result.id))\(title) (\(result.duration.wholeMilliseconds) ms)\n"
+                if let message = result.message, !message.isEmpty {
+                    output += "      \(TerminalText.escaped(message))\n"
+                }
+                if let remediation = result.remediation, !remediation.isEmpty, result.status != .pass {
+                    output += "      fix: \(TerminalText.escaped(remediation))\n"
+                }
+                if let location = result.location {
+                    output += "      at: \(TerminalText.escaped(location.description))\n"
+                }
+            }
+        }
+        let summary = CheckSummary(results)
+        output += "\(TerminalText.escaped(subject)): \(summary.passed) passed, \(summary.failed) failed, "
+        output += "\(summary.skipped) skipped"
+        if summary.errors > 0 { output += summary.errors == 1 ? ", 1 error" : ", \(summary.errors) errors" }
+        output += "\n"
+        if let manual = context.manual, !manual.isEmpty {
+            output += "manual (UAT sign-off):\n"
+            for item in manual {
+                output += "  [ ] \(TerminalText.escaped(item.id))  \(TerminalText.escaped(item.title))"
+                output += " (\(TerminalText.escaped(item.signOff)))\n"
+            }
+        }
+        return output
+    }
+
+    static func symbol(_ status: CheckStatus) -> String {
+        switch status {
+        case .pass: "✓"
+        case .fail: "✗"
+        case .skip: "–"
+        case .error: "!"
+        }
     }
 
     static func label(_ status: CheckStatus) -> String {
@@ -96,13 +172,14 @@ extension String {
 }
 
 /// `{"name", "summary": {…counts, "duration_ms"}, "results": [{"id", "group", "title", "status", "duration_ms",
-/// "message", "remediation", "location"}]}`: every key always present, null where a result has no value.
+/// "message", "remediation", "location"}]}`: every key always present, null where a result has no value. With a manual
+/// list in the context, `"manual": [{"id", "title", "sign_off"}]` follows the results.
 public struct CheckJSONFormatter: CheckFormatter {
     public init() {}
 
     public func render(_ results: [CheckResult], context: CheckReportContext) -> String {
         let summary = CheckSummary(results)
-        let document: JSONValue = .object([
+        var members: [(String, JSONValue)] = [
             ("name", .string(context.name)),
             (
                 "summary",
@@ -113,7 +190,20 @@ public struct CheckJSONFormatter: CheckFormatter {
                 ])
             ),
             ("results", .array(results.map(Self.object))),
-        ])
+        ]
+        if let manual = context.manual {
+            members.append(
+                (
+                    "manual",
+                    .array(
+                        manual.map {
+                            .object([
+                                ("id", .string($0.id)), ("title", .string($0.title)), ("sign_off", .string($0.signOff)),
+                            ])
+                        })
+                ))
+        }
+        let document: JSONValue = .object(members)
         return document.serialized(indent: 2) + "\n"
     }
 
