@@ -47,12 +47,19 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "WorkflowLint", dependencies: ["RGCore", "YAMLEvents"]),
+        // Tenant lifecycle, the top of the library graph: it orchestrates the other kits; none of them imports it.
+        .target(
+            name: "ProvisionKit",
+            dependencies: [
+                "RGCore", "Postgres", "HTTPClient", "MigrationKit", "TemplateCloner", "WorkflowLint",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint",
+                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint", "ProvisionKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -60,10 +67,13 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
         .testTarget(
             name: "RGCoreTests",
-            dependencies: ["RGCore", "TestSupport", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint"]),
+            dependencies: ["RGCore", "TestSupport", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint", "ProvisionKit"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "RGCore", "TestSupport"]),
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "Postgres", "RGCore", "TestSupport"]),
+        .testTarget(
+            name: "ProvisionKitTests",
+            dependencies: ["ProvisionKit", "MigrationKit", "Postgres", "RGCore", "HTTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),
