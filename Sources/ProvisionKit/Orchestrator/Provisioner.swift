@@ -37,6 +37,8 @@ public struct ProvisionReport: Sendable {
     public var outcomes: [ResourceOutcome]
     public var failure: ProvisionError?
     public var milliseconds: Int
+    /// Steps finished (what the test-only abort switch counts).
+    public var steps: Int = 0
 
     public var plan: Plan { Plan(outcomes.flatMap(\.changes), applied: true) }
     public var changedAnything: Bool { outcomes.contains { $0.result == .changed } }
@@ -148,7 +150,7 @@ public final class Provisioner {
         }
         let report = ProvisionReport(
             tenant: slug.rawValue, outcomes: outcomes, failure: failure,
-            milliseconds: Int(Date().timeIntervalSince(started) * 1000))
+            milliseconds: Int(Date().timeIntervalSince(started) * 1000), steps: context.stepsDone)
         try ProgressRecord.write(report, to: settings.progressFile(slug))
         return report
     }
