@@ -198,6 +198,11 @@ import Testing
             }
             let acme = try stack.connectAsLogin("acme", "app")
             #expect(try acme.query("SELECT slug::text FROM crm.crm_tenants").rows.map { $0[0] } == ["acme"])
+            let mrdj = try stack.connectAsLogin("mrdj", "app")
+            #expect(try mrdj.query("SELECT slug::text FROM crm.crm_tenants").rows.map { $0[0] } == ["mrdj"])
+            #expect(try mrdj.query("SELECT count(DISTINCT tenant_id) FROM crm.crm_stages").scalar == "1")
+            #expect(try stack.secret("acme", "postgres_app_password") != stack.secret("mrdj", "postgres_app_password"))
+            #expect(FileManager.default.fileExists(atPath: stack.folder + "/automation/acme/automation/templates"))
             let mrdjSecrets = try FileManager.default.contentsOfDirectory(atPath: stack.state + "/secrets/mrdj")
             // Rendered deploy folders (the deploy resource's), in the folder the command runs in.
             let deploy = stack.folder + "/deploy/tenants"
