@@ -249,3 +249,87 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// The command's edges: Vault from the environment, the test-only switch, plan exit codes.
+@Suite struct OnboardCommandEdgeTests {
+    @Test func vaultFromTheEnvironmentWithATokenFileAndAMount() throws {
+        let vault = try FakeVault(token: "s.token-in-a-file", mount: "kv")
+        try OnboardCommandTests.Stack.with("clivault") { stack throws in
+            let tokenFile = stack.folder + "/token"
+            try "s.token-in-a-file\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+            let environment: [String: String?] = [
+                "VAULT_ADDR": vault.address, "VAULT_TOKEN_FILE": tokenFile, "VAULT_TOKEN": nil,
+            ]
+            let onboard = try stack.run(["tenant", "onboard", "--tenant", "mrdj", "--vault-mount", "kv"], environment)
+            #expect(onboard.status == 0, "\(onboard.stderr)")
+            #expect(vault.writes == 4)
+            #expect(!FileManager.default.fileExists(atPath: stack.state + "/secrets/mrdj"))
+            let again = try stack.run(["tenant", "onboard", "--tenant", "mrdj", "--vault-mount", "kv"], environment)
+            #expect(again.status == 0 && again.stdout.contains("tenant mrdj: unchanged"))
+            #expect(vault.writes == 4)
+
+            let noToken = try stack.run(
+                ["tenant", "plan", "--tenant", "mrdj"],
+                ["VAULT_ADDR": vault.address, "VAULT_TOKEN": nil, "VAULT_TOKEN_FILE": nil])
+            #expect(noToken.status == 2)
+            #expect(noToken.stderr.contains("VAULT_ADDR is set but no token is"))
+
+            let kept = try RGCRMProcess.run(
+                ["tenant", "remove", "mrdj", "--confirm", "mrdj", "--vault-mount", "kv", "--state-dir", stack.state],
+                environment: stack.environment.merging(environment) { $1 }, directory: stack.folder)
+            #expect(kept.status == 0, "\(kept.stderr)")
+            #expect(vault.read("rentguy/tenants/mrdj/postgres_app_password") != nil)
+            #expect(
+                try stack.run(["tenant", "onboard", "--tenant", "mrdj", "--vault-mount", "kv"], environment).status == 0
+            )
+            let purged = try RGCRMProcess.run(
+                [
+                    "tenant", "remove", "mrdj", "--confirm", "mrdj", "--vault-mount", "kv", "--purge-secrets",
+                    "--state-dir", stack.state,
+                ],
+                environment: stack.environment.merging(environment) { $1 }, directory: stack.folder)
+            #expect(purged.status == 0, "\(purged.stderr)")
+            #expect(purged.stdout.contains("vault:kv/data/rentguy/tenants/mrdj/postgres_app_password"))
+            #expect(vault.read("rentguy/tenants/mrdj/postgres_app_password") == nil)
+            // Nothing printed or requested carried the token in a URL.
+            #expect(!(onboard.stdout + onboard.stderr + purged.stdout + purged.stderr).contains("s.token-in-a-file"))
+            #expect(vault.requests.allSatisfy { !$0.path.contains("token") })
+        }
+    }
+
+    @Test func theAbortSwitchNeedsItsSecondVariable() throws {
+        try OnboardCommandTests.Stack.with("cliabort") { stack throws in
+            let ignored = try stack.run(
+                ["tenant", "onboard", "--tenant", "mrdj"], ["RG_CRM_TEST_ABORT_AFTER_STEP": "1"])
+            #expect(ignored.status == 0, "\(ignored.stderr)")
+            try FileManager.default.removeItem(atPath: stack.state + "/secrets/mrdj/postgres_reader_url")
+            let aborted = try stack.run(
+                ["tenant", "onboard", "--tenant", "mrdj"],
+                ["RG_CRM_TEST_ABORT_AFTER_STEP": "1", "RG_CRM_TEST_HOOKS": "1"])
+            #expect(aborted.status == 1)
+            #expect(aborted.stderr.contains("aborted after step 1 (RG_CRM_TEST_ABORT_AFTER_STEP, test only)"))
+            #expect(aborted.stdout.contains("\nsecrets     failed"))
+            #expect(aborted.stdout.contains("\ntemplates   not run"))
+            let resumed = try stack.run(["tenant", "onboard", "--tenant", "mrdj"])
+            // The step finished before the abort: the re-run has nothing left to do.
+            #expect(resumed.status == 0 && resumed.stdout.contains("tenant mrdj: unchanged"), "\(resumed.stdout)")
+        }
+    }
+
+    @Test func planExitCodesAndJSON() throws {
+        try OnboardCommandTests.Stack.with("cliplan") { stack throws in
+            let changes = try stack.run([
+                "tenant", "plan", "--tenant", "mrdj", "--detailed-exitcode", "--format", "json",
+            ])
+            #expect(changes.status == 2, "\(changes.stderr)")
+            let plan = try #require(try JSONSerialization.jsonObject(with: Data(changes.stdout.utf8)) as? [String: Any])
+            #expect(plan["has_changes"] as? Bool == true)
+            let unknown = try stack.run(["tenant", "plan", "--tenant", "nope", "--detailed-exitcode"])
+            #expect(unknown.status == 1)
+            let bad = try stack.run(["tenant", "plan", "--tenant", "Not A Slug"])
+            #expect(bad.status == 2)
+            let both = try stack.run(["tenant", "onboard", "--tenant", "mrdj", "--all"])
+            #expect(both.status == 2)
+        }
+    }
+}
