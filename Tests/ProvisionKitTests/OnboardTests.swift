@@ -44,6 +44,7 @@ import Testing
             let plan = try fixture.provisioner().plan()
             #expect(plan.plan.hasChanges)
             #expect(!FileManager.default.fileExists(atPath: fixture.settings.stateDirectory))
+            #expect(!FileManager.default.fileExists(atPath: fixture.settings.automationRoot ?? ""))
             #expect(try fixture.admin().query("SELECT to_regclass('crm.crm_tenants')::text").scalar == nil)
             let secrets = plan.plan.changes.filter { $0.kind == "secret" }
             #expect(secrets.count == 4)
