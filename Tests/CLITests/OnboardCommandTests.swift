@@ -330,6 +330,11 @@ struct SplitMix {
             #expect(bad.status == 2)
             let both = try stack.run(["tenant", "onboard", "--tenant", "mrdj", "--all"])
             #expect(both.status == 2)
+            for mount in ["../sys", "secret/../x", "a?b", "", "kv//x"] {
+                let refused = try stack.run(["tenant", "plan", "--tenant", "mrdj", "--vault-mount", mount])
+                #expect(refused.status == 2, "\(mount)")
+                #expect(refused.stderr.contains("--vault-mount"), "\(mount)")
+            }
         }
     }
 }

@@ -32,6 +32,16 @@ struct ProvisionOptions: ParsableArguments {
 
     func validate() throws {
         guard lockTimeout > 0 else { throw ValidationError("--lock-timeout must be a positive number of seconds") }
+        // The mount goes into Vault URLs' paths: path segments of letters, digits, '_', '-', '.', never '..'.
+        let segments = vaultMount.split(separator: "/", omittingEmptySubsequences: false)
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+        guard !segments.isEmpty,
+            segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && $0.allSatisfy(allowed.contains) })
+        else {
+            throw ValidationError(
+                "--vault-mount '\(vaultMount)' must be path segments of letters, digits, '_', '-' and '.' separated by '/'"
+            )
+        }
     }
 
     /// The settings of a run; Vault when VAULT_ADDR is set, refused without a token. The test-only abort switch
