@@ -10,6 +10,37 @@ public struct WorkflowsResource: ProvisionedResource {
     public init() {}
 
     public func observe(_ context: ProvisionContext) throws(ProvisionError) -> Observation {
+        let lint = try self.lint(context)
+        let change: Change
+        if let first = lint.errors.first {
+            change = Change(
+                .conflict, "workflows", lint.folder,
+                detail: "\(lint.errors.count) error(s); the first: \(Self.headline(first))")
+        } else {
+            change = Change(.unchanged, "workflows", lint.folder, detail: "linted \(lint.files) file(s): no errors")
+        }
+        return Observation(
+            steps: [ResourceStep("lint", [change])],
+            fingerprint: Digest.sha256Hex((lint.digests + ["\(lint.errors.count)"]).joined(separator: "\n")))
+    }
+
+    /// Nothing to write: the workflows are linted again, and an error stops the onboarding here.
+    public func apply(_ step: ResourceStep, _ context: ProvisionContext) throws(ProvisionError) -> [Change] {
+        let lint = try self.lint(context)
+        if let first = lint.errors.first {
+            throw .workflowFindings(errors: lint.errors.count, first: Self.headline(first))
+        }
+        return step.changes.map { Change(.unchanged, $0.kind, $0.identity, detail: $0.detail) }
+    }
+
+    private struct Lint {
+        var folder: String
+        var files: Int
+        var errors: [Diagnostic]
+        var digests: [String]
+    }
+
+    private func lint(_ context: ProvisionContext) throws(ProvisionError) -> Lint {
         let root = context.settings.libraryRoot
         let workflows = root == "." ? WorkflowLinter.defaultDirectory : "\(root)/\(WorkflowLinter.defaultDirectory)"
         let templates = root == "." ? TemplateLibrary.defaultDirectory : "\(root)/\(TemplateLibrary.defaultDirectory)"
@@ -29,28 +60,12 @@ public struct WorkflowsResource: ProvisionedResource {
             digests.append("\(file) \(Digest.sha256Hex(bytes))")
             diagnostics += WorkflowLinter.lint(bytes, path: file, tenant: tenant)
         }
-        let errors = diagnostics.filter { $0.severity == .error }
-        let change: Change
-        if let first = errors.first {
-            change = Change(
-                .conflict, "workflows", workflows,
-                detail:
-                    "\(errors.count) error(s); the first: \(first.file):\(first.line):\(first.column): \(first.message)"
-            )
-        } else {
-            change = Change(.unchanged, "workflows", workflows, detail: "linted \(files.count) file(s): no errors")
-        }
-        return Observation(
-            steps: [ResourceStep("lint", [change])],
-            fingerprint: Digest.sha256Hex((digests + ["\(errors.count)"]).joined(separator: "\n")))
+        return Lint(
+            folder: workflows, files: files.count, errors: diagnostics.filter { $0.severity == .error },
+            digests: digests)
     }
 
-    public func apply(_ step: ResourceStep, _ context: ProvisionContext) throws(ProvisionError) -> [Change] {
-        if let conflict = step.changes.first(where: { $0.action == .conflict }) {
-            let count = Int(conflict.detail?.prefix { $0.isNumber } ?? "") ?? 1
-            let first = conflict.detail?.components(separatedBy: "the first: ").last ?? ""
-            throw .workflowFindings(errors: count, first: first)
-        }
-        return step.changes
+    static func headline(_ diagnostic: Diagnostic) -> String {
+        "\(diagnostic.file):\(diagnostic.line):\(diagnostic.column): \(diagnostic.message) [\(diagnostic.rule)]"
     }
 }
