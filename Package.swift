@@ -57,13 +57,21 @@ let package = Package(
         // and the dashboards come in through probes the executable wires.
         .target(
             name: "SmokeKit", dependencies: ["RGCore", "Postgres", "MigrationKit", "TemplateCloner", "WorkflowLint"]),
+        // Tenant lifecycle, the top of the library graph: it orchestrates the other kits; none of them imports it.
+        .target(
+            name: "ProvisionKit",
+            dependencies: [
+                "RGCore", "Postgres", "HTTPClient", "MigrationKit", "TemplateCloner", "WorkflowLint", "DashboardKit",
+                "SmokeKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
                 "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint", "ReportKit", "DashboardKit",
-                "SmokeKit",
+                "SmokeKit", "ProvisionKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -71,11 +79,14 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres", "Redis"], path: "Tests/TestSupport"),
         .testTarget(
             name: "RGCoreTests",
-            dependencies: ["RGCore", "TestSupport", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint"]),
+            dependencies: ["RGCore", "TestSupport", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint", "ProvisionKit"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "RGCore", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "RGCore", "TestSupport"]),
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "Postgres", "RGCore", "TestSupport"]),
+        .testTarget(
+            name: "ProvisionKitTests",
+            dependencies: ["ProvisionKit", "MigrationKit", "Postgres", "RGCore", "HTTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),
@@ -84,7 +95,7 @@ let package = Package(
         .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore", "TestSupport"]),
         .testTarget(
             name: "DashboardKitTests",
-            dependencies: ["DashboardKit", "RGCore", "HTTPClient", "MigrationKit", "Postgres", "TestSupport"]),
+            dependencies: ["DashboardKit", "RGCore", "HTTPClient", "MigrationKit", "ProvisionKit", "Postgres", "TestSupport"]),
         // The fake Metabase of the tests as a server of its own, for bench/dashboards.sh.
         .executableTarget(name: "fake-metabase", dependencies: ["TestSupport"], path: "Tests/FakeMetabaseServer"),
         .testTarget(name: "SmokeKitTests", dependencies: ["SmokeKit", "RGCore", "Postgres", "TestSupport"]),

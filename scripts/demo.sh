@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The main job end to end on a local default: installs what is missing, starts the throwaway PostgreSQL,
-# builds rg-crm, then onboards Mr. DJ: checks its config pack, applies the CRM schema, seeds the tenant, lints its
-# workflows, clones and checks its branded templates (into the git-ignored .rg-crm/demo/), lists tenants, and ends
-# with the tenant's smoke suite (read-only), which must be green.
-# Safe to run again: a second run applies nothing and says so.
+# builds rg-crm, then onboards Mr. DJ in one command (tenant onboard: the CRM schema, the tenant seeded, its login
+# users with passwords in the git-ignored .rg-crm/secrets/mrdj/, its branded templates cloned into .rg-crm/demo/,
+# its workflows linted; dashboards and smoke tests skipped with the reason), checks the clone and lists tenants.
+# Safe to run again: a second run reports every resource unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -12,11 +12,8 @@ eval "$pg_env"
 rg=$(scripts/build.sh)
 set -x
 "$rg" config check --tenant mrdj
-"$rg" db migrate
+"$rg" tenant onboard --tenant mrdj --automation-root .rg-crm/demo
 "$rg" db status
-"$rg" db seed --tenant mrdj
-"$rg" lint --tenant mrdj
-"$rg" templates clone --tenant mrdj --to .rg-crm/demo/mrdj/automation
 "$rg" templates check --tenant mrdj --path .rg-crm/demo/mrdj/automation
 "$rg" tenant list
 "$rg" smoke --tenant mrdj --automation .rg-crm/demo/mrdj/automation

@@ -77,6 +77,16 @@ public final class Connection {
         return String(cString: escaped)
     }
 
+    /// The SCRAM-SHA-256 verifier of `password` for role `user` (PQencryptPasswordConn), computed here so that
+    /// CREATE/ALTER ROLE … PASSWORD sends the verifier, never the password (statement logs, pg_stat_activity).
+    public func encryptedPassword(_ password: String, user: String) throws(PostgresError) -> String {
+        guard let encrypted = PQencryptPasswordConn(handle, password, user, "scram-sha-256") else {
+            throw PostgresError(kind: .query, message: Self.lastError(handle, redacting: [password]))
+        }
+        defer { PQfreemem(encrypted) }
+        return String(cString: encrypted)
+    }
+
     // MARK: - Private
 
     private func consume(_ result: OpaquePointer?, sql: String) throws(PostgresError) -> QueryResult {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MigrationKit
+import ProvisionKit
 import RGCore
 
 extension Db {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MigrationKit
 import Postgres
+import ProvisionKit
 import RGCore
 import SmokeKit
 

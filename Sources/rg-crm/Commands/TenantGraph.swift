@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MigrationKit
+import ProvisionKit
 import RGCore
 import ReportKit
 import WorkflowLint

@@ -1,4 +1,4 @@
-import MigrationKit
+import ProvisionKit
 import RGCore
 
 enum TenantRendering {

@@ -2,6 +2,7 @@ import DashboardKit
 import Foundation
 import MigrationKit
 import Postgres
+import ProvisionKit
 import RGCore
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import MigrationKit
 import Postgres
+import ProvisionKit
 import RGCore
 import TemplateCloner
 import TestSupport
@@ -20,6 +21,7 @@ import YAMLEvents
         ("MigrationError", MigrationError.self), ("SeedError", SeedError.self),
         ("TemplateClonerError", TemplateClonerError.self), ("LintSetupError", LintSetupError.self),
         ("Failure", WorkflowUpgrader.Failure.self), ("ConditionProblem", ConditionProblem.self),
+        ("ProvisionError", ProvisionError.self),
     ]
 
     /// Guards the list: a public type in a library that conforms to plain `Error` (not `RGError`) fails here, and so
@@ -27,6 +29,7 @@ import YAMLEvents
     @Test func everyPublicErrorTypeOfTheLibrariesIsAnRGError() throws {
         let libraries = [
             "RGCore", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint",
+            "ProvisionKit",
         ]
         let declaration = try NSRegularExpression(
             pattern: #"^\s*public\s+(?:final\s+)?(?:struct|enum|class)\s+(\w+)\s*:\s*([^{]*)\{"#,
@@ -86,6 +89,8 @@ import YAMLEvents
             LintSetupError("no workflow folder at x"),
             WorkflowUpgrader.Failure.notLegacy(path: "p"), WorkflowUpgrader.Failure.invalid(path: "p", []),
             try #require(ConditionChecker.check("((", fields: nil, trigger: nil).first),
+            ProvisionError.badPlanFile(path: "plan.json", reason: "not a plan"),
+            ProvisionError.underlying(FileError(path: "p", reason: "no such file")),
         ]
         for error in usage {
             #expect(error.category == .usage, "\(type(of: error)): \(error)")
@@ -112,6 +117,11 @@ import YAMLEvents
             SeedError.roleNotProven(role: "r", tenant: "t", database: "d", reason: "x"),
             SeedError.groupRoleNotUsable(role: "r", reason: "x"), SeedError.roleInUse(role: "r", detail: "x"),
             TemplateClonerError.io(path: "p", reason: "cannot be written"),
+            ProvisionError.stalePlan("database changed"), ProvisionError.locked(tenant: "t", holder: "h", seconds: 1),
+            ProvisionError.secrets("Vault: x"), ProvisionError.login("role x"),
+            ProvisionError.workflowFindings(errors: 1, first: "f:1:1: m"),
+            ProvisionError.templateConflicts(count: 1, first: "f"), ProvisionError.abortedForTest(step: 1),
+            ProvisionError.underlying(query),
         ]
         for error in failed {
             #expect(error.category == .failed, "\(type(of: error)): \(error)")

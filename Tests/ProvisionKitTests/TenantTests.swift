@@ -1,10 +1,11 @@
 import Foundation
+import MigrationKit
 import Postgres
 import RGCore
 import TestSupport
 import Testing
 
-@testable import MigrationKit
+@testable import ProvisionKit
 
 /// Seeds, roles and row-level security against the real PostgreSQL.
 @Suite struct TenantTests {

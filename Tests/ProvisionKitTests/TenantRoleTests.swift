@@ -1,10 +1,11 @@
 import Foundation
+import MigrationKit
 import Postgres
 import RGCore
 import TestSupport
 import Testing
 
-@testable import MigrationKit
+@testable import ProvisionKit
 
 /// Role names that no prefix and slug can make ambiguous: pure, no server.
 @Suite struct TenantRoleNameTests {

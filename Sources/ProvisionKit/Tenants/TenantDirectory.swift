@@ -90,6 +90,29 @@ public final class TenantDirectory {
             try run("DELETE FROM crm.crm_tenants WHERE id = $1", [tenantID])
             var dropped: [String] = []
             var kept: [(role: String, reason: String)] = []
+            // The tenant's login users first (they are members of its roles): found by their marker alone, which
+            // names this database and this tenant's id, whatever prefix made them.
+            let loginMarkers = TenantRoles.Access.allCases.map {
+                LoginUsers.marker(database: database, tenantID: tenantID, access: $0)
+            }
+            let logins = try run(
+                """
+                SELECT r.rolname::text FROM pg_roles r
+                 WHERE shobj_description(r.oid, 'pg_authid') IN ($1, $2) ORDER BY r.rolname
+                """, loginMarkers)
+            for row in logins.rows {
+                let login = row[0] ?? ""
+                let quoted: String
+                do throws(PostgresError) { quoted = try connection.quoteIdentifier(login) } catch {
+                    throw .database(error)
+                }
+                do throws(SeedError) {
+                    try run("DROP ROLE \(quoted)")
+                } catch .database(let error) where error.sqlState == "2BP01" {
+                    throw .roleInUse(role: login, detail: error.detail ?? error.message)
+                }
+                dropped.append(login)
+            }
             for row in mapped.rows where row[2] == "t" {
                 let role = row[0] ?? ""
                 let access = TenantRoles.Access(rawValue: row[1] ?? "") ?? .app
