@@ -73,7 +73,7 @@ struct Dashboards: ParsableCommand {
                 Environment: METABASE_URL, METABASE_API_KEY (sent as X-API-Key), or METABASE_USER and
                 METABASE_PASSWORD (one login per run); METABASE_READER_URL for --reader-url.
                 Exit codes: 0 done (or nothing to do), 1 Metabase or the network failed, 2 bad input; with
-                --dry-run and --detailed-exitcode, 0 means no changes, 2 changes and 1 an error.
+                --dry-run --detailed-exitcode, 0 no changes, 2 changes, 1 any error.
 
                 Examples:
                   rg-crm dashboards import --tenant mrdj --dry-run
