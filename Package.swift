@@ -47,12 +47,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "WorkflowLint", dependencies: ["RGCore", "YAMLEvents"]),
+        // Tenant provisioning; the top of the library graph (issue 12).
+        .target(name: "ProvisionKit", dependencies: ["RGCore", "YAMLEvents"]),
 
         // The command.
         .executableTarget(
             name: "rg-crm",
             dependencies: [
-                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint",
+                "RGCore", "MigrationKit", "Postgres", "TemplateCloner", "WorkflowLint", "ProvisionKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -68,6 +70,7 @@ let package = Package(
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),
         .testTarget(name: "WorkflowLintTests", dependencies: ["WorkflowLint", "RGCore", "TestSupport"]),
+        .testTarget(name: "ProvisionKitTests", dependencies: ["ProvisionKit", "RGCore", "YAMLEvents", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,7 @@ struct Tenant: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant",
         abstract: "List and offboard tenants in the CRM database.",
-        subcommands: [List.self, Remove.self])
+        subcommands: [List.self, Remove.self, Init.self, RenderDeploy.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
