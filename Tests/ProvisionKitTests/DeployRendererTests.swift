@@ -60,11 +60,17 @@ import Testing
             #expect(secret["metadata"]?["namespace"]?.text == "rg-mrdj-crm")
             #expect(secret["spec"]?["secretStoreRef"]?["name"]?.text == "vault-secret")
             #expect(secret["spec"]?["target"]?["name"] == secret["metadata"]?["name"])
+            // What the ExternalSecret CRD's schema asks of names and keys.
+            let subdomain = #/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/#
+            for name in [secret["spec"]?["target"]?["name"]?.text, secret["spec"]?["secretStoreRef"]?["name"]?.text] {
+                #expect(name?.wholeMatch(of: subdomain) != nil, "\(String(describing: name))")
+            }
             if case .sequence(let data)? = secret["spec"]?["data"] {
                 for entry in data {
                     let key = try #require(entry["remoteRef"]?["key"]?.text)
                     let property = try #require(entry["remoteRef"]?["property"]?.text)
                     #expect(entry["secretKey"]?.text == property)
+                    #expect(property.wholeMatch(of: #/[-._a-zA-Z0-9]+/#) != nil)
                     referenced.insert("\(key)#\(property)")
                 }
             }

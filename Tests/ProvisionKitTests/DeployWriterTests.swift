@@ -126,3 +126,18 @@ import Testing
         )
     }
 }
+
+/// The tenant's folder itself may not be a link (the writes would land wherever it points) or a file.
+@Suite struct DeployFolderTests {
+    @Test func aLinkOrAFileWhereTheTenantsFolderGoesIsRefused() throws {
+        let root = try DeployFixtures.temporaryDirectory("deploy")
+        let elsewhere = try DeployFixtures.temporaryDirectory("elsewhere")
+        try FileManager.default.createSymbolicLink(atPath: "\(root)/mrdj", withDestinationPath: elsewhere)
+        try Data().write(to: URL(fileURLWithPath: "\(root)/file"))
+        let files = try DeployRenderer.render(pack: try DeployFixtures.mrdj(), template: try DeployFixtures.template())
+        for directory in ["\(root)/mrdj", "\(root)/file"] {
+            #expect(throws: DeployError.self) { try DeployWriter.apply(files: files, under: directory) }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+    }
+}

@@ -11,6 +11,12 @@ public enum DeployWriter {
     /// One change per file, from reads only: `create` (missing), `update` (rg-crm's own file, now different),
     /// `unchanged` (same bytes), `conflict` (changed by hand, or not written by rg-crm).
     public static func plan(files: [RenderedFile], under directory: String) throws(DeployError) -> [Change] {
+        // The tenant's folder itself must be a folder, not a link that would carry the writes elsewhere.
+        var status = stat()
+        if lstat(directory, &status) == 0, status.st_mode & S_IFMT != S_IFDIR {
+            let kind = RegularFile.nonRegularKind(status.st_mode) ?? "a regular file"
+            throw .file(FileError(path: directory, reason: "is \(kind), expected a folder"))
+        }
         var changes: [Change] = []
         for file in files {
             let path = (directory as NSString).appendingPathComponent(file.relativePath)

@@ -202,16 +202,17 @@ public enum TenantInitializer {
     static func leftovers(
         _ files: [(name: String, bytes: [UInt8])], paths: [String], source: TenantConfig, request: TenantInitRequest
     ) -> [String] {
+        // Compared in lower case, the same on every machine whatever its locale.
         let needles = [source.slug.rawValue, source.name].filter { needle in
-            !request.slug.rawValue.localizedCaseInsensitiveContains(needle)
-                && !request.name.localizedCaseInsensitiveContains(needle)
+            !request.slug.rawValue.lowercased().contains(needle.lowercased())
+                && !request.name.lowercased().contains(needle.lowercased())
         }
         var notes: [String] = []
         for (file, path) in zip(files, paths) {
             guard let root = try? JSONParser.parse(file.bytes) else { continue }
             walk(root, "$") { jsonPath, text in
                 if jsonPath == "$.$schema" { return }
-                for needle in needles where text.localizedCaseInsensitiveContains(needle) {
+                for needle in needles where text.lowercased().contains(needle.lowercased()) {
                     notes.append("\(path): \(jsonPath) still mentions \(JSONValue.quote(needle)); review it")
                 }
             }
