@@ -192,6 +192,18 @@ import Testing
         #expect(VaultSecret.parse("vault:https://hooks.example#x") == nil)
     }
 
+    @Test func placeholdersAreFilledInOnePassAndDollarDollarIsALiteral() throws {
+        let pack = try DeployFixtures.pack(name: "${domain}")
+        let template = DeployFixtures.template(
+            "a: ${name} at ${domain}\nb: $${HOME}/x\nc: ${verticals}\nd: plain\ne: '${slug}'\n")
+        let values = try YAMLTree.parse(try DeployRenderer.render(pack: pack, template: template)[1].bytes)
+        #expect(values["a"]?.text == "${domain} at mr-dj.rentguy.nl")
+        #expect(values["b"]?.text == "${HOME}/x")
+        #expect(DeployFixtures.strings(values["c"]) == ["wedding", "corporate", "festival"])
+        #expect(values["d"] == .plain("plain"))
+        #expect(values["e"]?.text == "mrdj")
+    }
+
     @Test func templateMistakesAreNamedByFileAndPath() throws {
         let pack = try DeployFixtures.mrdj()
         let cases: [(String, String)] = [

@@ -6,6 +6,7 @@ import RGCore
 /// Placeholders are replaced inside the parsed tree, never in the template's text, so whatever a value holds
 /// (quotes, `: `, `#`, a line break, another `${…}`) stays one scalar and is quoted on output. A scalar that is one
 /// list placeholder (`${verticals}`) becomes a sequence; inside a longer text only text placeholders may stand.
+/// `$${` stands for a literal `${`.
 public struct DeployTemplate: Sendable, Equatable {
     public static let defaultPath = "deploy/helm/rentguy-crm/values.template.yaml"
     /// A template is a small file; anything bigger is refused before it is parsed.
@@ -86,6 +87,12 @@ public struct DeployTemplate: Sendable, Equatable {
         var output = ""
         var rest = Substring(text)
         while let start = rest.range(of: "${") {
+            // `$${` is a literal `${` (for a value the container's shell expands itself).
+            if rest[..<start.lowerBound].hasSuffix("$") {
+                output += rest[..<start.lowerBound].dropLast() + "${"
+                rest = rest[start.upperBound...]
+                continue
+            }
             output += rest[..<start.lowerBound]
             guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
                 throw .templateValue(
