@@ -145,6 +145,18 @@ import Testing
         }
     }
 
+    /// What a run killed while writing leaves is a hidden staging folder, never a half pack: the tenant has no
+    /// pack until the rename, and the next run writes it whole.
+    @Test func aKilledRunLeavesNoHalfPack() throws {
+        let configs = try Self.configs()
+        let staging = "\(configs)/.acme.rg-crm-999999.tmp"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        try Data("{".utf8).write(to: URL(fileURLWithPath: "\(staging)/tenant.json"))
+        #expect(throws: ConfigError.self) { try ConfigPack.load(slug: try Slug("acme"), configDirectory: configs) }
+        try TenantInitializer.apply(try TenantInitializer.plan(try Self.request(configs)))
+        _ = try ConfigPack.load(slug: try Slug("acme"), configDirectory: configs)
+    }
+
     /// A tenant from `tenant init` renders its deploy artefacts beside mrdj's, under its own names and paths.
     @Test func anInitialisedTenantRendersItsOwnDeployArtefacts() throws {
         let configs = try Self.configs()
