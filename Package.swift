@@ -61,8 +61,8 @@ let package = Package(
         .target(
             name: "ProvisionKit",
             dependencies: [
-                "RGCore", "Postgres", "HTTPClient", "MigrationKit", "TemplateCloner", "WorkflowLint", "DashboardKit",
-                "SmokeKit",
+                "RGCore", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint",
+                "DashboardKit", "SmokeKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
@@ -79,14 +79,17 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres", "Redis"], path: "Tests/TestSupport"),
         .testTarget(
             name: "RGCoreTests",
-            dependencies: ["RGCore", "TestSupport", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint", "ProvisionKit"]),
+            dependencies: [
+                "RGCore", "TestSupport", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner",
+                "WorkflowLint", "ProvisionKit", "Redis", "DashboardKit", "SmokeKit", "ReportKit",
+            ]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "RGCore", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "RGCore", "TestSupport"]),
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "Postgres", "RGCore", "TestSupport"]),
         .testTarget(
             name: "ProvisionKitTests",
-            dependencies: ["ProvisionKit", "MigrationKit", "Postgres", "RGCore", "HTTPClient", "TestSupport"]),
+            dependencies: ["ProvisionKit", "MigrationKit", "Postgres", "RGCore", "HTTPClient", "YAMLEvents", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what rg-crm needs on a fresh Debian machine: the C libraries' -dev packages, the PostgreSQL and Redis servers,
 # and the Python libraries the tests validate output with: jsonschema and PyYAML (SARIF, the config and workflow
-# schemas), xmlschema (JUnit reports against Jenkins' schema), tap.py (TAP 13 reports). Quick when all is there.
+# schemas), xmlschema (JUnit reports against Jenkins' schema), tap.py (TAP 13 reports), kubernetes-validate (the
+# rendered deploy manifests against Kubernetes' schemas). Quick when all is there.
 # Set RG_BOOTSTRAP_UPDATE=1 to refresh apt's lists first (CI does).
 set -euo pipefail
 packages=(libpq-dev libyaml-dev libcurl4-openssl-dev libhiredis-dev postgresql postgresql-contrib redis-server graphviz pkg-config)
@@ -23,4 +24,5 @@ fi
 # rg-crm uses its own throwaway ones (scripts/pg.sh, scripts/redis.sh).
 python3 -c 'import jsonschema, yaml, xmlschema, tap.parser, more_itertools, html5lib' 2>/dev/null ||
   python3 -m pip install -q jsonschema pyyaml xmlschema 'tap.py[yaml]' html5lib
+python3 -c 'import kubernetes_validate' 2>/dev/null || python3 -m pip install -q kubernetes-validate
 command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (expected the toolchain at /opt/swift)" >&2; exit 2; }

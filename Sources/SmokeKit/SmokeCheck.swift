@@ -29,9 +29,12 @@ public struct CheckOutcome: Sendable, Equatable {
 
 /// Thrown by a check whose precondition another check reports (no server, no tenant row, no role): every id of the
 /// unit is skipped with this reason, so one broken thing fails one check.
-public struct SkipCheck: Error, Sendable {
+public struct SkipCheck: RGError, Sendable {
     public var reason: String
     public init(_ reason: String) { self.reason = reason }
+    /// Never an exit status of its own: the runner turns it into skipped results.
+    public var category: ExitCategory { .failed }
+    public var description: String { reason }
 }
 
 /// A unit of work of the runner: usually one check; the isolation checks are one unit, because they share one

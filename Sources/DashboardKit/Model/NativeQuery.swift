@@ -1,10 +1,14 @@
+import RGCore
+
 /// Metabase's template syntax in native SQL: `{{tag}}` variables and `[[ … ]]` optional clauses. A clause is kept
 /// (without its brackets) when every variable in it has a value and dropped otherwise; a variable outside any
 /// clause must have a value. The loader uses it to check that every variable a query names is declared, and the
 /// tests to run each card's SQL the way Metabase would.
 public enum NativeQuery {
-    public struct TemplateError: Error, Equatable, CustomStringConvertible {
+    /// A query whose template syntax is malformed: a dashboards file to fix.
+    public struct TemplateError: RGError, Equatable {
         public var description: String
+        public var category: ExitCategory { .usage }
     }
 
     /// The variables `sql` names, in order of first use.

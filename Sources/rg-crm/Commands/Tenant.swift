@@ -6,8 +6,11 @@ import RGCore
 struct Tenant: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant",
-        abstract: "Onboard, see and offboard tenants: plan, apply, onboard, list, graph, report, remove.",
-        subcommands: [PlanCommand.self, Apply.self, Onboard.self, List.self, Graph.self, Report.self, Remove.self])
+        abstract: "Onboard, see and offboard tenants: init, plan, apply, onboard, list, graph, report, remove.",
+        subcommands: [
+            Init.self, PlanCommand.self, Apply.self, Onboard.self, List.self, Graph.self, Report.self, Remove.self,
+            RenderDeploy.self,
+        ])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(

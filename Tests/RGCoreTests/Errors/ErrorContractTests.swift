@@ -1,9 +1,13 @@
+import DashboardKit
 import Foundation
 import HTTPClient
 import MigrationKit
 import Postgres
 import ProvisionKit
 import RGCore
+import Redis
+import ReportKit
+import SmokeKit
 import TemplateCloner
 import TestSupport
 import Testing
@@ -21,7 +25,11 @@ import YAMLEvents
         ("MigrationError", MigrationError.self), ("SeedError", SeedError.self),
         ("TemplateClonerError", TemplateClonerError.self), ("LintSetupError", LintSetupError.self),
         ("Failure", WorkflowUpgrader.Failure.self), ("ConditionProblem", ConditionProblem.self),
-        ("ProvisionError", ProvisionError.self),
+        ("ProvisionError", ProvisionError.self), ("DeployError", DeployError.self),
+        ("TenantInitError", TenantInitError.self), ("YAMLTreeError", YAMLTreeError.self),
+        ("UnsafePlainScalar", YAMLEmitter.UnsafePlainScalar.self), ("RedisError", RedisError.self),
+        ("DashboardError", DashboardError.self), ("TemplateError", NativeQuery.TemplateError.self),
+        ("SmokeError", SmokeError.self), ("SkipCheck", SkipCheck.self), ("Failure", Graphviz.Failure.self),
     ]
 
     /// Guards the list: a public type in a library that conforms to plain `Error` (not `RGError`) fails here, and so
@@ -29,7 +37,7 @@ import YAMLEvents
     @Test func everyPublicErrorTypeOfTheLibrariesIsAnRGError() throws {
         let libraries = [
             "RGCore", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint",
-            "ProvisionKit",
+            "ProvisionKit", "Redis", "DashboardKit", "SmokeKit", "ReportKit",
         ]
         let declaration = try NSRegularExpression(
             pattern: #"^\s*public\s+(?:final\s+)?(?:struct|enum|class)\s+(\w+)\s*:\s*([^{]*)\{"#,
