@@ -20,14 +20,16 @@ public enum ProvisionError: RGError, Sendable {
     case workflowFindings(errors: Int, first: String)
     /// Templates edited by hand since the last clone; they are kept.
     case templateConflicts(count: Int, first: String)
-    /// The test-only abort switch (RG_CRM_TEST_ABORT_AFTER_STEP with RG_CRM_TEST_HOOKS=1) stopped the run.
+    /// The test-only abort switch (RG_CRM_TEST_ABORT_AFTER_STEP with RG_CRM_TEST_HOOKS=1) stopped the run, as a
+    /// crash would: an internal error (exit 3), the one a test can cause on purpose.
     case abortedForTest(step: Int)
 
     public var category: ExitCategory {
         switch self {
         case .underlying(let error): error.category
         case .badPlanFile: .usage
-        case .stalePlan, .locked, .secrets, .login, .workflowFindings, .templateConflicts, .abortedForTest: .failed
+        case .stalePlan, .locked, .secrets, .login, .workflowFindings, .templateConflicts: .failed
+        case .abortedForTest: .internal
         }
     }
 

@@ -26,6 +26,19 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    /// Internal (3): an error no library foresaw. The only one a test can cause on purpose is the test-only abort of
+    /// an onboarding (it stands for a crash): one line, exit 3, and the run can be finished afterwards.
+    @Test func anInternalStopExits3WithOneLine() throws {
+        try OnboardCommandTests.Stack.with("exit3") { stack throws in
+            let aborted = try stack.run(
+                ["tenant", "onboard", "--tenant", "mrdj"],
+                ["RG_CRM_TEST_ABORT_AFTER_STEP": "2", "RG_CRM_TEST_HOOKS": "1"])
+            #expect(aborted.status == 3, "\(aborted.stderr)")
+            #expect(aborted.stderr == "rg-crm: error: aborted after step 2 (RG_CRM_TEST_ABORT_AFTER_STEP, test only)\n")
+            #expect(try stack.run(["tenant", "onboard", "--tenant", "mrdj"]).status == 0)
+        }
+    }
+
     /// Standard output closed (`>&-`): one error line and exit 1, not Foundation's crash (it was a backtrace and
     /// signal 4, exit 132).
     @Test func aClosedStandardOutputIsAFailedOperationNotACrash() throws {

@@ -128,12 +128,18 @@ import YAMLEvents
             ProvisionError.stalePlan("database changed"), ProvisionError.locked(tenant: "t", holder: "h", seconds: 1),
             ProvisionError.secrets("Vault: x"), ProvisionError.login("role x"),
             ProvisionError.workflowFindings(errors: 1, first: "f:1:1: m"),
-            ProvisionError.templateConflicts(count: 1, first: "f"), ProvisionError.abortedForTest(step: 1),
+            ProvisionError.templateConflicts(count: 1, first: "f"),
             ProvisionError.underlying(query),
         ]
         for error in failed {
             #expect(error.category == .failed, "\(type(of: error)): \(error)")
             #expect(Self.isOneLineEach(error), "\(type(of: error)): \(error.lines)")
         }
+    }
+
+    /// The one internal error a library declares: the test-only abort, which stands for a crash.
+    @Test func theTestOnlyAbortIsInternal() {
+        #expect(ProvisionError.abortedForTest(step: 1).category == .internal)
+        #expect(ExitStatus(ProvisionError.abortedForTest(step: 1)) == .internal)
     }
 }
