@@ -62,7 +62,7 @@ let package = Package(
             name: "ProvisionKit",
             dependencies: [
                 "RGCore", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint",
-                "DashboardKit", "SmokeKit",
+                "DashboardKit", "SmokeKit", "ReportKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 

@@ -72,4 +72,43 @@ import Testing
         let stdout = try RGCRMProcess.run(Array(arguments.dropLast(2)) + ["--out", "-"])
         #expect(stdout.stdout == html)
     }
+
+    /// The report shows the last saved smoke run, the checklist's manual points and what provisioning did when,
+    /// each from where the commands leave it.
+    @Test func theReportShowsTheSavedSmokeRunTheSignOffPointsAndProvisioning() throws {
+        let state = try TestPaths.temporaryDirectory("report-state")
+        try FileManager.default.createDirectory(atPath: state + "/state/mrdj", withIntermediateDirectories: true)
+        let smoke = """
+            {"name": "rg-crm smoke", "results": [
+              {"id": "db.rls.forced", "group": "db", "title": "forced", "status": "fail", "duration_ms": 3,
+               "message": "crm_deals is NO FORCE", "remediation": null, "location": null},
+              {"id": "db.server", "group": "db", "title": "answers", "status": "pass", "duration_ms": 1},
+              {"id": "dashboards.exist", "group": "dashboards", "title": "t", "status": "skip", "duration_ms": 0}],
+             "manual": [{"id": "9.9", "title": "Klant tekent <af>", "sign_off": "Account manager"}]}
+            """
+        try Data(smoke.utf8).write(to: URL(fileURLWithPath: state + "/state/mrdj/smoke.json"))
+        let progress = """
+            {"tenant": "mrdj", "complete": true, "resources": [
+              {"name": "database", "result": "unchanged", "changed_at": "2026-12-01T10:00:00Z"}], "error": null}
+            """
+        try Data(progress.utf8).write(to: URL(fileURLWithPath: state + "/state/mrdj.json"))
+        let result = try RGCRMProcess.run(["tenant", "report", "--tenant", "mrdj", "--state-dir", state, "--out", "-"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = result.stdout
+        #expect(html.contains("1 passed, 1 failed, 0 errors, 1 skipped"))
+        #expect(html.contains("<code>db.rls.forced</code> forced: crm_deals is NO FORCE"))
+        #expect(html.contains("<code>9.9</code> Klant tekent &lt;af&gt;"))
+        #expect(html.contains("<td>database</td><td>unchanged</td><td></td><td>2026-12-01T10:00:00Z</td>"))
+        // Without a saved run, the checklist's own manual points are listed, and a note says what is missing.
+        let bare = try RGCRMProcess.run(
+            ["tenant", "report", "--tenant", "mrdj", "--state-dir", state + "/none", "--out", "-"])
+        #expect(bare.status == 0)
+        #expect(bare.stderr.contains("note: no saved smoke run at \(state)/none/state/mrdj/smoke.json"))
+        #expect(bare.stdout.contains("Signed off by"))
+        // A saved run that is not one is bad input naming the file and the JSON path.
+        try Data(#"{"results": 3}"#.utf8).write(to: URL(fileURLWithPath: state + "/state/mrdj/smoke.json"))
+        let broken = try RGCRMProcess.run(["tenant", "report", "--tenant", "mrdj", "--state-dir", state, "--out", "-"])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.hasPrefix("rg-crm: error: \(state)/state/mrdj/smoke.json:1:1: $.results: "))
+    }
 }

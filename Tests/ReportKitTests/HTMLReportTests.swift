@@ -56,7 +56,7 @@ import Testing
             results: [
                 CheckResult(id: "db.rls.forced", group: "db", title: "<forced>", status: .fail, message: hostile),
                 CheckResult(id: "db.ok", group: "db", title: "ok", status: .pass),
-            ], at: "2026-12-02T08:00:00Z")
+            ], source: ".rg-crm/state/mrdj/smoke.json")
         let html = HTMLReport.render(Self.report(tenant, templates: templates, smoke: smoke))
         #expect(!html.lowercased().contains("<script"))
         #expect(!html.contains("<img"))

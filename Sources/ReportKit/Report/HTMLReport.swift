@@ -32,14 +32,14 @@ public struct TenantReport: Sendable {
         }
     }
 
-    /// The last smoke run: its results and when it ran.
+    /// The last saved smoke run: its results and the file they were read from.
     public struct SmokeRun: Sendable {
         public var results: [CheckResult]
-        public var at: String
+        public var source: String
 
-        public init(results: [CheckResult], at: String) {
+        public init(results: [CheckResult], source: String) {
             self.results = results
-            self.at = at
+            self.source = source
         }
     }
 
@@ -169,14 +169,18 @@ public enum HTMLReport {
     }
 
     static func smoke(_ run: TenantReport.SmokeRun?) -> String {
-        guard let run else { return "<p>No smoke run recorded: run <code>rg-crm smoke</code> first.</p>\n" }
+        guard let run else {
+            return "<p>No saved smoke run: <code>rg-crm smoke --format json --output FILE</code> saves one.</p>\n"
+        }
         var groups: [String] = []
         var counts: [String: [CheckStatus: Int]] = [:]
         for result in run.results {
             if counts[result.group] == nil { groups.append(result.group) }
             counts[result.group, default: [:]][result.status, default: 0] += 1
         }
-        var html = "<p>Last run: \(escape(run.at))</p>\n<table>\n"
+        let summary = CheckSummary(run.results)
+        var html = "<p>\(summary.passed) passed, \(summary.failed) failed, \(summary.errors) errors, "
+        html += "\(summary.skipped) skipped (from <code>\(escape(run.source))</code>).</p>\n<table>\n"
         html += "<tr><th>Group</th><th>Passed</th><th>Failed</th><th>Errors</th><th>Skipped</th></tr>\n"
         for group in groups {
             let count = counts[group] ?? [:]

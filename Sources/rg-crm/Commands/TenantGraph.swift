@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
-import MigrationKit
 import ProvisionKit
 import RGCore
 import ReportKit
-import WorkflowLint
 
 extension Tenant {
     struct Graph: ParsableCommand {
@@ -26,7 +24,11 @@ extension Tenant {
                   rg-crm tenant graph --tenant mrdj --format dot | dot -Tpng > mrdj.png
                 """)
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, dot, svg }
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text
+            case dot
+            case svg
+        }
 
         @OptionGroup var tenant: TenantOptions
         @OptionGroup var workflows: WorkflowLibraryOptions
@@ -39,13 +41,12 @@ extension Tenant {
 
         func run() throws {
             try reportingErrors {
-                let library = workflows.workflows ?? WorkflowLinter.defaultDirectory
-                let pack = try tenant.load(workflows: try workflows.ids(required: false))
-                let plan = try SeedPlan.build(pack: pack, seedDirectory: seeds)
-                let summaries =
-                    FileManager.default.fileExists(atPath: library)
-                    ? try WorkflowSummary.load(directory: library) : []
-                let graph = TenantGraph(tenantName: pack.tenant.name, pipelines: plan.pipelines, workflows: summaries)
+                var settings = ProvisionSettings()
+                settings.configDirectory = tenant.configDir
+                settings.seedDirectory = seeds
+                var source = TenantReportSource(settings: settings)
+                source.workflowDirectory = workflows.workflows
+                let graph = try source.graph(try tenant.slug()).graph
                 switch format {
                 case .text: Terminal.write(OutlineRenderer.render(graph))
                 case .dot: Terminal.write(DOTRenderer.render(graph))

@@ -254,4 +254,28 @@ import Testing
         #expect(text.split(separator: "\n")[2] == "ok 1 - x: t # SKIP a\\nnot ok 2 # TODO")
         #expect(text.split(separator: "\n").filter { $0.hasPrefix("ok") || $0.hasPrefix("not ok") }.count == 1)
     }
+
+    /// A saved JSON report reads back as it was written: results, durations, manual points.
+    @Test func theJSONReportReadsBack() throws {
+        let results = [
+            CheckResult(
+                id: "db.rls.forced", group: "db", title: "forced", status: .fail, duration: .milliseconds(12),
+                message: "crm_deals: NO FORCE", remediation: "rg-crm db migrate"),
+            CheckResult(
+                id: "dashboards.exist", group: "dashboards", title: "t", status: .skip, message: "METABASE_URL not set"),
+        ]
+        let manual = [CheckReportContext.ManualItem(id: "4.2", title: "Huisstijl", signOff: "Account manager")]
+        let json = CheckJSONFormatter().render(
+            results, context: CheckReportContext(name: "rg-crm smoke", manual: manual))
+        let read = try CheckJSONReader.read(Array(json.utf8), file: "smoke.json")
+        #expect(read.name == "rg-crm smoke")
+        #expect(read.results == results)
+        #expect(read.manual == manual)
+        let bad = #expect(throws: JSONReportError.self) {
+            try CheckJSONReader.read(
+                Array(#"{"results":[{"id":"x","group":"g","status":"maybe"}]}"#.utf8), file: "s.json")
+        }
+        #expect(bad?.description == "s.json:1:13: $.results[0].status: unknown status 'maybe'")
+        #expect(bad?.category == .usage)
+    }
 }

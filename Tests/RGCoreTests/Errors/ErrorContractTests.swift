@@ -29,7 +29,8 @@ import YAMLEvents
         ("TenantInitError", TenantInitError.self), ("YAMLTreeError", YAMLTreeError.self),
         ("UnsafePlainScalar", YAMLEmitter.UnsafePlainScalar.self), ("RedisError", RedisError.self),
         ("DashboardError", DashboardError.self), ("TemplateError", NativeQuery.TemplateError.self),
-        ("SmokeError", SmokeError.self), ("SkipCheck", SkipCheck.self), ("Failure", Graphviz.Failure.self),
+        ("SmokeError", SmokeError.self), ("JSONReportError", JSONReportError.self), ("SkipCheck", SkipCheck.self),
+        ("Failure", Graphviz.Failure.self),
     ]
 
     /// Guards the list: a public type in a library that conforms to plain `Error` (not `RGError`) fails here, and so
