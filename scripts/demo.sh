@@ -16,4 +16,5 @@ set -x
 "$rg" db status
 "$rg" templates check --tenant mrdj --path .rg-crm/demo/mrdj/automation
 "$rg" tenant list
-"$rg" smoke --tenant mrdj --automation .rg-crm/demo/mrdj/automation
+"$rg" smoke --tenant mrdj --automation .rg-crm/demo/mrdj/automation --format json --output .rg-crm/state/mrdj/smoke.json
+"$rg" tenant report --tenant mrdj --automation-root .rg-crm/demo
