@@ -177,7 +177,7 @@ public enum AtomicFile {
             throw FileError(
                 path: path, reason: "cannot be written: \(String(cString: strerror(errno)))", category: .failed)
         }
-        let staging = String(cString: template)
+        let staging = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         func fail(_ what: String) -> FileError {
             let reason = String(cString: strerror(errno))
             close(descriptor)
