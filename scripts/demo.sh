@@ -2,8 +2,9 @@
 # The main job end to end on a local default: installs what is missing, starts the throwaway PostgreSQL,
 # builds rg-crm, then onboards Mr. DJ in one command (tenant onboard: the CRM schema, the tenant seeded, its login
 # users with passwords in the git-ignored .rg-crm/secrets/mrdj/, its branded templates cloned into .rg-crm/demo/,
-# its workflows linted; dashboards and smoke tests skipped with the reason), checks the clone and lists tenants.
-# Safe to run again: a second run reports every resource unchanged.
+# its Kubernetes artefacts rendered into deploy/tenants/mrdj/, its workflows linted, dashboards skipped with the
+# reason without METABASE_URL, and the smoke suite run last: a failing check fails it), checks the clone and lists
+# tenants. Safe to run again: a second run reports every resource unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -16,4 +17,6 @@ set -x
 "$rg" db status
 "$rg" templates check --tenant mrdj --path .rg-crm/demo/mrdj/automation
 "$rg" tenant list
+# The onboarding ran the smoke suite already; this prints its report, check by check, and the QA checklist's
+# manual points that UAT still has to do.
 "$rg" smoke --tenant mrdj --automation .rg-crm/demo/mrdj/automation
