@@ -38,7 +38,7 @@ run() {
 # One tenant.
 fresh bench_onboard1
 one=(tenant onboard --tenant mrdj --database-url "${base}/bench_onboard1" --state-dir "$work/state1"
-  --automation-root "$work/automation1")
+  --automation-root "$work/automation1" --deploy-root "$work/deploy1")
 read -r one_ms one_rss < <(run "${one[@]}")
 read -r one_noop_ms one_noop_rss < <(run "${one[@]}")
 grep -q "tenant mrdj: unchanged" "$work/out" || { echo "the re-run of mrdj changed something" >&2; cat "$work/out" >&2; exit 1; }
@@ -58,7 +58,7 @@ for i in range(1, count + 1):
 PY
 fresh bench_onboardn
 many=(tenant onboard --all --jobs 2 --config-dir "$work/configs" --database-url "${base}/bench_onboardn"
-  --state-dir "$work/staten" --automation-root "$work/automationn")
+  --state-dir "$work/staten" --automation-root "$work/automationn" --deploy-root "$work/deployn")
 read -r many_ms many_rss < <(run "${many[@]}")
 read -r many_noop_ms many_noop_rss < <(run "${many[@]}")
 changed=$(grep -c 'changed:' "$work/out" || true)

@@ -20,6 +20,10 @@ public enum ProvisionError: RGError, Sendable {
     case workflowFindings(errors: Int, first: String)
     /// Templates edited by hand since the last clone; they are kept.
     case templateConflicts(count: Int, first: String)
+    /// Deploy artefacts changed by hand since rg-crm rendered them; they are kept.
+    case deployConflicts(count: Int, first: String)
+    /// Smoke checks that failed or could not decide, by id: the tenant does not work as onboarded.
+    case smokeFailed(ids: [String])
     /// The test-only abort switch (RG_CRM_TEST_ABORT_AFTER_STEP with RG_CRM_TEST_HOOKS=1) stopped the run, as a
     /// crash would: an internal error (exit 3), the one a test can cause on purpose.
     case abortedForTest(step: Int)
@@ -28,7 +32,9 @@ public enum ProvisionError: RGError, Sendable {
         switch self {
         case .underlying(let error): error.category
         case .badPlanFile: .usage
-        case .stalePlan, .locked, .secrets, .login, .workflowFindings, .templateConflicts: .failed
+        case .stalePlan, .locked, .secrets, .login, .workflowFindings, .templateConflicts, .deployConflicts,
+            .smokeFailed:
+            .failed
         case .abortedForTest: .internal
         }
     }
@@ -49,6 +55,12 @@ public enum ProvisionError: RGError, Sendable {
         case .templateConflicts(let count, let first):
             return
                 "templates: \(count) file(s) edited by hand since the last clone (the first: \(first)) were kept; run rg-crm templates clone --tenant with --force to replace them; onboarding stopped here"
+        case .deployConflicts(let count, let first):
+            return
+                "deploy: \(count) file(s) changed by hand since rg-crm rendered them (the first: \(TerminalText.escaped(first))) were kept; move the edit into the config pack or the chart's values template, then delete the file to have it rendered again; onboarding stopped here"
+        case .smokeFailed(let ids):
+            return
+                "smoke: \(ids.count) check(s) failed: \(ids.joined(separator: ", ")); run rg-crm smoke --tenant for the details; onboarding stopped here"
         case .abortedForTest(let step): return "aborted after step \(step) (RG_CRM_TEST_ABORT_AFTER_STEP, test only)"
         }
     }

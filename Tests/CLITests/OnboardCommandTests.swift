@@ -12,11 +12,18 @@ import Testing
         var configDirectory: String = TestPaths.repository("configs/tenants")
 
         var environment: [String: String?] {
-            ["DATABASE_URL": database.url, "RG_CRM_ROLE_PREFIX": database.rolePrefix, "VAULT_ADDR": nil]
+            [
+                "DATABASE_URL": database.url, "RG_CRM_ROLE_PREFIX": database.rolePrefix, "VAULT_ADDR": nil,
+                "METABASE_URL": nil,
+            ]
         }
         var state: String { folder + "/state" }
+        var deployRoot: String { folder + "/deploy" }
         var options: [String] {
-            ["--state-dir", state, "--automation-root", folder + "/automation", "--config-dir", configDirectory]
+            [
+                "--state-dir", state, "--automation-root", folder + "/automation", "--config-dir", configDirectory,
+                "--deploy-root", deployRoot,
+            ]
         }
 
         func run(_ arguments: [String], _ extra: [String: String?] = [:]) throws -> CommandResult {
@@ -51,17 +58,73 @@ import Testing
             let first = try stack.run(["tenant", "onboard", "--tenant", "mrdj"])
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("tenant mrdj: onboarded in "))
-            #expect(first.stdout.contains("dashboards  skipped: Metabase dashboards are not available in this build"))
+            #expect(first.stdout.contains("dashboards  skipped: METABASE_URL not set"))
+            #expect(first.stdout.contains("\nsmoke "))
+            // The deploy resource rendered the tenant's folder under --deploy-root.
+            let values = stack.deployRoot + "/mrdj/values.yaml"
+            let rendered = try FileManager.default.attributesOfItem(atPath: values)[.modificationDate] as? Date
+            #expect(rendered != nil)
             #expect(!first.stderr.contains("step 1 of"), "progress only on a terminal")
             let second = try stack.run(["tenant", "onboard", "--tenant", "mrdj"])
             #expect(second.status == 0, "\(second.stderr)")
-            for resource in ["database", "secrets", "templates", "workflows"] {
+            #expect(try FileManager.default.attributesOfItem(atPath: values)[.modificationDate] as? Date == rendered)
+            for resource in ["database", "secrets", "deploy", "templates", "workflows", "smoke"] {
                 #expect(second.stdout.contains("\n\(resource) ") && second.stdout.contains("unchanged"), "\(resource)")
             }
             #expect(second.stdout.contains("tenant mrdj: unchanged (every resource as wanted)"))
+            // As .ci/run reads the closing table: every resource but the skipped dashboards is `unchanged`.
+            let unchanged = second.stdout.split(separator: "\n").filter {
+                $0.wholeMatch(of: /(database|secrets|deploy|templates|workflows|smoke) +unchanged +[0-9]+ ms/) != nil
+            }
+            #expect(unchanged.count == 6, "\(second.stdout)")
             let plan = try stack.run(["tenant", "plan", "--tenant", "mrdj", "--detailed-exitcode"])
             #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
             #expect(plan.stdout.hasPrefix("No changes ("))
+        }
+    }
+
+    @Test func aHandEditedDeployFileStopsTheOnboardingAndIsKept() throws {
+        try Stack.with("clideploy") { stack throws in
+            let first = try stack.run(["tenant", "onboard", "--tenant", "mrdj"])
+            #expect(first.status == 0, "\(first.stderr)")
+            let values = stack.deployRoot + "/mrdj/values.yaml"
+            let edited = try String(contentsOfFile: values, encoding: .utf8) + "extra: 1\n"
+            try edited.write(toFile: values, atomically: true, encoding: .utf8)
+
+            let plan = try stack.run(["tenant", "plan", "--tenant", "mrdj"])
+            #expect(plan.stdout.contains("! conflict file \(values)"), "\(plan.stdout)")
+            let again = try stack.run(["tenant", "onboard", "--tenant", "mrdj"])
+            #expect(again.status == 1)
+            #expect(
+                again.stderr.hasPrefix(
+                    "rg-crm: error: deploy: 1 file(s) changed by hand since rg-crm rendered them (the first: \(values))"
+                ),
+                "\(again.stderr)")
+            #expect(again.stderr.split(separator: "\n").count == 1, "\(again.stderr)")
+            #expect(try String(contentsOfFile: values, encoding: .utf8) == edited)
+
+            // Deleting the file has it rendered again.
+            try FileManager.default.removeItem(atPath: values)
+            let fixed = try stack.run(["tenant", "onboard", "--tenant", "mrdj"])
+            #expect(fixed.status == 0, "\(fixed.stderr)")
+            #expect(!(try String(contentsOfFile: values, encoding: .utf8)).contains("extra: 1"))
+        }
+    }
+
+    @Test func aFailingSmokeCheckFailsTheOnboarding() throws {
+        try Stack.with("clismoke") { stack throws in
+            let first = try stack.run(["tenant", "onboard", "--tenant", "mrdj"])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.contains("smoke "))
+            try Connection(conninfo: stack.database.url).query("DROP POLICY tenant_isolation ON crm.crm_activities")
+            let again = try stack.run(["tenant", "onboard", "--tenant", "mrdj"])
+            #expect(again.status == 1, "\(again.stdout)")
+            #expect(again.stderr.hasPrefix("rg-crm: error: smoke: "), "\(again.stderr)")
+            #expect(again.stderr.contains("db.rls.policies"), "\(again.stderr)")
+            #expect(again.stderr.split(separator: "\n").count == 1, "\(again.stderr)")
+            // Smoke reads only: the plan still shows no change.
+            let plan = try stack.run(["tenant", "plan", "--tenant", "mrdj", "--detailed-exitcode"])
+            #expect(plan.status == 0, "\(plan.stdout)")
         }
     }
 
@@ -204,23 +267,19 @@ import Testing
             #expect(try stack.secret("acme", "postgres_app_password") != stack.secret("mrdj", "postgres_app_password"))
             #expect(FileManager.default.fileExists(atPath: stack.folder + "/automation/acme/automation/templates"))
             let mrdjSecrets = try FileManager.default.contentsOfDirectory(atPath: stack.state + "/secrets/mrdj")
-            // Rendered deploy folders (the deploy resource's), in the folder the command runs in.
-            let deploy = stack.folder + "/deploy/tenants"
+            // The deploy resource rendered each tenant's folder under --deploy-root.
+            let deploy = stack.deployRoot
             for slug in ["acme", "mrdj"] {
-                try FileManager.default.createDirectory(atPath: "\(deploy)/\(slug)", withIntermediateDirectories: true)
-                try "kind: Namespace\n".write(
-                    toFile: "\(deploy)/\(slug)/namespace.yaml", atomically: true, encoding: .utf8)
+                #expect(FileManager.default.fileExists(atPath: "\(deploy)/\(slug)/values.yaml"))
             }
 
-            let removed = try RGCRMProcess.run(
-                ["tenant", "remove", "acme", "--confirm", "acme", "--state-dir", stack.state],
-                environment: stack.environment, directory: stack.folder)
+            let removed = try stack.run(["tenant", "remove", "acme", "--confirm", "acme"])
             #expect(removed.status == 0, "\(removed.stderr)")
             let prefix = stack.database.rolePrefix
             #expect(removed.stdout.contains("\(prefix)_acme_app_login"))
             #expect(removed.stdout.contains("\(prefix)_acme_reader_login"))
             #expect(removed.stdout.contains("secrets/acme/postgres_app_password"))
-            #expect(removed.stdout.contains("deploy/tenants/acme"))
+            #expect(removed.stdout.contains("\(deploy)/acme"))
             #expect(!FileManager.default.fileExists(atPath: deploy + "/acme"))
             #expect(FileManager.default.fileExists(atPath: deploy + "/mrdj/namespace.yaml"))
             #expect(!FileManager.default.fileExists(atPath: stack.state + "/secrets/acme"))

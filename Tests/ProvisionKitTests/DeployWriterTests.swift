@@ -122,7 +122,7 @@ import Testing
         let changes = try DeployWriter.plan(files: files, under: TestPaths.repository("deploy/tenants/mrdj"))
         #expect(
             changes.allSatisfy { $0.action == .unchanged },
-            "re-render with `rg-crm tenant render-deploy --tenant mrdj` and commit deploy/tenants/mrdj: \(changes.map { "\($0.action) \($0.identity)" })"
+            "re-render with `rg-crm tenant apply --tenant mrdj` and commit deploy/tenants/mrdj: \(changes.map { "\($0.action) \($0.identity)" })"
         )
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `rg-crm tenant init` and `rg-crm tenant render-deploy` as a user runs them.
+/// `rg-crm tenant init` as a user runs it.
 @Suite struct InitCommandTests {
     @Test func initWritesAPackThatConfigCheckAcceptsAndRefusesToOverwriteIt() throws {
         let configs = try InitTests.configs()
@@ -61,28 +61,5 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(!result.stderr.contains("\u{1B}"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: configs) == ["mrdj"])
-    }
-
-    @Test func renderDeployWritesOnceThenNothingAndStopsAtAHandEdit() throws {
-        let deploy = try TestPaths.temporaryDirectory("deploy-cli")
-        let arguments = ["tenant", "render-deploy", "--tenant", "mrdj", "--deploy-dir", deploy]
-        let plan = try RGCRMProcess.run(arguments + ["--dry-run", "--detailed-exitcode", "--format", "json"])
-        #expect(plan.status == 2, "\(plan.stderr)")
-        #expect(plan.stdout.contains("\"create\": 3"))
-        let first = try RGCRMProcess.run(arguments)
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("+ create file \(deploy)/mrdj/values.yaml"))
-        let second = try RGCRMProcess.run(arguments)
-        #expect(second.stdout == "Done: 0 created, 0 updated, 0 deleted, 0 conflicts, 3 unchanged.\n")
-
-        let values = "\(deploy)/mrdj/values.yaml"
-        try (try String(contentsOfFile: values, encoding: .utf8) + "extra: 1\n").write(
-            toFile: values, atomically: true, encoding: .utf8)
-        let conflict = try RGCRMProcess.run(arguments)
-        #expect(conflict.status == 1)
-        #expect(conflict.stderr.hasPrefix("rg-crm: error: values.yaml in \(deploy)/mrdj changed by hand"))
-        let forced = try RGCRMProcess.run(arguments + ["--force"])
-        #expect(forced.status == 0, "\(forced.stderr)")
-        #expect(!(try String(contentsOfFile: values, encoding: .utf8)).contains("extra: 1"))
     }
 }

@@ -12,10 +12,20 @@ import Testing
         try ProvisionFixture.with("onboard") { fixture throws in
             let first = try fixture.apply()
             #expect(
-                first.outcomes.map(\.name) == ["database", "secrets", "templates", "workflows", "dashboards", "smoke"])
+                first.outcomes.map(\.name) == [
+                    "database", "secrets", "deploy", "templates", "workflows", "dashboards", "smoke",
+                ])
             #expect(first.outcomes[0].result == .changed)
-            #expect(first.outcomes[4].result == .skipped(SkippedResource.dashboards.reason))
-            #expect(first.outcomes[5].result == .skipped(SkippedResource.smoke.reason))
+            // deploy: the tenant's three artefacts, under the settings' root.
+            #expect(first.outcomes[2].result == .changed)
+            #expect(first.outcomes[2].changes.map(\.action) == [.create, .create, .create])
+            for name in DeployRenderer.fileNames {
+                #expect(FileManager.default.fileExists(atPath: "\(fixture.folder)/deploy/mrdj/\(name)"))
+            }
+            #expect(first.outcomes[5].result == .skipped(DashboardsResource.notConfigured))
+            // smoke ran, read-only: unchanged, with what it found.
+            #expect(first.outcomes[6].result == .unchanged)
+            #expect(first.outcomes[6].changes.first?.detail?.contains(" passed, ") == true)
 
             // The app login connects with the stored password and sees mrdj's rows only.
             let app = try fixture.connectAsLogin("mrdj", .app)
@@ -27,9 +37,12 @@ import Testing
             let database = try fixture.databaseSnapshot()
             let files = fixture.fileTimes()
             #expect(files.keys.contains { $0.hasPrefix("state/secrets/mrdj/postgres_app_password") })
+            #expect(files.keys.contains("deploy/mrdj/values.yaml"))
             let second = try fixture.apply()
             #expect(!second.changedAnything)
             #expect(second.outcomes.allSatisfy { $0.result == .unchanged || $0.result.isSkipped })
+            #expect(second.outcomes.filter { $0.result == .unchanged }.map(\.name).contains("deploy"))
+            #expect(second.outcomes.last?.name == "smoke" && second.outcomes.last?.result == .unchanged)
             #expect(!second.plan.hasChanges)
             #expect(try fixture.databaseSnapshot() == database)
             #expect(fixture.fileTimes() == files)

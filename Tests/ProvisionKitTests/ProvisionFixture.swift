@@ -28,6 +28,8 @@ struct ProvisionFixture {
             settings.libraryRoot = TestPaths.packageRoot.path
             settings.stateDirectory = folder + "/state"
             settings.automationRoot = folder + "/automation"
+            settings.deployRoot = folder + "/deploy"
+            settings.deployTemplate = TestPaths.repository(DeployTemplate.defaultPath)
             settings.lockTimeoutSeconds = 10
             var fixture = ProvisionFixture(database: database, folder: folder, settings: settings)
             return try body(&fixture)

@@ -97,16 +97,14 @@ import Testing
             fixture.settings.vault = VaultSettings(address: vault.address, token: vault.token)
             try fixture.apply()
             let kept = try Offboarding.remove(
-                try Slug("mrdj"), connection: try fixture.admin(), settings: fixture.settings, purgeVault: false,
-                deployRoot: fixture.folder + "/deploy")
+                try Slug("mrdj"), connection: try fixture.admin(), settings: fixture.settings, purgeVault: false)
             #expect(kept.database.droppedRoles.contains(fixture.login("mrdj", .app)))
             #expect(kept.removedSecrets.isEmpty)
             #expect(vault.read("rentguy/tenants/mrdj/postgres_app_url") != nil)
 
             try fixture.apply()
             let purged = try Offboarding.remove(
-                try Slug("mrdj"), connection: try fixture.admin(), settings: fixture.settings, purgeVault: true,
-                deployRoot: fixture.folder + "/deploy")
+                try Slug("mrdj"), connection: try fixture.admin(), settings: fixture.settings, purgeVault: true)
             #expect(purged.removedSecrets.count == 4)
             #expect(vault.read("rentguy/tenants/mrdj/postgres_app_url") == nil)
         }

@@ -149,8 +149,8 @@ public enum DeployRenderer {
         }
         let header = [
             "Rendered by rg-crm for tenant \(slug) from its config pack and the rentguy-crm chart's values template.",
-            "Do not edit: change the pack or the template, then run `rg-crm tenant render-deploy --tenant \(slug)`.",
-            "A hand edit is found by the digest below and reported as a conflict (--force overwrites it).",
+            "Do not edit: change the pack or the template, then run `rg-crm tenant apply --tenant \(slug)`.",
+            "A hand edit is found by the digest below, kept, and stops the apply (delete the file to render it again).",
         ]
         return RenderedFile.sealed(name, header: header, body: body)
     }

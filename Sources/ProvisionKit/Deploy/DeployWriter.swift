@@ -80,7 +80,7 @@ public enum DeployWriter {
         guard RenderedFile.isPristine(current) else {
             return Change(
                 .conflict, "file", path,
-                detail: "changed by hand since rg-crm rendered it; --force overwrites it")
+                detail: "changed by hand since rg-crm rendered it; kept")
         }
         return Change(.update, "file", path)
     }

@@ -1,3 +1,4 @@
+import DashboardKit
 import Foundation
 import RGCore
 
@@ -19,6 +20,12 @@ public struct ProvisionSettings: Sendable {
     public var automationRoot: String?
     /// Vault KV v2 when set; else the local store under `stateDirectory`.
     public var vault: VaultSettings?
+    /// Where each tenant's Kubernetes artefacts are rendered: `<deployRoot>/<slug>/`.
+    public var deployRoot: String = DeployRenderer.defaultDirectory
+    /// The rentguy-crm chart's values template the artefacts are rendered from.
+    public var deployTemplate: String = DeployTemplate.defaultPath
+    /// Metabase when set (`METABASE_URL`): the dashboards are imported; else that step is skipped with the reason.
+    public var metabase: MetabaseSettings?
     /// Seconds an apply waits for another apply of the same tenant before it gives up.
     public var lockTimeoutSeconds: Int = 60
     /// Session defaults of the login users (ALTER ROLE … SET): they bound what one session can hold.
@@ -33,6 +40,7 @@ public struct ProvisionSettings: Sendable {
         return (configDirectory as NSString).appendingPathComponent(slug.rawValue) + "/automation"
     }
 
+    public func deployFolder(_ slug: Slug) -> String { "\(deployRoot)/\(slug)" }
     public func secretsFolder(_ slug: Slug) -> String { "\(stateDirectory)/secrets/\(slug)" }
     public var locksFolder: String { "\(stateDirectory)/locks" }
     public func progressFile(_ slug: Slug) -> String { "\(stateDirectory)/state/\(slug).json" }
@@ -54,6 +62,24 @@ public struct LoginLimits: Sendable, Equatable {
             ("statement_timeout", statementTimeout), ("lock_timeout", lockTimeout),
             ("idle_in_transaction_session_timeout", idleInTransactionSessionTimeout),
         ]
+    }
+}
+
+/// Metabase, as `rg-crm dashboards import` reaches it: the URL, the credentials, the dashboards to import, and
+/// the reader connection Metabase registers for the tenant when its database is missing (default: the tenant's
+/// stored reader URL, when it names a host).
+public struct MetabaseSettings: Sendable {
+    public var url: String
+    public var credentials: MetabaseCredentials
+    public var timeoutSeconds: Int = 30
+    public var dashboardsDirectory: String = DashboardFormat.defaultDirectory
+    /// `<stateDirectory>/<slug>/metabase.json`, as `dashboards import --state-dir`.
+    public var stateDirectory: String = ImportState.defaultDirectory
+    public var readerURL: String?
+
+    public init(url: String, credentials: MetabaseCredentials) {
+        self.url = url
+        self.credentials = credentials
     }
 }
 

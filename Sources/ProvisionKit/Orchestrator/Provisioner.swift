@@ -73,13 +73,11 @@ public final class Provisioner {
         [
             DatabaseResource(),
             SecretsResource(),
-            // SLOT deploy: Kubernetes artefacts under deploy/tenants/<slug>/ (Sources/ProvisionKit/Deploy/), e.g.
-            // FileSetResource("deploy", folder: { "deploy/tenants/\($0.slug)" }, render: DeployRenderer.files),
-            // plugged in here at merge.
+            DeployResource(),
             TemplatesResource(),
             WorkflowsResource(),
-            SkippedResource.dashboards,
-            SkippedResource.smoke,
+            DashboardsResource(),
+            SmokeResource(),
         ]
     }
 
@@ -127,13 +125,14 @@ public final class Provisioner {
                     result = .skipped(reason)
                 } else {
                     for step in steps {
-                        guard step.needsApply else {
+                        guard step.needsApply || step.alwaysRuns else {
                             changes += step.changes
                             continue
                         }
                         let done = try resource.apply(step, context)
                         changes += done
-                        appliedSomething = true
+                        // A read-only step (smoke) changes nothing a later resource would observe.
+                        if step.needsApply { appliedSomething = true }
                         if done.contains(where: { $0.action != .unchanged }) { result = .changed }
                         try context.stepDone()
                     }

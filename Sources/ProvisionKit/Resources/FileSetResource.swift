@@ -5,7 +5,7 @@ import RGCore
 /// created or updated when its bytes differ and left alone (mtime too) when they are identical; each write is
 /// atomic (`AtomicFile`). Files under the folder that the renderer does not produce are left alone.
 ///
-/// `deploy` (Kubernetes artefacts under `deploy/tenants/<slug>/`) is meant to plug in as one of these.
+/// `deploy` is not one of these: its files carry a seal, and a hand edit is a conflict (`DeployResource`).
 public struct FileSetResource: ProvisionedResource {
     public typealias Renderer = @Sendable (ProvisionContext) throws(ProvisionError) -> [(path: String, bytes: [UInt8])]
 

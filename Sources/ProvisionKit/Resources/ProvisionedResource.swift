@@ -6,10 +6,14 @@ public struct ResourceStep: Sendable, Equatable {
     /// Names the step within its resource, e.g. `schema`, `seed`, `login app`.
     public var id: String
     public var changes: [Change]
+    /// A read-only step that runs on every apply (smoke): it changes nothing, so its changes stay `unchanged`, and
+    /// a failure of it fails the apply.
+    public var alwaysRuns: Bool
 
-    public init(_ id: String, _ changes: [Change]) {
+    public init(_ id: String, _ changes: [Change], alwaysRuns: Bool = false) {
         self.id = id
         self.changes = changes
+        self.alwaysRuns = alwaysRuns
     }
 
     public var needsApply: Bool { changes.contains { $0.action != .unchanged } }

@@ -1,7 +1,7 @@
 import RGCore
 
 /// A resource whose kit is not in this build (or not configured here): it runs nothing and says why, in the plan
-/// and in the closing table, never as a pass. `dashboards` and `smoke` until DashboardKit and SmokeKit land.
+/// and in the closing table, never as a pass.
 public struct SkippedResource: ProvisionedResource {
     public let name: String
     public let reason: String
@@ -10,10 +10,6 @@ public struct SkippedResource: ProvisionedResource {
         self.name = name
         self.reason = reason
     }
-
-    public static let dashboards = SkippedResource(
-        "dashboards", reason: "Metabase dashboards are not available in this build (DashboardKit)")
-    public static let smoke = SkippedResource("smoke", reason: "smoke tests are not available in this build (SmokeKit)")
 
     public func observe(_ context: ProvisionContext) throws(ProvisionError) -> Observation { .skipped(reason) }
 

@@ -17,8 +17,7 @@ public struct OffboardReport: Sendable {
 /// since a Vault may be shared. Nothing of any other tenant is touched.
 public enum Offboarding {
     public static func remove(
-        _ slug: Slug, connection: Connection, settings: ProvisionSettings, purgeVault: Bool,
-        deployRoot: String = "deploy/tenants"
+        _ slug: Slug, connection: Connection, settings: ProvisionSettings, purgeVault: Bool
     ) throws(ProvisionError) -> OffboardReport {
         let database: RemovalReport
         do { database = try TenantDirectory(connection: connection).remove(slug) } catch { throw .underlying(error) }
@@ -32,14 +31,14 @@ public enum Offboarding {
             if let url = try store.read(TenantSecrets.url(access)) { urls.append(url.value) }
         }
         guard !urls.isEmpty, urls.allSatisfy({ LoginUsers.url($0, reaches: connection.endpoint) }) else {
-            report.kept = urls.isEmpty ? [] : [store.location, "\(deployRoot)/\(slug)"]
+            report.kept = urls.isEmpty ? [] : [store.location, settings.deployFolder(slug)]
             return report
         }
         report.removedSecrets += try LocalSecretStore(folder: settings.secretsFolder(slug)).remove(TenantSecrets.all)
         if purgeVault, let vault = settings.vault {
             report.removedSecrets += try VaultSecretStore(vault, slug: slug).remove(TenantSecrets.all)
         }
-        for folder in ["\(deployRoot)/\(slug)"] where FileManager.default.fileExists(atPath: folder) {
+        for folder in [settings.deployFolder(slug)] where FileManager.default.fileExists(atPath: folder) {
             do { try FileManager.default.removeItem(atPath: folder) } catch {
                 throw .secrets("cannot remove \(folder): \(error.localizedDescription)")
             }

@@ -123,19 +123,10 @@ struct Smoke: AsyncParsableCommand {
         let url = connection.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
         // A malformed URL is bad input (exit 2); a server that does not answer is db.server's finding.
         do { _ = try Connection(conninfo: url) } catch  where error.kind == .invalidURL { throw error } catch {}
-        let names = TenantRoles(prefix: roles.prefix, slug: slug)
-        let seeds = self.seeds
-        let prefix = roles.prefix
-        let context = SmokeContext(
+        let context = TenantSmoke.context(
             slug: slug, configDirectory: tenant.configDir,
             automationDirectory: automation ?? tenant.defaultAutomationFolder,
-            migrationsDirectory: migrations, databaseURL: url,
-            roles: TenantRoleNames(
-                app: names.app, reader: names.reader, appGroup: names.groupApp, readerGroup: names.groupReader),
-            seedDryRun: { connection, pack in
-                let plan = try SeedPlan.build(pack: pack, seedDirectory: seeds)
-                return try TenantSeeder(connection: connection, plan: plan, rolePrefix: prefix).seed(dryRun: true).plan
-            },
+            migrationsDirectory: migrations, seedDirectory: seeds, databaseURL: url, rolePrefix: roles.prefix,
             dashboards: .unavailable(environment: ProcessInfo.processInfo.environment),
             statementTimeout: SmokeDuration.parse(timeout)!)
         return (context, manual)

@@ -9,7 +9,6 @@ struct Tenant: ParsableCommand {
         abstract: "Onboard, see and offboard tenants: init, plan, apply, onboard, list, graph, report, remove.",
         subcommands: [
             Init.self, PlanCommand.self, Apply.self, Onboard.self, List.self, Graph.self, Report.self, Remove.self,
-            RenderDeploy.self,
         ])
 
     struct List: ParsableCommand {
@@ -109,8 +108,10 @@ struct Tenant: ParsableCommand {
             commandName: "plan",
             abstract: "Show what onboarding a tenant would change, resource by resource, from reads only.",
             discussion: """
-                Resources in order: database (schema, seed, login users), secrets, templates, workflows, and
-                dashboards and smoke (skipped in this build, with the reason). Secret values show as (sensitive).
+                Resources in order: database (schema, seed, login users), secrets, deploy (deploy/tenants/SLUG/),
+                templates, workflows, dashboards (skipped without METABASE_URL, with the reason) and smoke (read-only:
+                always "= unchanged" here, run on every apply; a failing check fails it). Secret values show as
+                (sensitive).
                 --out saves the plan with fingerprints of what it observed; tenant apply --plan refuses it when
                 anything has changed since.
 

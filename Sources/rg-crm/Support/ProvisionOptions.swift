@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardKit
 import Foundation
 import ProvisionKit
 import RGCore
@@ -23,6 +24,18 @@ struct ProvisionOptions: ParsableArguments {
 
     @Option(help: "Vault KV v2 mount, used when VAULT_ADDR is set (token from VAULT_TOKEN or VAULT_TOKEN_FILE).")
     var vaultMount: String = "secret"
+
+    @Option(help: "Folder holding one folder of Kubernetes artefacts per tenant (<root>/<slug>/).")
+    var deployRoot: String = DeployRenderer.defaultDirectory
+
+    @Option(help: "The rentguy-crm chart's values template the artefacts are rendered from.")
+    var deployTemplate: String = DeployTemplate.defaultPath
+
+    @Option(
+        help:
+            "Metabase's base URL; default $METABASE_URL. Unset: the dashboards step is skipped. Credentials as for dashboards import."
+    )
+    var metabaseURL: String?
 
     @Option(help: "Seconds to wait for another apply of the same tenant, and for database locks.")
     var lockTimeout: Int = 60
@@ -61,7 +74,25 @@ struct ProvisionOptions: ParsableArguments {
         if let address = environment["VAULT_ADDR"], !address.isEmpty {
             settings.vault = VaultSettings(address: address, token: try vaultToken(environment), mount: vaultMount)
         }
+        settings.deployRoot = deployRoot
+        settings.deployTemplate = deployTemplate
+        if let url = metabaseURL ?? environment["METABASE_URL"], !url.isEmpty {
+            var metabase = MetabaseSettings(url: url, credentials: try metabaseCredentials(environment))
+            if let reader = environment["METABASE_READER_URL"], !reader.isEmpty { metabase.readerURL = reader }
+            settings.metabase = metabase
+        }
         return settings
+    }
+
+    /// As `dashboards import`: METABASE_API_KEY, or METABASE_USER and METABASE_PASSWORD (environment only).
+    private func metabaseCredentials(_ environment: [String: String]) throws -> MetabaseCredentials {
+        if let key = environment["METABASE_API_KEY"], !key.isEmpty { return .apiKey(key) }
+        if let user = environment["METABASE_USER"], !user.isEmpty, let password = environment["METABASE_PASSWORD"] {
+            return .password(user: user, password: password)
+        }
+        throw CommandFailure(
+            "METABASE_URL is set but no Metabase credentials are: set METABASE_API_KEY, or METABASE_USER and METABASE_PASSWORD (or unset METABASE_URL to skip the dashboards)",
+            category: .usage)
     }
 
     private func vaultToken(_ environment: [String: String]) throws -> String {

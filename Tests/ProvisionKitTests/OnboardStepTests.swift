@@ -1,0 +1,90 @@
+import Foundation
+import Postgres
+import RGCore
+import TestSupport
+import Testing
+
+@testable import ProvisionKit
+
+/// The deploy, dashboards and smoke steps of an onboarding, through the orchestrator.
+@Suite struct OnboardStepTests {
+    @Test func aHandEditedDeployFileIsAConflictKeptAndStopsTheApply() throws {
+        try ProvisionFixture.with("deployedit") { fixture throws in
+            try fixture.apply()
+            let values = fixture.folder + "/deploy/mrdj/values.yaml"
+            let edited = try String(contentsOfFile: values, encoding: .utf8) + "replicas: 9\n"
+            try edited.write(toFile: values, atomically: true, encoding: .utf8)
+
+            let plan = try fixture.provisioner().plan()
+            let deploy = try #require(plan.resources.first { $0.name == "deploy" })
+            #expect(deploy.changes.map(\.action) == [.unchanged, .conflict, .unchanged])
+
+            let report = try fixture.provisioner().apply()
+            guard case .deployConflicts(let count, let first)? = report.failure else {
+                Issue.record("expected the deploy conflict, got \(String(describing: report.failure))")
+                return
+            }
+            #expect(count == 1 && first == values)
+            #expect(report.outcomes.first { $0.name == "deploy" }?.result == .failed)
+            #expect(report.outcomes.last?.result == .notRun)
+            #expect(try String(contentsOfFile: values, encoding: .utf8) == edited)
+        }
+    }
+
+    @Test func aDeployFileRenderedByAnOlderPackIsUpdated() throws {
+        try ProvisionFixture.with("deployupd") { fixture throws in
+            try fixture.apply()
+            // A pristine file of another render (its own seal matches) is rg-crm's: replaced, not a conflict.
+            let namespace = fixture.folder + "/deploy/mrdj/namespace.yaml"
+            let older = RenderedFile.sealed("namespace.yaml", header: ["older"], body: "kind: Namespace\n")
+            try Data(older.bytes).write(to: URL(fileURLWithPath: namespace))
+            let report = try fixture.apply()
+            #expect(report.outcomes.first { $0.name == "deploy" }?.result == .changed)
+            #expect(try String(contentsOfFile: namespace, encoding: .utf8).contains("rg-mrdj-crm"))
+        }
+    }
+
+    @Test func aFailingSmokeCheckFailsTheApplyNamingIt() throws {
+        try ProvisionFixture.with("smokefail") { fixture throws in
+            try fixture.apply()
+            try fixture.admin().query("DROP POLICY tenant_isolation ON crm.crm_activities")
+            let report = try fixture.provisioner().apply()
+            guard case .smokeFailed(let ids)? = report.failure else {
+                Issue.record("expected smoke to fail, got \(String(describing: report.failure))")
+                return
+            }
+            #expect(ids.contains("db.rls.policies"))
+            #expect(report.failure?.category == .failed)
+            #expect(report.outcomes.last?.result == .failed)
+        }
+    }
+
+    @Test func dashboardsAreImportedOnceIntoAFakeMetabase() throws {
+        let fake = try FakeMetabase()
+        defer { fake.stop() }
+        try ProvisionFixture.with("dashboards") { fixture throws in
+            var metabase = MetabaseSettingsFixture.settings(fake)
+            metabase.stateDirectory = fixture.folder + "/metabase"
+            metabase.dashboardsDirectory = TestPaths.repository("ops/metabase/dashboards/crm")
+            metabase.readerURL = "postgresql://reader:reader-password@db.example:5432/crm"
+            fixture.settings.metabase = metabase
+
+            let plan = try fixture.provisioner().plan()
+            #expect(plan.resources.first { $0.name == "dashboards" }?.skipped == nil)
+            let first = try fixture.apply()
+            #expect(first.outcomes.first { $0.name == "dashboards" }?.result == .changed)
+            #expect(fake.dashboardsByID.count == 3)
+
+            fake.resetCounts()
+            let second = try fixture.apply()
+            #expect(second.outcomes.first { $0.name == "dashboards" }?.result == .unchanged)
+            #expect(fake.count("POST") == 0 && fake.count("PUT") == 0, "\(fake.requestCounts)")
+        }
+    }
+}
+
+enum MetabaseSettingsFixture {
+    static func settings(_ fake: FakeMetabase) -> MetabaseSettings {
+        MetabaseSettings(url: fake.baseURL, credentials: .apiKey(fake.apiKey))
+    }
+}
