@@ -61,8 +61,8 @@ let package = Package(
         .target(
             name: "ProvisionKit",
             dependencies: [
-                "RGCore", "Postgres", "HTTPClient", "YAMLEvents", "MigrationKit", "TemplateCloner", "WorkflowLint",
-                "DashboardKit", "SmokeKit", "ReportKit",
+                "RGCore", "Postgres", "HTTPClient", "Redis", "YAMLEvents", "MigrationKit", "TemplateCloner",
+                "WorkflowLint", "DashboardKit", "SmokeKit", "ReportKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
@@ -89,7 +89,9 @@ let package = Package(
         .testTarget(name: "MigrationKitTests", dependencies: ["MigrationKit", "Postgres", "RGCore", "TestSupport"]),
         .testTarget(
             name: "ProvisionKitTests",
-            dependencies: ["ProvisionKit", "MigrationKit", "Postgres", "RGCore", "HTTPClient", "YAMLEvents", "TestSupport"]),
+            dependencies: [
+                "ProvisionKit", "MigrationKit", "Postgres", "RGCore", "HTTPClient", "YAMLEvents", "Redis", "TestSupport",
+            ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "TemplateClonerTests", dependencies: ["TemplateCloner", "RGCore", "TestSupport"]),
         .testTarget(name: "YAMLEventsTests", dependencies: ["YAMLEvents", "RGCore"]),

@@ -14,7 +14,7 @@ import Testing
         var environment: [String: String?] {
             [
                 "DATABASE_URL": database.url, "RG_CRM_ROLE_PREFIX": database.rolePrefix, "VAULT_ADDR": nil,
-                "METABASE_URL": nil,
+                "METABASE_URL": nil, "REDIS_URL": nil,
             ]
         }
         var state: String { folder + "/state" }

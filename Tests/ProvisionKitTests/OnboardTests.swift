@@ -13,19 +13,20 @@ import Testing
             let first = try fixture.apply()
             #expect(
                 first.outcomes.map(\.name) == [
-                    "database", "secrets", "deploy", "templates", "workflows", "dashboards", "smoke",
+                    "database", "secrets", "redis", "deploy", "templates", "workflows", "dashboards", "smoke",
                 ])
             #expect(first.outcomes[0].result == .changed)
             // deploy: the tenant's three artefacts, under the settings' root.
-            #expect(first.outcomes[2].result == .changed)
-            #expect(first.outcomes[2].changes.map(\.action) == [.create, .create, .create])
+            #expect(first.outcomes[2].result == .skipped("REDIS_URL not set"))
+            #expect(first.outcomes[3].result == .changed)
+            #expect(first.outcomes[3].changes.map(\.action) == [.create, .create, .create])
             for name in DeployRenderer.fileNames {
                 #expect(FileManager.default.fileExists(atPath: "\(fixture.folder)/deploy/mrdj/\(name)"))
             }
-            #expect(first.outcomes[5].result == .skipped(DashboardsResource.notConfigured))
+            #expect(first.outcomes[6].result == .skipped(DashboardsResource.notConfigured))
             // smoke ran, read-only: unchanged, with what it found.
-            #expect(first.outcomes[6].result == .unchanged)
-            #expect(first.outcomes[6].changes.first?.detail?.contains(" passed, ") == true)
+            #expect(first.outcomes[7].result == .unchanged)
+            #expect(first.outcomes[7].changes.first?.detail?.contains(" passed, ") == true)
 
             // The app login connects with the stored password and sees mrdj's rows only.
             let app = try fixture.connectAsLogin("mrdj", .app)

@@ -20,6 +20,8 @@ public struct ProvisionSettings: Sendable {
     public var automationRoot: String?
     /// Vault KV v2 when set; else the local store under `stateDirectory`.
     public var vault: VaultSettings?
+    /// The shared Redis of the automation queues; nil: the `redis` resource is skipped.
+    public var redis: RedisSettings?
     /// Where each tenant's Kubernetes artefacts are rendered: `<deployRoot>/<slug>/`.
     public var deployRoot: String = DeployRenderer.defaultDirectory
     /// The rentguy-crm chart's values template the artefacts are rendered from.

@@ -73,6 +73,7 @@ public final class Provisioner {
         [
             DatabaseResource(),
             SecretsResource(),
+            RedisResource(),
             DeployResource(),
             TemplatesResource(),
             WorkflowsResource(),

@@ -8,6 +8,8 @@ public struct OffboardReport: Sendable {
     /// Local secret files, Vault secrets (only when purged), and folders, by path.
     public var removedSecrets: [String] = []
     public var removedFolders: [String] = []
+    /// The Redis user and the count of the tenant's keys removed.
+    public var removedRedis: [String] = []
     /// Local artefacts kept because nothing proves they are this database's tenant's (their URL names another).
     public var kept: [String] = []
 }
@@ -34,9 +36,13 @@ public enum Offboarding {
             report.kept = urls.isEmpty ? [] : [store.location, settings.deployFolder(slug)]
             return report
         }
-        report.removedSecrets += try LocalSecretStore(folder: settings.secretsFolder(slug)).remove(TenantSecrets.all)
+        let names = TenantSecrets.all + [RedisResource.passwordSecret]
+        report.removedSecrets += try LocalSecretStore(folder: settings.secretsFolder(slug)).remove(names)
         if purgeVault, let vault = settings.vault {
-            report.removedSecrets += try VaultSecretStore(vault, slug: slug).remove(TenantSecrets.all)
+            report.removedSecrets += try VaultSecretStore(vault, slug: slug).remove(names)
+        }
+        if let redis = settings.redis {
+            report.removedRedis += try RedisResource.remove(prefix: settings.rolePrefix, slug: slug, settings: redis)
         }
         for folder in [settings.deployFolder(slug)] where FileManager.default.fileExists(atPath: folder) {
             do { try FileManager.default.removeItem(atPath: folder) } catch {

@@ -76,7 +76,7 @@ struct Tenant: ParsableCommand {
                     slug, connection: try provision.connection.connect(), settings: try provision.settings(),
                     purgeVault: purgeSecrets)
                 let report = offboard.database
-                let files = offboard.removedSecrets + offboard.removedFolders
+                let files = offboard.removedSecrets + offboard.removedFolders + offboard.removedRedis
                 if !files.isEmpty {
                     Terminal.write(
                         "tenant \(slug): removed \(files.map { TerminalText.escaped($0) }.joined(separator: ", "))\n")

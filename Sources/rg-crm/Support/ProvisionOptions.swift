@@ -37,6 +37,12 @@ struct ProvisionOptions: ParsableArguments {
     )
     var metabaseURL: String?
 
+    @Option(
+        help:
+            "The shared Redis of the automation queues (redis://host:port); default $REDIS_URL, the admin's password from $REDIS_PASSWORD_FILE. Unset: the redis step is skipped."
+    )
+    var redisURL: String?
+
     @Option(help: "Seconds to wait for another apply of the same tenant, and for database locks.")
     var lockTimeout: Int = 60
 
@@ -73,6 +79,14 @@ struct ProvisionOptions: ParsableArguments {
         settings.abortAfterStep = TestHooks.abortAfterStep(environment)
         if let address = environment["VAULT_ADDR"], !address.isEmpty {
             settings.vault = VaultSettings(address: address, token: try vaultToken(environment), mount: vaultMount)
+        }
+        if let url = redisURL ?? environment["REDIS_URL"], !url.isEmpty {
+            var password: String?
+            if let file = environment["REDIS_PASSWORD_FILE"], !file.isEmpty {
+                let bytes = try BoundedFile.read(file, limit: 64 << 10)
+                password = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            settings.redis = RedisSettings(url: url, password: password)
         }
         settings.deployRoot = deployRoot
         settings.deployTemplate = deployTemplate
