@@ -7,6 +7,19 @@ import RGCore
 public enum MetabaseCredentials: Sendable {
     case apiKey(String)
     case password(user: String, password: String)
+
+    /// As `rg-crm dashboards` reads them: `METABASE_API_KEY`, else `METABASE_USER` and `METABASE_PASSWORD`.
+    public init(environment: [String: String]) throws(DashboardError) {
+        if let key = environment["METABASE_API_KEY"], !key.isEmpty {
+            self = .apiKey(key)
+        } else if let user = environment["METABASE_USER"], !user.isEmpty,
+            let password = environment["METABASE_PASSWORD"]
+        {
+            self = .password(user: user, password: password)
+        } else {
+            throw .usage("no Metabase credentials: set METABASE_API_KEY, or METABASE_USER and METABASE_PASSWORD")
+        }
+    }
 }
 
 /// Metabase's REST API over libcurl (`HTTPClient`): authentication, retries, and errors as one line naming the step.
