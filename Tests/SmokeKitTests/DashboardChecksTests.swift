@@ -66,6 +66,23 @@ import Testing
         #expect(metabase.onlyReadsAndQueryRuns(after: importRequests))
     }
 
+    @Test func aUserAndPasswordSignInOnceForBothChecks() throws {
+        let metabase = try Metabase()
+        try metabase.importDashboards()
+        let imported = metabase.fake.requests.count
+        metabase.fake.delay = 0.2  // both checks ask at once while the first login is under way
+        let report = try metabase.smoke(
+            environment: [
+                "METABASE_API_KEY": nil, "METABASE_USER": metabase.fake.user,
+                "METABASE_PASSWORD": metabase.fake.password,
+            ])
+        #expect(report.status == 0 && report.ids("pass") == ["dashboards.collection", "dashboards.cards"], "\(report)")
+        let logins = metabase.fake.requests.dropFirst(imported).filter { $0.path == "/api/session" }
+        #expect(logins.count == 1)
+        #expect(
+            !report.raw.stdout.contains(metabase.fake.password) && !report.raw.stderr.contains(metabase.fake.password))
+    }
+
     @Test func aFailingQueryFailsOnlyTheCardsCheckNamingTheCardAndTheFix() throws {
         let metabase = try Metabase()
         try metabase.importDashboards()

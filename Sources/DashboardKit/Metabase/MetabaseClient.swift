@@ -33,6 +33,8 @@ public final class MetabaseClient: @unchecked Sendable {
     let attempts: Int
     let backoffSeconds: Double
     private let lock = NSLock()
+    /// Held while signing in, so requests sent at once (smoke's checks run concurrently) share one login.
+    private let signingIn = NSLock()
     private var session: String?
     private var secrets: [String]
     /// Requests sent, by method (the benchmark and tests read them).
@@ -132,6 +134,8 @@ public final class MetabaseClient: @unchecked Sendable {
         case .apiKey(let key):
             return [("X-API-Key", key)]
         case .password(let user, let password):
+            signingIn.lock()
+            defer { signingIn.unlock() }
             if let session = lock.withLock({ session }) { return [("X-Metabase-Session", session)] }
             // One login per run: a failed login is not retried (Metabase throttles them).
             let body = JSONValue.object([("username", .string(user)), ("password", .string(password))])
