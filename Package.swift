@@ -54,9 +54,10 @@ let package = Package(
         .target(name: "ReportKit", dependencies: ["RGCore", "WorkflowLint", "TemplateCloner"]),
         .target(name: "DashboardKit", dependencies: ["RGCore", "HTTPClient"]),
         // Read-only checks of one onboarded tenant (rg-crm smoke). Never imports ProvisionKit: the seed's dry run
-        // and the dashboards come in through probes the executable wires.
+        // comes in through a probe the executable wires; Metabase is read with DashboardKit's inspector.
         .target(
-            name: "SmokeKit", dependencies: ["RGCore", "Postgres", "MigrationKit", "TemplateCloner", "WorkflowLint"]),
+            name: "SmokeKit",
+            dependencies: ["RGCore", "Postgres", "MigrationKit", "TemplateCloner", "WorkflowLint", "DashboardKit"]),
         // Tenant lifecycle, the top of the library graph: it orchestrates the other kits; none of them imports it.
         .target(
             name: "ProvisionKit",

@@ -22,24 +22,18 @@ public struct TenantRoleNames: Sendable, Equatable {
 /// the probe rolls its own back). Injected: the seeder lives in another module.
 public typealias SeedDryRun = @Sendable (_ connection: Connection, _ pack: ConfigPack) throws -> Plan
 
-/// The dashboards group's view of Metabase. Until a dashboard kit is wired in, the group is skipped with a reason.
+/// The dashboards group's view of Metabase (`MetabaseProbe` reads a real one, through DashboardKit).
 public protocol DashboardProbe: Sendable {
-    /// The tenant's collection and its three dashboards exist.
-    func collection(tenant: Slug) throws -> CheckOutcome
+    /// The tenant's collection `CRM / <name>` and its three dashboards exist.
+    func collection(tenant: Slug, name: String) throws -> CheckOutcome
     /// Every card's query runs without an error, on the tenant's own database connection.
-    func cards(tenant: Slug) throws -> CheckOutcome
+    func cards(tenant: Slug, name: String) throws -> CheckOutcome
 }
 
-/// How the dashboards group runs: against a probe, or skipped with the reason.
+/// How the dashboards group runs: against a probe, or skipped with the reason (`METABASE_URL not set`).
 public enum DashboardSource: Sendable {
     case probe(any DashboardProbe)
     case unavailable(reason: String)
-
-    /// Skipped: `METABASE_URL not set` when it is not, else that no dashboard support is built in.
-    public static func unavailable(environment: [String: String]) -> DashboardSource {
-        if environment["METABASE_URL", default: ""].isEmpty { return .unavailable(reason: "METABASE_URL not set") }
-        return .unavailable(reason: "DashboardKit not available in this rg-crm")
-    }
 }
 
 /// Everything the checks of one tenant read: where its files are, how to reach its database, and the probes.

@@ -75,10 +75,20 @@ import Testing
             #expect(first.outcomes.first { $0.name == "dashboards" }?.result == .changed)
             #expect(fake.dashboardsByID.count == 3)
 
+            // The smoke step checked the dashboards for real: every card's query ran on the tenant's database.
+            #expect(first.outcomes.first { $0.name == "smoke" }?.result == .unchanged)
+            let queriesBefore = fake.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/query") }.count
+            #expect(queriesBefore == 9)
+
             fake.resetCounts()
+            let requestsBefore = fake.requests.count
             let second = try fixture.apply()
             #expect(second.outcomes.first { $0.name == "dashboards" }?.result == .unchanged)
-            #expect(fake.count("POST") == 0 && fake.count("PUT") == 0, "\(fake.requestCounts)")
+            // No write: the only POSTs are smoke's query runs (read-only), nothing is PUT.
+            let writes = fake.requests.dropFirst(requestsBefore).filter {
+                ($0.method == "POST" && !$0.path.hasSuffix("/query")) || $0.method == "PUT" || $0.method == "DELETE"
+            }
+            #expect(writes.isEmpty, "\(writes.map { "\($0.method) \($0.path)" })")
         }
     }
 }

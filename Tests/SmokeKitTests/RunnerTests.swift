@@ -1,6 +1,7 @@
 import Foundation
 import RGCore
 import SmokeKit
+import TestSupport
 import Testing
 
 /// The runner without a database: order, bounded concurrency, timeouts, retries, skips and errors.
@@ -100,18 +101,19 @@ import Testing
         #expect(skipped.map(\.id) == ["dashboards.collection", "dashboards.cards"])
         #expect(skipped.allSatisfy { $0.status == .skip && $0.message == "METABASE_URL not set" })
         #expect(
-            DashboardSource.unavailable(environment: [:]).reason == "METABASE_URL not set"
-                && DashboardSource.unavailable(environment: ["METABASE_URL": "http://m"]).reason
-                    == "DashboardKit not available in this rg-crm"
+            DashboardSource.metabase(environment: [:]).reason == "METABASE_URL not set"
+                && DashboardSource.metabase(environment: ["METABASE_URL": ""]).reason == "METABASE_URL not set"
+                && DashboardSource.metabase(environment: ["METABASE_URL": "http://m"]).reason == nil
         )
 
         struct FakeMetabase: DashboardProbe {
-            func collection(tenant: Slug) throws -> CheckOutcome { .pass("collection \(tenant)") }
-            func cards(tenant: Slug) throws -> CheckOutcome {
+            func collection(tenant: Slug, name: String) throws -> CheckOutcome { .pass("collection \(tenant)") }
+            func cards(tenant: Slug, name: String) throws -> CheckOutcome {
                 .fail("card 12 'Pipeline velocity' failed: relation does not exist", fix: "rg-crm dashboards apply")
             }
         }
         var context = Self.context
+        context.configDirectory = TestPaths.repository("configs/tenants")  // the collection is named after the tenant
         context.dashboards = .probe(FakeMetabase())
         let probed = await SmokeSuite.run(context, groups: [.dashboards])
         #expect(probed.map(\.status) == [.pass, .fail])

@@ -67,9 +67,13 @@ struct SmokeFixture {
         ] + more
     }
 
-    /// Runs smoke with --format json; its results by id, and the process's exit status.
-    func smoke(_ more: [String] = []) throws -> SmokeReport {
-        try SmokeReport(TestProcess.run(TestPaths.executable, smokeArguments(["--format", "json"] + more)))
+    /// Runs smoke with --format json; its results by id, and the process's exit status. Without Metabase unless
+    /// `environment` names one (METABASE_URL is removed from the test's own environment).
+    func smoke(_ more: [String] = [], environment: [String: String?] = [:]) throws -> SmokeReport {
+        try SmokeReport(
+            TestProcess.run(
+                TestPaths.executable, smokeArguments(["--format", "json"] + more),
+                environment: ["METABASE_URL": nil].merging(environment) { $1 }))
     }
 
     /// A connection as the owner (the migrating role), for breaking things.

@@ -11,6 +11,9 @@ import Foundation
 ///   every dashcard names one of them, without tabs none does); parameter mappings must name an existing card and
 ///   a parameter of the dashboard;
 /// - `POST /api/dashboard/:id/cards` (removed in v0.47) is 404;
+/// - `POST /api/card/:id/query` runs a card's saved query and answers 202, as Metabase streams it: `"status":
+///   "completed"` with `data.rows` and `data.cols`, or `"status": "failed"` with `error` (a card made to fail with
+///   `failQuery`);
 /// - switches to fail on demand (`failures`, `delay`, `rejectAll`), and requests counted by method.
 public final class FakeMetabase: @unchecked Sendable {
     /// A failure to inject: the `nth` request (1-based) matching method and path prefix answers `status`; with
@@ -47,6 +50,8 @@ public final class FakeMetabase: @unchecked Sendable {
     private var injected: [Failure] = []
     private var slowness: Double = 0
     private var rejecting = false
+    /// Cards whose query run fails, by name, with the database's error.
+    private var failingQueries: [String: String] = [:]
     /// `GET /api/database` as a bare array (Metabase before 0.41) instead of `{"data": […]}`.
     public var bareDatabaseList = false
 
@@ -135,6 +140,30 @@ public final class FakeMetabase: @unchecked Sendable {
                 cards[id] = card
             }
         }
+    }
+
+    /// Makes the query of the card `name` fail when it is run, with `error` as the database's message.
+    public func failQuery(
+        ofCard name: String, error: String = "ERROR: relation \"crm.no_such_view\" does not exist Position: 15"
+    ) {
+        lock.withLock { failingQueries[name] = error }
+    }
+
+    /// Points the card `name` at another database, as an edit in Metabase's UI would.
+    public func moveCard(named name: String, toDatabase database: Int) {
+        lock.withLock {
+            for (id, var card) in cards where card["name"] as? String == name {
+                var query = card["dataset_query"] as? [String: Any] ?? [:]
+                query["database"] = database
+                card["dataset_query"] = query
+                cards[id] = card
+            }
+        }
+    }
+
+    /// Deletes a dashboard as someone in Metabase's UI would.
+    public func deleteDashboard(named name: String) {
+        lock.withLock { dashboards = dashboards.filter { $0.value["name"] as? String != name } }
     }
 
     // MARK: Serving
@@ -237,6 +266,9 @@ public final class FakeMetabase: @unchecked Sendable {
             guard let id = Int(parts[2]), let card = cards[id] else { return Self.text(404, "Not found.") }
             return Self.json(mbql5(card))
         case ("POST", "card", 2): return saveCard(nil, body, rawBody: rawBody)
+        case ("POST", "card", 4) where parts[3] == "query":
+            guard let id = Int(parts[2]), let card = cards[id] else { return Self.text(404, "Not found.") }
+            return runQuery(card)
         case ("PUT", "card", 3):
             guard let id = Int(parts[2]), cards[id] != nil else { return Self.text(404, "Not found.") }
             return saveCard(id, body, rawBody: rawBody)
@@ -374,6 +406,30 @@ public final class FakeMetabase: @unchecked Sendable {
         card["archived"] = false
         cards[id] = card
         return Self.json(mbql5(card))
+    }
+
+    /// A query run as Metabase answers it: 202 (the answer is streamed) whether the query completed or failed.
+    private func runQuery(_ card: [String: Any]) -> FakeHTTPServer.Response {
+        let query = card["dataset_query"] as? [String: Any] ?? [:]
+        var answer: [String: Any] = [
+            "database_id": query["database"] ?? NSNull(), "started_at": timestamp, "json_query": query,
+            "context": "question", "running_time": 3, "row_count": 0,
+        ]
+        if let error = failingQueries[card["name"] as? String ?? ""] {
+            answer["status"] = "failed"
+            answer["error"] = error
+            answer["error_type"] = "invalid-query"
+            answer["class"] = "org.postgresql.util.PSQLException"
+            answer["data"] = ["rows": [Any](), "cols": [Any]()]
+        } else {
+            answer["status"] = "completed"
+            answer["data"] = [
+                "rows": [Any](), "cols": [["name": "value", "display_name": "value", "base_type": "type/Integer"]],
+                "native_form": ["query": (query["native"] as? [String: Any])?["query"] ?? ""],
+                "results_metadata": ["columns": [Any]()], "rows_truncated": 0,
+            ]
+        }
+        return Self.json(answer, status: 202)
     }
 
     private func createDashboard(_ body: [String: Any]?) -> FakeHTTPServer.Response {

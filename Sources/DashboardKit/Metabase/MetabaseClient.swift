@@ -7,6 +7,19 @@ import RGCore
 public enum MetabaseCredentials: Sendable {
     case apiKey(String)
     case password(user: String, password: String)
+
+    /// As `rg-crm dashboards` reads them: `METABASE_API_KEY`, else `METABASE_USER` and `METABASE_PASSWORD`.
+    public init(environment: [String: String]) throws(DashboardError) {
+        if let key = environment["METABASE_API_KEY"], !key.isEmpty {
+            self = .apiKey(key)
+        } else if let user = environment["METABASE_USER"], !user.isEmpty,
+            let password = environment["METABASE_PASSWORD"]
+        {
+            self = .password(user: user, password: password)
+        } else {
+            throw .usage("no Metabase credentials: set METABASE_API_KEY, or METABASE_USER and METABASE_PASSWORD")
+        }
+    }
 }
 
 /// Metabase's REST API over libcurl (`HTTPClient`): authentication, retries, and errors as one line naming the step.
@@ -20,6 +33,8 @@ public final class MetabaseClient: @unchecked Sendable {
     let attempts: Int
     let backoffSeconds: Double
     private let lock = NSLock()
+    /// Held while signing in, so requests sent at once (smoke's checks run concurrently) share one login.
+    private let signingIn = NSLock()
     private var session: String?
     private var secrets: [String]
     /// Requests sent, by method (the benchmark and tests read them).
@@ -119,6 +134,8 @@ public final class MetabaseClient: @unchecked Sendable {
         case .apiKey(let key):
             return [("X-API-Key", key)]
         case .password(let user, let password):
+            signingIn.lock()
+            defer { signingIn.unlock() }
             if let session = lock.withLock({ session }) { return [("X-Metabase-Session", session)] }
             // One login per run: a failed login is not retried (Metabase throttles them).
             let body = JSONValue.object([("username", .string(user)), ("password", .string(password))])

@@ -32,6 +32,10 @@ public enum TenantSmoke {
             automationDirectory: settings.automationFolder(slug), libraryRoot: settings.libraryRoot,
             migrationsDirectory: settings.migrationDirectory, seedDirectory: settings.seedDirectory,
             databaseURL: settings.databaseURL, rolePrefix: settings.rolePrefix,
-            dashboards: .unavailable(environment: ["METABASE_URL": settings.metabase?.url ?? ""]))
+            dashboards: settings.metabase.map {
+                .metabase(
+                    url: $0.url, credentials: $0.credentials, dashboardsDirectory: $0.dashboardsDirectory,
+                    timeoutSeconds: $0.timeoutSeconds)
+            } ?? .unavailable(reason: "METABASE_URL not set"))
     }
 }

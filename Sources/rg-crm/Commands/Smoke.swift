@@ -21,7 +21,9 @@ struct Smoke: AsyncParsableCommand {
             that did not pass, --sleep apart, until they pass or the time is up (a tenant still coming up). The text \
             report ends with the QA checklist's manual points (docs/qa/tenant_rollout.md) as UAT's to-do list.
 
-            Groups: config, db, isolation, templates, workflows, dashboards (skipped until Metabase is wired in).
+            Groups: config, db, isolation, templates, workflows, dashboards (with METABASE_URL and METABASE_API_KEY, \
+            or METABASE_USER and METABASE_PASSWORD, as for dashboards import: read-only, it runs each card's query; \
+            skipped when METABASE_URL is not set).
 
             Examples:
               rg-crm smoke --tenant mrdj
@@ -56,6 +58,12 @@ struct Smoke: AsyncParsableCommand {
 
     @Option(help: "Folder of the base and vertical seeds.")
     var seeds: String = SeedPlan.defaultSeedDirectory
+
+    @Option(
+        help:
+            "The tenant's Metabase database every card must run on (as dashboards import --database-name); default rentguy-crm-SLUG."
+    )
+    var metabaseDatabase: String?
 
     @Option(help: "The QA checklist whose manual points end the report.")
     var checklist: String = RolloutChecklist.defaultPath
@@ -127,7 +135,7 @@ struct Smoke: AsyncParsableCommand {
             slug: slug, configDirectory: tenant.configDir,
             automationDirectory: automation ?? tenant.defaultAutomationFolder,
             migrationsDirectory: migrations, seedDirectory: seeds, databaseURL: url, rolePrefix: roles.prefix,
-            dashboards: .unavailable(environment: ProcessInfo.processInfo.environment),
+            dashboards: .metabase(environment: ProcessInfo.processInfo.environment, databaseName: metabaseDatabase),
             statementTimeout: SmokeDuration.parse(timeout)!)
         return (context, manual)
     }
