@@ -57,7 +57,7 @@ let package = Package(
         // comes in through a probe the executable wires; Metabase is read with DashboardKit's inspector.
         .target(
             name: "SmokeKit",
-            dependencies: ["RGCore", "Postgres", "MigrationKit", "TemplateCloner", "WorkflowLint", "DashboardKit"]),
+            dependencies: ["RGCore", "Postgres", "Redis", "MigrationKit", "TemplateCloner", "WorkflowLint", "DashboardKit"]),
         // Tenant lifecycle, the top of the library graph: it orchestrates the other kits; none of them imports it.
         .target(
             name: "ProvisionKit",

@@ -5,7 +5,7 @@ import RGCore
 /// The groups of `rg-crm smoke`, in the order they are reported. Later groups (secrets, Redis, deploy artefacts)
 /// plug in the same way: a case here and a file under Checks/.
 public enum SmokeGroup: String, Sendable, CaseIterable, Hashable {
-    case config, db, isolation, templates, workflows, dashboards
+    case config, db, isolation, templates, workflows, dashboards, redis
 }
 
 /// What one check found: pass, fail (with what to run), skip (with why). A check that cannot decide throws; the

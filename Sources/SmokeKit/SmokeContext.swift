@@ -36,6 +36,18 @@ public enum DashboardSource: Sendable {
     case unavailable(reason: String)
 }
 
+/// The tenant's own Redis user: where, who, and its stored password (never the admin's).
+public struct RedisAccess: Sendable {
+    public var url: String
+    public var password: String
+
+    /// `url` names the user (`redis://user@host:port`); the password travels apart.
+    public init(url: String, password: String) {
+        self.url = url
+        self.password = password
+    }
+}
+
 /// Everything the checks of one tenant read: where its files are, how to reach its database, and the probes.
 public struct SmokeContext: Sendable {
     public var slug: Slug
@@ -53,6 +65,9 @@ public struct SmokeContext: Sendable {
     public var dashboards: DashboardSource
     /// The server stops any one statement of a check after this long.
     public var statementTimeout: Duration
+    /// The tenant's Redis user; nil skips the `redis` group with `redisUnavailable` as the reason.
+    public var redis: RedisAccess?
+    public var redisUnavailable: String?
 
     public init(
         slug: Slug, configDirectory: String, automationDirectory: String, libraryRoot: String = ".",

@@ -5,7 +5,7 @@ import RGCore
 public enum SmokeSuite {
     public static let checks: [SmokeCheck] =
         ConfigChecks.all + DatabaseChecks.all + IsolationChecks.all + TemplateChecks.all + WorkflowChecks.all
-        + DashboardChecks.all
+        + DashboardChecks.all + RedisChecks.all
 
     /// Every check id, in report order.
     public static var ids: [String] { checks.flatMap(\.ids) }

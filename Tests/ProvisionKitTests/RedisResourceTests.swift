@@ -1,6 +1,7 @@
 import Foundation
 import RGCore
 import Redis
+import SmokeKit
 import TestSupport
 import Testing
 
@@ -151,6 +152,41 @@ import Testing
             _ = try Self.apply(settings, "mrdj")
             #expect(try store.read(RedisResource.passwordSecret)?.value == password)
             #expect(try Self.connect(settings, "mrdj").command(["PING"]) == .status("PONG"))
+        }
+    }
+
+    /// Smoke's `redis` group logs in as the tenant's user with its stored password: green as provisioned, and each
+    /// widened permission fails exactly its check.
+    @Test func smokesRedisGroupPassesAsProvisionedAndFindsAWidenedUser() throws {
+        try ProvisionFixture.with("redissmoke") { fixture throws in
+            let settings = try Self.settings(fixture)
+            let slug = try Slug("mrdj")
+            defer { _ = try? RedisResource.remove(prefix: settings.rolePrefix, slug: slug, settings: settings.redis!) }
+            _ = try Self.apply(settings, "mrdj")
+            let context = TenantSmoke.context(settings, slug: slug)
+            func statuses() -> [String: CheckStatus] {
+                let results = BlockingRun.run { await SmokeSuite.run(context, groups: [.redis]) }
+                return Dictionary(uniqueKeysWithValues: results.map { ($0.id, $0.status) })
+            }
+            #expect(statuses() == ["redis.queue": .pass, "redis.isolation": .pass, "redis.admin": .pass])
+            let user = RedisResource.user(prefix: settings.rolePrefix, slug: slug)
+            let admin = try TestRedis.admin()
+            try admin.command(["ACL", "SETUSER", user, "+keys"])
+            #expect(statuses() == ["redis.queue": .pass, "redis.isolation": .pass, "redis.admin": .fail])
+            try admin.command(["ACL", "SETUSER", user, "-keys", "~crm:__smoke_other:*"])
+            #expect(statuses() == ["redis.queue": .pass, "redis.isolation": .fail, "redis.admin": .pass])
+            try admin.command(["ACL", "SETUSER", user, "resetkeys"])
+            #expect(statuses() == ["redis.queue": .fail, "redis.isolation": .pass, "redis.admin": .pass])
+            // The next apply sees the drift and puts the user back as wanted.
+            let again = try Self.apply(settings, "mrdj")
+            #expect(again.outcomes.first { $0.name == "redis" }?.result == .changed)
+            #expect(statuses() == ["redis.queue": .pass, "redis.isolation": .pass, "redis.admin": .pass])
+            // Without Redis settings the group is skipped with the reason, never passed.
+            var none = settings
+            none.redis = nil
+            let unconfigured = TenantSmoke.context(none, slug: slug)
+            let skipped = BlockingRun.run { await SmokeSuite.run(unconfigured, groups: [.redis]) }
+            #expect(skipped.allSatisfy { $0.status == .skip && $0.message == "REDIS_URL not set" })
         }
     }
 }

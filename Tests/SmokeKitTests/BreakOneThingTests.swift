@@ -7,7 +7,10 @@ import Testing
 /// that names what to run; every other check passes (or, where it needs what was broken, is skipped saying which
 /// check reports it). The dashboards are skipped throughout: no Metabase here.
 @Suite struct BreakOneThingTests {
-    static let dashboards: Set<String> = ["dashboards.collection", "dashboards.cards"]
+    /// Skipped in these tests: no Metabase and no Redis configured (REDIS_URL unset by the fixture).
+    static let dashboards: Set<String> = [
+        "dashboards.collection", "dashboards.cards", "redis.queue", "redis.isolation", "redis.admin",
+    ]
     static let isolation: Set<String> = [
         "isolation.insert", "isolation.visibility", "isolation.foreign-write", "isolation.set-config",
         "isolation.reader-readonly",
@@ -150,7 +153,7 @@ import Testing
             #expect(report.status == 0, "\(report)")
             #expect(report.ids("fail").isEmpty && report.ids("error").isEmpty, "\(report)")
             #expect(report.ids("skip") == Self.dashboards, "\(report)")
-            #expect(report.results.count == 24)
+            #expect(report.results.count == 27)
             #expect(report.manual.count == 15)
         }
     }

@@ -73,7 +73,7 @@ struct SmokeFixture {
         try SmokeReport(
             TestProcess.run(
                 TestPaths.executable, smokeArguments(["--format", "json"] + more),
-                environment: ["METABASE_URL": nil].merging(environment) { $1 }))
+                environment: ["METABASE_URL": nil, "REDIS_URL": nil].merging(environment) { $1 }))
     }
 
     /// A connection as the owner (the migrating role), for breaking things.

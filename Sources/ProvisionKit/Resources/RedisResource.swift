@@ -38,6 +38,17 @@ public struct RedisResource: ProvisionedResource {
     ]
 
     public static func user(prefix: String, slug: Slug) -> String { "\(prefix)_\(slug)" }
+
+    /// The shared Redis's URL for `user`: any user and password of the admin's URL replaced by the user's name (its
+    /// password travels apart).
+    public static func url(_ adminURL: String, user: String) -> String {
+        guard let scheme = adminURL.range(of: "://") else { return adminURL }
+        var rest = adminURL[scheme.upperBound...]
+        let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        if let at = rest[..<hostEnd].lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        // `user:` with an empty password: a bare `user@` would be read as a password, as redis-cli reads it.
+        return String(adminURL[..<scheme.upperBound]) + "\(user):@" + rest
+    }
     public static func queue(_ slug: Slug) -> String { "crm_automation_queue:\(slug)" }
     static func keyPatterns(_ slug: Slug) -> [String] { ["~\(queue(slug))", "~crm:\(slug):*"] }
     static func channelPatterns(_ slug: Slug) -> [String] { ["&crm:\(slug):*"] }

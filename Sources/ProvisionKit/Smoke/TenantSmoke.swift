@@ -9,10 +9,11 @@ public enum TenantSmoke {
     public static func context(
         slug: Slug, configDirectory: String, automationDirectory: String, libraryRoot: String = ".",
         migrationsDirectory: String, seedDirectory: String, databaseURL: String?, rolePrefix: String,
-        dashboards: DashboardSource, statementTimeout: Duration = .seconds(10)
+        dashboards: DashboardSource, redis: (access: RedisAccess?, unavailable: String?) = (nil, "REDIS_URL not set"),
+        statementTimeout: Duration = .seconds(10)
     ) -> SmokeContext {
         let names = TenantRoles(prefix: rolePrefix, slug: slug)
-        return SmokeContext(
+        var context = SmokeContext(
             slug: slug, configDirectory: configDirectory, automationDirectory: automationDirectory,
             libraryRoot: libraryRoot, migrationsDirectory: migrationsDirectory, databaseURL: databaseURL,
             roles: TenantRoleNames(
@@ -23,6 +24,25 @@ public enum TenantSmoke {
                     .plan
             },
             dashboards: dashboards, statementTimeout: statementTimeout)
+        context.redis = redis.access
+        context.redisUnavailable = redis.unavailable
+        return context
+    }
+
+    /// The tenant's own Redis user as the `redis` resource made it: the shared Redis of the settings, the user
+    /// `<prefix>_<slug>` and its password from the secret store; else why the group is skipped.
+    public static func redisAccess(_ settings: ProvisionSettings, slug: Slug) -> (
+        access: RedisAccess?, unavailable: String?
+    ) {
+        guard let redis = settings.redis else { return (nil, "REDIS_URL not set") }
+        let store = ProvisionContext.secretStore(settings, slug: slug)
+        guard let password = try? store.read(RedisResource.passwordSecret) else {
+            return (
+                nil, "no Redis password stored for \(slug) at \(store.location) (rg-crm tenant apply --tenant \(slug))"
+            )
+        }
+        let user = RedisResource.user(prefix: settings.rolePrefix, slug: slug)
+        return (RedisAccess(url: RedisResource.url(redis.url, user: user), password: password.value), nil)
     }
 
     /// The onboarding's suite: the tenant as the settings place it.
@@ -36,6 +56,6 @@ public enum TenantSmoke {
                 .metabase(
                     url: $0.url, credentials: $0.credentials, dashboardsDirectory: $0.dashboardsDirectory,
                     timeoutSeconds: $0.timeoutSeconds)
-            } ?? .unavailable(reason: "METABASE_URL not set"))
+            } ?? .unavailable(reason: "METABASE_URL not set"), redis: redisAccess(settings, slug: slug))
     }
 }

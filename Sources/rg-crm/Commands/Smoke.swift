@@ -65,6 +65,12 @@ struct Smoke: AsyncParsableCommand {
     )
     var metabaseDatabase: String?
 
+    @Option(help: "The shared Redis (redis://host:port) for the redis group; default $REDIS_URL. Unset: skipped.")
+    var redisURL: String?
+
+    @Option(help: "rg-crm's local state, where the tenant's Redis password is stored (secrets/SLUG/).")
+    var stateDir: String = ".rg-crm"
+
     @Option(help: "The QA checklist whose manual points end the report.")
     var checklist: String = RolloutChecklist.defaultPath
 
@@ -117,6 +123,17 @@ struct Smoke: AsyncParsableCommand {
         try finish(summary.succeeded ? .success : .failed)
     }
 
+    /// Where the redis group finds the shared Redis and the tenant's stored password (the local store).
+    private func redisSettings() -> ProvisionSettings {
+        var settings = ProvisionSettings()
+        settings.stateDirectory = stateDir
+        settings.rolePrefix = roles.prefix
+        if let url = redisURL ?? ProcessInfo.processInfo.environment["REDIS_URL"], !url.isEmpty {
+            settings.redis = RedisSettings(url: url, password: nil)
+        }
+        return settings
+    }
+
     /// Everything checked before any check runs: the tenant's pack folder, the checklist, the database URL's form.
     private func prepare() throws -> (SmokeContext, [CheckReportContext.ManualItem]) {
         let slug = try tenant.slug()
@@ -136,7 +153,8 @@ struct Smoke: AsyncParsableCommand {
             automationDirectory: automation ?? tenant.defaultAutomationFolder,
             migrationsDirectory: migrations, seedDirectory: seeds, databaseURL: url, rolePrefix: roles.prefix,
             dashboards: .metabase(environment: ProcessInfo.processInfo.environment, databaseName: metabaseDatabase),
-            statementTimeout: SmokeDuration.parse(timeout)!)
+            redis: TenantSmoke.redisAccess(redisSettings(), slug: slug), statementTimeout: SmokeDuration.parse(timeout)!
+        )
         return (context, manual)
     }
 }
