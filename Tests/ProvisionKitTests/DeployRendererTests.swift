@@ -25,7 +25,10 @@ import Testing
         #expect(values["backend"]?["env"]?["RG_PUBLIC_URL"]?.text == "https://mr-dj.rentguy.nl")
         #expect(values["backend"]?["replicas"] == .plain("2"))
         #expect(values["backend"]?["image"]?["tag"]?.text == "0.1.0")
-        #expect(DeployFixtures.strings(values["backend"]?["secretNames"]) == ["crm-database", "crm-teams"])
+        #expect(
+            DeployFixtures.strings(values["backend"]?["secretNames"]) == [
+                "crm-postgres-app-url", "crm-postgres-reader-url", "crm-redis-password", "crm-teams",
+            ])
         let branding = try #require(values["frontend"]?["branding"])
         #expect(branding["primaryColor"]?.text == "#111827")
         #expect(branding["accentColor"]?.text == "#EF4444")
@@ -47,12 +50,12 @@ import Testing
     }
 
     /// Every `vault:` reference of crm.json has its ExternalSecret entry (path and field), the platform's secrets
-    /// are read whole, and no file holds anything but references.
+    /// are read from their `value` field into the variable of their name, and no file holds anything but references.
     @Test func externalSecretsPointAtTheVaultPathsOfTheConfigPack() throws {
         let pack = try DeployFixtures.mrdj()
         let files = try DeployFixtures.render(pack)
         let secrets = try DeployFixtures.documents(files["externalsecrets.yaml"])
-        #expect(secrets.count == 2)
+        #expect(secrets.count == 4)
         var referenced: Set<String> = []
         for secret in secrets {
             #expect(secret["apiVersion"]?.text == "external-secrets.io/v1")
@@ -69,21 +72,20 @@ import Testing
                 for entry in data {
                     let key = try #require(entry["remoteRef"]?["key"]?.text)
                     let property = try #require(entry["remoteRef"]?["property"]?.text)
-                    #expect(entry["secretKey"]?.text == property)
+                    let platform = key.hasPrefix("rentguy/tenants/mrdj/") && property == "value"
+                    let name = String(key.dropFirst("rentguy/tenants/mrdj/".count))
+                    #expect(entry["secretKey"]?.text == (platform ? name.uppercased() : property))
                     #expect(property.wholeMatch(of: #/[-._a-zA-Z0-9]+/#) != nil)
                     referenced.insert("\(key)#\(property)")
                 }
             }
         }
         let expected = Set(
-            pack.crm.webhooks.values.map { $0.secretRef.replacingOccurrences(of: "vault:secret/data/", with: "") })
+            pack.crm.webhooks.values.map { $0.secretRef.replacingOccurrences(of: "vault:secret/data/", with: "") }
+                + VaultSecret.platformSecretNames.map { "rentguy/tenants/mrdj/\($0)#value" })
         #expect(referenced == expected)
-        let database = try #require(secrets.first { $0["metadata"]?["name"]?.text == "crm-database" })
-        guard case .sequence(let dataFrom)? = database["spec"]?["dataFrom"] else {
-            Issue.record("the platform's secret is read whole with dataFrom")
-            return
-        }
-        #expect(dataFrom.first?["extract"]?["key"]?.text == "rentguy/tenants/mrdj/database")
+        let names = secrets.compactMap { $0["metadata"]?["name"]?.text }
+        #expect(names == ["crm-postgres-app-url", "crm-postgres-reader-url", "crm-redis-password", "crm-teams"])
     }
 
     @Test func keysAreSortedAndRenderingIsDeterministic() throws {
@@ -175,8 +177,8 @@ import Testing
         #expect(values["redis"]?["queue"]?.text == "crm_automation_queue:acme_events")
         // mrdj's references are copied unchanged here, so they lie outside acme_events' path: a digest is added.
         let names = try #require(DeployFixtures.strings(values["backend"]?["secretNames"]))
-        #expect(names.first == "crm-database")
-        #expect(names.count == 2 && names[1].hasPrefix("crm-rentguy-tenants-mrdj-teams-"))
+        #expect(names.prefix(3) == ["crm-postgres-app-url", "crm-postgres-reader-url", "crm-redis-password"])
+        #expect(names.count == 4 && names[3].hasPrefix("crm-rentguy-tenants-mrdj-teams-"))
         let label = #/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/#
         for name in names + ["rg-acme-events-crm", "rg-acme-events-crm-tls"] {
             #expect(name.wholeMatch(of: label) != nil && name.count <= 63, "\(name)")
@@ -243,5 +245,24 @@ import Testing
             }
         }
         #expect(seen > 20)
+    }
+}
+
+/// The artefacts read the secrets provisioning writes: every platform secret an ExternalSecret names is one the
+/// `secrets` or `redis` resource stores, at the path and in the field (`value`) the secret store writes.
+@Suite struct DeploySecretsMatchProvisioningTests {
+    @Test func everyPlatformSecretTheArtefactsReadIsOneProvisioningWrites() throws {
+        let written = Set(TenantSecrets.all + [RedisResource.passwordSecret])
+        #expect(Set(VaultSecret.platformSecretNames).isSubset(of: written))
+        let slug = try Slug("mrdj")
+        let store = VaultSecretStore(VaultSettings(address: "http://127.0.0.1:1", token: "t"), slug: slug)
+        let pack = try ConfigPack.load(slug: slug, configDirectory: TestPaths.repository("configs/tenants"))
+        for secret in VaultSecret.all(of: pack) where secret.path.hasPrefix(VaultSecret.tenantPrefix(slug)) {
+            let name = String(secret.path.dropFirst(VaultSecret.tenantPrefix(slug).count))
+            guard VaultSecret.platformSecretNames.contains(name) else { continue }
+            #expect(store.identity(name) == "vault:secret/data/\(secret.path)")
+            #expect(secret.fields == ["value"])
+            #expect(secret.secretKeys["value"] == name.uppercased())
+        }
     }
 }

@@ -165,7 +165,10 @@ import Testing
         let files = try DeployRenderer.render(pack: pack, template: try DeployFixtures.template())
         let values = try YAMLTree.parse(files[1].bytes)
         #expect(values["ingress"]?["host"]?.text == "acme.rentguy.nl")
-        #expect(DeployFixtures.strings(values["backend"]?["secretNames"]) == ["crm-database", "crm-teams"])
+        #expect(
+            DeployFixtures.strings(values["backend"]?["secretNames"]) == [
+                "crm-postgres-app-url", "crm-postgres-reader-url", "crm-redis-password", "crm-teams",
+            ])
         let secrets = try YAMLTree.parseDocuments(files[2].bytes)
         #expect(secrets.allSatisfy { $0["metadata"]?["namespace"]?.text == "rg-acme-events-crm" })
         #expect(!files.contains { $0.text.contains("mrdj") || $0.text.contains("mr-dj") })

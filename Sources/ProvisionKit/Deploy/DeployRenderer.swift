@@ -106,7 +106,7 @@ public enum DeployRenderer {
                     .sequence(
                         secret.fields.map { field in
                             .mapping([
-                                ("secretKey", .string(field)),
+                                ("secretKey", .string(secret.secretKeys[field] ?? field)),
                                 ("remoteRef", .mapping([("key", .string(secret.path)), ("property", .string(field))])),
                             ])
                         })

@@ -11,10 +11,14 @@ public struct VaultSecret: Sendable, Equatable {
     public var fields: [String]
     /// The Kubernetes Secret (and ExternalSecret) name: `crm-<name>` for a secret under the tenant's own path.
     public var kubernetesName: String
+    /// The key a field becomes in the Kubernetes Secret, where it is not the field's own name.
+    public var secretKeys: [String: String] = [:]
 
     /// The secrets the platform itself stores for every tenant under `rentguy/tenants/<slug>/<name>` in the
-    /// default mount (the `secrets` resource: the database logins and connection URLs), read whole.
-    public static let platformSecretNames = ["database"]
+    /// default mount, each as the field `value` (as the `secrets` and `redis` resources write them): the backend's
+    /// and Metabase's connection URLs and the queue worker's Redis password. In the pods' Secret each is the
+    /// environment variable of its name in capitals (`POSTGRES_APP_URL`).
+    public static let platformSecretNames = ["postgres_app_url", "postgres_reader_url", "redis_password"]
 
     /// The mount `vault:` references and platform secrets use unless a reference names another.
     public static let defaultMount = "secret"
@@ -24,9 +28,11 @@ public struct VaultSecret: Sendable, Equatable {
     public static func all(of pack: ConfigPack, platformSecrets: [String] = platformSecretNames) -> [VaultSecret] {
         let slug = pack.tenant.slug
         var fieldsByPlace: [String: (mount: String, path: String, fields: Set<String>, whole: Bool)] = [:]
+        var keys: [String: [String: String]] = [:]
         for name in platformSecrets {
             let path = "\(tenantPrefix(slug))\(name)"
-            fieldsByPlace["\(defaultMount):\(path)"] = (defaultMount, path, [], true)
+            fieldsByPlace["\(defaultMount):\(path)"] = (defaultMount, path, ["value"], false)
+            keys["\(defaultMount):\(path)"] = ["value": name.uppercased()]
         }
         for reference in pack.crm.webhooks.values.map(\.secretRef) {
             guard let (mount, path, field) = parse(reference) else { continue }
@@ -35,10 +41,16 @@ public struct VaultSecret: Sendable, Equatable {
             entry.fields.insert(field)
             fieldsByPlace[place] = entry
         }
-        return fieldsByPlace.values.map { entry in
-            VaultSecret(
+        let platform = Set(platformSecrets.map { "\(defaultMount):\(tenantPrefix(slug))\($0)" })
+        return fieldsByPlace.map { place, entry in
+            // A platform secret's name is its own, `_` made `-` (`crm-postgres-app-url`): unique, no digest needed.
+            let name =
+                platform.contains(place)
+                ? "crm-" + entry.path.dropFirst(tenantPrefix(slug).count).replacingOccurrences(of: "_", with: "-")
+                : kubernetesName(mount: entry.mount, path: entry.path, slug: slug)
+            return VaultSecret(
                 mount: entry.mount, path: entry.path, fields: entry.whole ? [] : entry.fields.sorted(),
-                kubernetesName: kubernetesName(mount: entry.mount, path: entry.path, slug: slug))
+                kubernetesName: name, secretKeys: keys[place] ?? [:])
         }.sorted { $0.kubernetesName.utf8.lexicographicallyPrecedes($1.kubernetesName.utf8) }
     }
 

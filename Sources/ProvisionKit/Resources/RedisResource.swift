@@ -27,7 +27,7 @@ public struct RedisResource: ProvisionedResource {
 
     public init() {}
 
-    static let passwordSecret = "redis_password"
+    public static let passwordSecret = "redis_password"
 
     /// The rules the user gets after `reset`, as `ACL GETUSER` reports them back (order aside).
     static let commandRules = [
