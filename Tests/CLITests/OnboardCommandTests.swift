@@ -254,10 +254,19 @@ import Testing
 
     @Test func removeTakesTheLoginsSecretsAndDeployFolderOfThatTenantOnly() throws {
         try Stack.with("cli6") { stack throws in
-            stack.configDirectory = try ConfigFixtures.copy(as: "acme")
+            // The second tenant is made the way the platform team makes one: `tenant init` from Mr. DJ's pack.
+            let configs = try TestPaths.temporaryDirectory("init-configs")
+            try FileManager.default.copyItem(
+                atPath: TestPaths.repository("configs/tenants/mrdj"), toPath: configs + "/mrdj")
+            let initialised = try RGCRMProcess.run([
+                "tenant", "init", "acme", "--name", "Acme Events", "--domain", "acme.rentguy.nl", "--vertical",
+                "wedding", "--config-dir", configs,
+            ])
+            #expect(initialised.status == 0, "\(initialised.stderr)")
+            stack.configDirectory = configs
             for slug in ["mrdj", "acme"] {
                 let result = try stack.run(["tenant", "onboard", "--tenant", slug])
-                #expect(result.status == 0, "\(result.stderr)")
+                #expect(result.status == 0, "\(slug): \(result.stdout)\(result.stderr)")
             }
             let acme = try stack.connectAsLogin("acme", "app")
             #expect(try acme.query("SELECT slug::text FROM crm.crm_tenants").rows.map { $0[0] } == ["acme"])

@@ -26,6 +26,15 @@ import Testing
         #expect(svg.status == 0, "\(svg.stderr)")
         #expect(svg.stdout.contains("<svg"))
         #expect(svg.stdout.contains("Offerte Uitgebracht"))
+        // Three pipelines, each with the three workflows at their stages, joined to them by an edge.
+        #expect(svg.stdout.components(separatedBy: "class=\"cluster\"").count - 1 == 3)
+        for workflow in ["Lead Intake Qualification", "Proposal Follow-up Cadence", "Post-Event Care and Feedback"] {
+            // Graphviz writes '-' as a character reference.
+            let drawn = ">\(workflow.replacingOccurrences(of: "-", with: "&#45;"))</text>"
+            #expect(svg.stdout.components(separatedBy: drawn).count - 1 == 3, "\(workflow)")
+        }
+        let edges = svg.stdout.components(separatedBy: "class=\"edge\"").count - 1
+        #expect(edges == 3 * 3 + (9 + 8 + 9) + (4 + 4 + 3), "\(edges) edges")
         let empty = try TestPaths.temporaryDirectory("nodot")
         let missing = try RGCRMProcess.run(
             ["tenant", "graph", "--tenant", "mrdj", "--format", "svg"], environment: ["PATH": empty])
@@ -68,6 +77,11 @@ import Testing
         for expected in ["Mr. DJ", "#111827", "Offerte Uitgebracht", "lead_welcome", "Bedankt voor je aanvraag"] {
             #expect(html.contains(expected), "\(expected)")
         }
+        // Drawn by Graphviz, one picture per pipeline, and the contrast verdict of mrdj's palette.
+        if TestRequirements.executable("/usr/bin/dot") {
+            #expect(html.components(separatedBy: "<svg ").count - 1 == 3)
+        }
+        #expect(html.contains("<td>16.12:1</td><td><span class=\"pass\">pass</span></td>"))
         // The same bytes on standard output.
         let stdout = try RGCRMProcess.run(Array(arguments.dropLast(2)) + ["--out", "-"])
         #expect(stdout.stdout == html)
