@@ -72,23 +72,8 @@ public enum DOTRenderer {
         return "shape=note, style=filled, fillcolor=\"#FEF3C7\", label=<\(label)>"
     }
 
-    /// Text for an HTML-like label: control characters made visible, then XML-escaped.
-    static func text(_ value: String) -> String {
-        var output = ""
-        for character in TerminalText.escaped(value) {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            // Graphviz expands \N, \G, \L in HTML-like labels too, and reads \\ as one backslash.
-            case "\\": output += "\\\\"
-            default: output.append(character)
-            }
-        }
-        return output
-    }
+    /// Text for an HTML-like label: control characters made visible, XML-escaped, backslashes doubled.
+    static func text(_ value: String) -> String { Markup.escaped(value, doublingBackslashes: true) }
 
     static func bold(_ value: String) -> String { "<B>" + text(value) + "</B>" }
     static func small(_ value: String) -> String { "<FONT POINT-SIZE=\"9\">" + text(value) + "</FONT>" }

@@ -240,19 +240,5 @@ public enum HTMLReport {
     }
 
     /// Text for HTML: control characters made visible, then `& < > " '` escaped.
-    static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in TerminalText.escaped(text) {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
-            }
-        }
-        return output
-    }
+    static func escape(_ text: String) -> String { Markup.escaped(text) }
 }
