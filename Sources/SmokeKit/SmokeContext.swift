@@ -65,6 +65,9 @@ public struct SmokeContext: Sendable {
     public var dashboards: DashboardSource
     /// The server stops any one statement of a check after this long.
     public var statementTimeout: Duration
+    /// The pipelines the tenant has once seeded (its verticals' defaults with its crm.json on top), for the
+    /// workflow checks; nil: the pack's own. Injected: the seed plan lives in another module.
+    public var effectivePipelines: (@Sendable (ConfigPack) throws -> [PipelineConfig])?
     /// The tenant's Redis user; nil skips the `redis` group with `redisUnavailable` as the reason.
     public var redis: RedisAccess?
     public var redisUnavailable: String?
@@ -91,4 +94,9 @@ public struct SmokeContext: Sendable {
     var packDirectory: String { (configDirectory as NSString).appendingPathComponent(slug.rawValue) }
     var templatesDirectory: String { (automationDirectory as NSString).appendingPathComponent("templates") }
     var workflowsDirectory: String { (automationDirectory as NSString).appendingPathComponent("workflows") }
+
+    /// The pipelines the workflow checks hold the tenant's workflows against.
+    func pipelines(_ pack: ConfigPack) throws -> [PipelineConfig] {
+        try effectivePipelines?(pack) ?? pack.crm.pipelines
+    }
 }

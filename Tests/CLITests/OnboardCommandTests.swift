@@ -254,13 +254,14 @@ import Testing
 
     @Test func removeTakesTheLoginsSecretsAndDeployFolderOfThatTenantOnly() throws {
         try Stack.with("cli6") { stack throws in
-            // The second tenant is made the way the platform team makes one: `tenant init` from Mr. DJ's pack.
+            // The second tenant is made the way the platform team makes one: `tenant init` from Mr. DJ's pack, with a
+            // second vertical (its corporate pipeline comes from the seed, not from its crm.json).
             let configs = try TestPaths.temporaryDirectory("init-configs")
             try FileManager.default.copyItem(
                 atPath: TestPaths.repository("configs/tenants/mrdj"), toPath: configs + "/mrdj")
             let initialised = try RGCRMProcess.run([
                 "tenant", "init", "acme", "--name", "Acme Events", "--domain", "acme.rentguy.nl", "--vertical",
-                "wedding", "--config-dir", configs,
+                "wedding,corporate", "--config-dir", configs,
             ])
             #expect(initialised.status == 0, "\(initialised.stderr)")
             stack.configDirectory = configs

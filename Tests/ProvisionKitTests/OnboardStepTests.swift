@@ -91,6 +91,20 @@ import Testing
             #expect(writes.isEmpty, "\(writes.map { "\($0.method) \($0.path)" })")
         }
     }
+
+    /// A tenant whose crm.json has no pipeline of its own gets its verticals' seeded ones: the workflows are held
+    /// against those stages (they were held against none, and every stage a workflow named was "unknown").
+    @Test func workflowsAreHeldAgainstTheSeededPipelinesToo() throws {
+        let configs = try ConfigFixtures.copy(as: "bare") { tenant, crm in
+            tenant["verticals"] = ["wedding"]
+            crm["pipelines"] = [Any]()
+        }
+        try ProvisionFixture.with("seededstages", configDirectory: configs) { fixture throws in
+            let report = try fixture.apply("bare")
+            #expect(report.outcomes.first { $0.name == "workflows" }?.result == .unchanged)
+            #expect(report.outcomes.first { $0.name == "smoke" }?.result == .unchanged)
+        }
+    }
 }
 
 enum MetabaseSettingsFixture {

@@ -24,6 +24,9 @@ public enum TenantSmoke {
                     .plan
             },
             dashboards: dashboards, statementTimeout: statementTimeout)
+        context.effectivePipelines = { pack in
+            try SeedPlan.build(pack: pack, seedDirectory: seedDirectory).pipelines
+        }
         context.redis = redis.access
         context.redisUnavailable = redis.unavailable
         return context

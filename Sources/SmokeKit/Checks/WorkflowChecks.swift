@@ -17,7 +17,8 @@ enum WorkflowChecks {
             throw SkipCheck("no cloned templates to check references against (templates.current)")
         }
         let tenant = TenantContext(
-            slug: context.slug.rawValue, pipelines: pack.crm.pipelines, webhooks: pack.crm.webhooks.keys.sorted(),
+            slug: context.slug.rawValue, pipelines: try context.pipelines(pack),
+            webhooks: pack.crm.webhooks.keys.sorted(),
             templates: try TemplateLibrary.load(directory: context.templatesDirectory))
         let (paths, unreadable) = WorkflowLinter.collectFiles([context.workflowsDirectory])
         if let failure = unreadable.first { throw failure }
@@ -40,7 +41,7 @@ enum WorkflowChecks {
         let context = session.context
         let pack = try session.pack()
         var missing: [String] = []
-        for pipeline in pack.crm.pipelines {
+        for pipeline in try context.pipelines(pack) {
             for stage in pipeline.stages {
                 guard let workflow = stage.automation else { continue }
                 let base = (context.workflowsDirectory as NSString).appendingPathComponent(workflow)
