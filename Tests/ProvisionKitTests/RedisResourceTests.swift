@@ -189,4 +189,23 @@ import Testing
             #expect(skipped.allSatisfy { $0.status == .skip && $0.message == "REDIS_URL not set" })
         }
     }
+
+    /// `tenant remove`'s offboarding takes the Redis user and the tenant's keys with the rest.
+    @Test func offboardingRemovesTheRedisUserAndKeys() throws {
+        try ProvisionFixture.with("redisremove") { fixture throws in
+            let settings = try Self.settings(fixture)
+            let slug = try Slug("mrdj")
+            defer { _ = try? RedisResource.remove(prefix: settings.rolePrefix, slug: slug, settings: settings.redis!) }
+            _ = try Self.apply(settings, "mrdj")
+            try Self.connect(settings, "mrdj").command(["RPUSH", "crm_automation_queue:mrdj", "job"])
+            let report = try Offboarding.remove(
+                slug, connection: try fixture.admin(), settings: settings, purgeVault: false)
+            let user = RedisResource.user(prefix: settings.rolePrefix, slug: slug)
+            #expect(report.removedRedis == ["redis user \(user)", "1 Redis key(s) of mrdj"])
+            #expect(report.removedSecrets.contains { $0.hasSuffix("/redis_password") })
+            let admin = try TestRedis.admin()
+            #expect(try admin.command(["ACL", "GETUSER", user]) == .null)
+            #expect(try admin.command(["EXISTS", "crm_automation_queue:mrdj"]).integer == 0)
+        }
+    }
 }
