@@ -23,6 +23,8 @@ link="$root/.pg"
 # The cluster's folder: .pg itself, or where its link points (see place_cluster). Every path the server is given is
 # this real one: the server user could not follow a link under /root.
 dir=$(readlink -f "$link" 2>/dev/null || echo "$link")
+# shellcheck source=scripts/lib/ports.sh
+. "$root/scripts/lib/ports.sh"
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [ -x "$bindir/pg_ctl" ] || { echo "pg.sh: PostgreSQL server binaries not found; install Debian's postgresql package" >&2; exit 2; }
 
@@ -48,30 +50,12 @@ ENV
 
 running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
 
-# Whether nothing listens on 127.0.0.1:$1: bound as PostgreSQL binds it (SO_REUSEADDR), so the TIME_WAIT left by
-# this cluster's own last run does not count as taken.
-port_free() {
-  python3 - "$1" <<'PY'
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)
-PY
-}
-
 # Makes sure the cluster's port is free before the server starts on it: another server there (another checkout's)
 # would make our start fail. Takes the next free port, records it and says so.
 choose_port() {
   local wanted candidate
   wanted=$(port)
-  candidate=$wanted
-  while ! port_free "$candidate"; do
-    candidate=$((candidate + 1))
-    [ "$candidate" -le $((wanted + 200)) ] || { echo "pg.sh: no free port in $wanted-$((wanted + 200))" >&2; exit 1; }
-  done
+  candidate=$(first_free_port pg.sh "$wanted") || exit 1
   if [ "$candidate" != "$wanted" ]; then
     echo "pg.sh: port $wanted is taken; using $candidate (recorded in $dir/port)" >&2
   fi

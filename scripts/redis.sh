@@ -18,6 +18,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir="$root/.redis"
 server=$(command -v redis-server || true)
+# shellcheck source=scripts/lib/ports.sh
+. "$root/scripts/lib/ports.sh"
 [ -x "$server" ] || { echo "redis.sh: redis-server not found; install Debian's redis-server package" >&2; exit 2; }
 
 port() { if [ -f "$dir/port" ]; then cat "$dir/port"; else echo "${RG_REDIS_PORT:-56379}"; fi; }
@@ -32,26 +34,10 @@ ENV
 pid() { [ -f "$dir/redis.pid" ] && cat "$dir/redis.pid"; }
 running() { local p; p=$(pid) && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && grep -q redis "/proc/$p/comm" 2>/dev/null; }
 
-port_free() {
-  python3 - "$1" <<'PY'
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)
-PY
-}
-
 choose_port() {
   local wanted candidate
   wanted=$(port)
-  candidate=$wanted
-  while ! port_free "$candidate"; do
-    candidate=$((candidate + 1))
-    [ "$candidate" -le $((wanted + 200)) ] || { echo "redis.sh: no free port in $wanted-$((wanted + 200))" >&2; exit 1; }
-  done
+  candidate=$(first_free_port redis.sh "$wanted") || exit 1
   [ "$candidate" = "$wanted" ] || echo "redis.sh: port $wanted is taken; using $candidate (recorded in $dir/port)" >&2
   echo "$candidate" >"$dir/port.tmp" && mv "$dir/port.tmp" "$dir/port"
 }

@@ -14,6 +14,7 @@ import Testing
         let root = try TestPaths.temporaryDirectory("pgsh")
         try FileManager.default.createDirectory(atPath: root + "/scripts", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: TestPaths.repository("scripts/pg.sh"), toPath: root + "/scripts/pg.sh")
+        try FileManager.default.copyItem(atPath: TestPaths.repository("scripts/lib"), toPath: root + "/scripts/lib")
         return root
     }
 

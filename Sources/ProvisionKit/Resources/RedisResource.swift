@@ -27,7 +27,7 @@ public struct RedisResource: ProvisionedResource {
 
     public init() {}
 
-    public static let passwordSecret = "redis_password"
+    public static let passwordSecret = TenantSecrets.redisPassword
 
     /// The rules the user gets after `reset`, as `ACL GETUSER` reports them back (order aside).
     static let commandRules = [
@@ -58,7 +58,7 @@ public struct RedisResource: ProvisionedResource {
         let user = Self.user(prefix: context.settings.rolePrefix, slug: context.slug)
         let stored = try context.secrets.read(Self.passwordSecret)
         let identity = context.secrets.identity(Self.passwordSecret)
-        let found = try Self.getUser(user, settings)
+        let found = try Self.run(settings) { redis throws(RedisError) in try Self.getUser(user, on: redis) }
         let passwordChange =
             stored == nil
             ? Change(.create, "secret", identity, after: "(sensitive)") : Change(.unchanged, "secret", identity)
@@ -87,11 +87,12 @@ public struct RedisResource: ProvisionedResource {
             throw .secrets("\(identity): the Redis user's password is not stored yet; its step stores it first")
         }
         let user = Self.user(prefix: context.settings.rolePrefix, slug: context.slug)
-        let existed = try Self.getUser(user, settings) != nil
-        try Self.run(settings) { redis throws(RedisError) in
+        let existed = try Self.run(settings) { redis throws(RedisError) in
+            let existed = try Self.getUser(user, on: redis) != nil
             try redis.command(
                 ["ACL", "SETUSER", user, "reset", "on", ">\(password.value)"] + Self.keyPatterns(context.slug)
                     + Self.channelPatterns(context.slug) + Self.commandRules)
+            return existed
         }
         return [Change(existed ? .update : .create, "redis user", user)]
     }
@@ -115,8 +116,8 @@ public struct RedisResource: ProvisionedResource {
             keys: Set(keyPatterns(slug)), channels: Set(channelPatterns(slug)))
     }
 
-    static func getUser(_ user: String, _ settings: RedisSettings) throws(ProvisionError) -> ACLUser? {
-        let reply = try run(settings) { redis throws(RedisError) in try redis.command(["ACL", "GETUSER", user]) }
+    static func getUser(_ user: String, on redis: RedisConnection) throws(RedisError) -> ACLUser? {
+        let reply = try redis.command(["ACL", "GETUSER", user])
         guard let items = reply.elements else { return nil }
         var fields: [String: RedisReply] = [:]
         for index in stride(from: 0, to: items.count - 1, by: 2) {

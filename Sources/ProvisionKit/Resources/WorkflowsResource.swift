@@ -46,19 +46,15 @@ public struct WorkflowsResource: ProvisionedResource {
         let templates = root == "." ? TemplateLibrary.defaultDirectory : "\(root)/\(TemplateLibrary.defaultDirectory)"
         // The stages and webhooks the tenant will have: its verticals' seeded defaults with its own crm.json on top
         // (a tenant made by `tenant init` for another vertical may have no pipeline of its own at all).
-        let loaded: TenantContext
+        let library: TemplateLibrary
         let plan: SeedPlan
-        do {
-            loaded = try TenantContext.load(
-                slug: context.slug.rawValue, configDirectory: context.settings.configDirectory,
-                templateDirectory: templates)
-        } catch { throw .underlying(error) }
+        do { library = try TemplateLibrary.load(directory: templates) } catch { throw .underlying(error) }
         do {
             plan = try SeedPlan.build(pack: context.pack, seedDirectory: context.settings.seedDirectory)
         } catch { throw .underlying(error) }
         let tenant = TenantContext(
-            slug: loaded.slug, pipelines: plan.pipelines, webhooks: plan.webhooks.keys.sorted(),
-            templates: loaded.templates)
+            slug: context.slug.rawValue, pipelines: plan.pipelines, webhooks: plan.webhooks.keys.sorted(),
+            templates: library)
         let (files, unreadable) = WorkflowLinter.collectFiles([workflows])
         if let failure = unreadable.first { throw .underlying(failure) }
         var diagnostics: [Diagnostic] = []

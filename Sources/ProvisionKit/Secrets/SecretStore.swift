@@ -28,6 +28,12 @@ public enum TenantSecrets {
     public static func url(_ access: TenantRoles.Access) -> String { "postgres_\(access.rawValue)_url" }
 
     public static var all: [String] { TenantRoles.Access.allCases.flatMap { [password($0), url($0)] } }
+
+    /// The Redis user's password (the `redis` resource's, when a Redis is configured).
+    public static let redisPassword = "redis_password"
+
+    /// Every secret rg-crm may store for a tenant: `all`, and the Redis password.
+    public static var everyName: [String] { all + [redisPassword] }
 }
 
 /// Generated passwords: 40 characters from [A-Za-z0-9] (238 bits) drawn from the system's CSPRNG, unbiased.

@@ -36,7 +36,7 @@ public enum Offboarding {
             report.kept = urls.isEmpty ? [] : [store.location, settings.deployFolder(slug)]
             return report
         }
-        let names = TenantSecrets.all + [RedisResource.passwordSecret]
+        let names = TenantSecrets.everyName
         report.removedSecrets += try LocalSecretStore(folder: settings.secretsFolder(slug)).remove(names)
         if purgeVault, let vault = settings.vault {
             report.removedSecrets += try VaultSecretStore(vault, slug: slug).remove(names)

@@ -12,16 +12,7 @@ public enum ReportWriter {
     public static func write(_ html: String, to path: String) throws(FileError) -> Outcome {
         let bytes = Array(html.utf8)
         if let existing = try? BoundedFile.read(path, limit: bytes.count + 1), existing == bytes { return .unchanged }
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw FileError(
-                    path: folder, reason: "cannot create the folder: \(error.localizedDescription)", category: .failed)
-            }
-        }
-        try AtomicFile.write(bytes, to: path)
+        try AtomicFile.write(bytes, to: path)  // makes the folder too
         return .written
     }
 }

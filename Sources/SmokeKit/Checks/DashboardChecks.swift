@@ -40,13 +40,16 @@ extension DashboardSource {
         guard let url = environment["METABASE_URL"], !url.isEmpty else {
             return .unavailable(reason: "METABASE_URL not set")
         }
-        let client = Result { () throws(DashboardError) in
-            try MetabaseClient(
-                baseURL: url, credentials: try MetabaseCredentials(environment: environment),
-                timeoutSeconds: timeoutSeconds)
+        do {
+            return metabase(
+                url: url, credentials: try MetabaseCredentials(environment: environment), databaseName: databaseName,
+                dashboardsDirectory: dashboardsDirectory, timeoutSeconds: timeoutSeconds)
+        } catch {
+            // Missing credentials fail both checks (saying which variables to set), as a client that cannot be made.
+            return .probe(
+                MetabaseProbe(
+                    client: .failure(error), databaseName: databaseName, dashboardsDirectory: dashboardsDirectory))
         }
-        return .probe(
-            MetabaseProbe(client: client, databaseName: databaseName, dashboardsDirectory: dashboardsDirectory))
     }
 
     /// The same probe from settings already read (the onboarding's).
